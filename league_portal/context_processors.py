@@ -1,0 +1,18 @@
+"""Template context every page needs: the roles for the organisation switch and the menu rights."""
+from django.conf import settings
+
+from .permissions import Action, has_any, role_assignments
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"portal_name": settings.PORTAL_NAME}
+    role = getattr(request, "current_role", None)
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "my_roles": role_assignments(user),
+        "current_role": role if role else None,
+        "can_manage_users": has_any(user, Action.MANAGE_USERS),
+        "can_change_orgs": has_any(user, Action.CHANGE_ORG),
+    }

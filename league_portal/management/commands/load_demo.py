@@ -1,0 +1,26 @@
+"""``manage.py load_demo``: a realistic demo province with users in every role. Idempotent."""
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from orgs import demo as orgs_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation tree, departments and one user per role (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="Password of the demo users (default: DEMO_PASSWORD or league-demo).")
+
+    @transaction.atomic
+    def handle(self, *args, password=None, **options):
+        password = password or settings.DEMO_PASSWORD
+        result = orgs_demo.load_demo(password)
+        tree = result["tree"]
+        self.stdout.write(
+            f"Organisations: {tree['create']} new, {tree['update']} changed, {tree['move']} moved, "
+            f"{tree['unchanged']} unchanged; departments added: {result['departments']}."
+        )
+        self.stdout.write("Demo users (change these passwords before any real use):")
+        for username in result["users"]:
+            self.stdout.write(f"  {username} / {password}")

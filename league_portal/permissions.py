@@ -1,0 +1,157 @@
+"""The one permission layer of the portal.
+
+Every queryset that reaches a user goes through ``Model.objects.restrict(user, action)`` and
+every write is checked with ``can(user, action, obj)``. Both read the user's role assignments:
+a role at an organisation covers that organisation's whole subtree (the reporter role only its
+own organisation), and grants the actions listed in ``GRANTS``. Pages and API use this module
+and nothing else to decide who may see or change what.
+
+Models join by declaring ``scope_path_lookup`` (the ORM path from the model to the
+materialized path of the organisation that owns a row) and a ``scope_organization`` property.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+
+from orgs.choices import Role
+
+
+class Action:
+    """Names of the things a user may do; roles grant them in ``GRANTS``."""
+
+    VIEW = "view"
+    CHANGE_ORG = "change_org"  # edit organisations, add children, import, move subtrees
+    MANAGE_USERS = "manage_users"  # user accounts and role assignments
+
+
+GRANTS: dict[str, frozenset[str]] = {
+    Action.VIEW: frozenset(Role.values),
+    Action.CHANGE_ORG: frozenset({Role.ADMIN}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+}
+# A reporter fills in the reports of one organisation and sees nothing below it.
+OWN_ORGANISATION_ONLY = frozenset({Role.REPORTER})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A part of the tree: one organisation, or its whole subtree."""
+
+    path: str
+    subtree: bool
+
+    def covers(self, path: str) -> bool:
+        return path.startswith(self.path) if self.subtree else path == self.path
+
+
+class SystemUser:
+    """The portal itself acting (management commands, the demo loader): may do everything.
+
+    Services record it as nobody (``actor(by)`` is None) in their history fields.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = id = None
+
+    def __str__(self):
+        return "system"
+
+
+SYSTEM = SystemUser()
+
+
+def actor(by):
+    """The user to record in a history field: None when the system acted."""
+    return None if isinstance(by, SystemUser) else by
+
+
+def role_assignments(user) -> list:
+    """The user's role assignments with their organisations, read once per user object."""
+    if not getattr(user, "is_authenticated", False) or isinstance(user, SystemUser):
+        return []
+    cached = getattr(user, "_portal_role_assignments", None)
+    if cached is None:
+        from orgs.models import RoleAssignment
+
+        cached = list(
+            RoleAssignment.objects.filter(user=user)
+            .select_related("organization")
+            .order_by("organization__path", "role")
+        )
+        user._portal_role_assignments = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the cached role assignments, after they were changed."""
+    user.__dict__.pop("_portal_role_assignments", None)
+
+
+def scopes(user, action: str) -> list[Scope]:
+    """The parts of the tree in which ``user`` may do ``action``, without overlaps."""
+    granted = GRANTS[action]
+    found = {
+        Scope(ra.organization.path, ra.role not in OWN_ORGANISATION_ONLY)
+        for ra in role_assignments(user)
+        if ra.role in granted
+    }
+    subtrees = [s for s in found if s.subtree]
+    return sorted(
+        (s for s in found if not any(o != s and o.covers(s.path) for o in subtrees)),
+        key=lambda s: s.path,
+    )
+
+
+def scope_q(user, action: str, path_lookup: str) -> Q:
+    """A filter that keeps the rows whose organisation path lies in the user's scopes."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()
+    parts = [
+        Q(**{f"{path_lookup}__startswith" if s.subtree else path_lookup: s.path})
+        for s in scopes(user, action)
+    ]
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+def can(user, action: str, obj) -> bool:
+    """Whether ``user`` may do ``action`` on ``obj`` (an organisation or a row owned by one)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    organization = obj.scope_organization
+    if organization is None:
+        return False
+    return any(s.covers(organization.path) for s in scopes(user, action))
+
+
+def has_any(user, action: str) -> bool:
+    """Whether ``user`` may do ``action`` anywhere (to show or hide menu entries)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or bool(scopes(user, action))
+
+
+def require_any(user, action: str) -> None:
+    """Raise PermissionDenied unless ``user`` may do ``action`` somewhere (pages without an object)."""
+    if not has_any(user, action):
+        raise PermissionDenied
+
+
+class RestrictedQuerySetMixin:
+    """Adds ``restrict(user, action)`` to a queryset of a model that declares its scope."""
+
+    def restrict(self, user, action: str = Action.VIEW):
+        return self.filter(scope_q(user, action, self.model.scope_path_lookup))
+
+
+class RestrictedQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    pass

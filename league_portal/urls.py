@@ -1,0 +1,41 @@
+"""URL configuration: pages, the REST API under /api/v1/, its schema and docs, health."""
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from orgs.api.views import MeView
+
+from . import health, views
+
+api_v1 = [
+    path("", include("orgs.api.urls")),
+    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", obtain_auth_token, name="token"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("switch-role/", views.switch_role, name="switch_role"),
+    path("orgs/", include("orgs.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("healthz", health.healthz, name="healthz"),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "league_portal.views.bad_request"
+handler403 = "league_portal.views.permission_denied"
+handler404 = "league_portal.views.page_not_found"
+handler500 = "league_portal.views.server_error"

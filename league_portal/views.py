@@ -1,0 +1,79 @@
+"""Project-wide pages: the dashboard, the organisation switch and error pages that speak JSON to the API."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.decorators.http import require_POST
+
+from orgs.choices import Level
+from orgs.models import Organization
+
+from .api import json_error
+from .middleware import SESSION_KEY
+from .permissions import role_assignments
+
+
+@login_required
+def home(request):
+    """工作台: the current organisation and what its subtree holds."""
+    role = request.current_role
+    context = {}
+    if role:
+        organization = role.organization
+        subtree = Organization.objects.within(organization).restrict(request.user)
+        context["organization"] = organization
+        context["totals"] = subtree.aggregate(
+            organizations=Count("pk"), members=Sum("member_count"), youth=Sum("youth_count")
+        )
+        counts = dict(subtree.order_by().values_list("level").annotate(n=Count("pk")))
+        context["by_level"] = [{"label": label, "n": counts[value]} for value, label in Level.choices if value in counts]
+    return render(request, "home.html", context)
+
+
+@login_required
+@require_POST
+def switch_role(request):
+    """Make another of the user's role assignments the current one."""
+    try:
+        chosen = int(request.POST.get("role", ""))
+    except ValueError:
+        chosen = None
+    if any(ra.pk == chosen for ra in role_assignments(request.user)):
+        request.session[SESSION_KEY] = chosen
+    else:
+        messages.error(request, _("That role is not yours."))
+    target = request.POST.get("next") or "home"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "home"
+    return redirect(target)
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception=None):
+    if _is_api(request):
+        return json_error(request, 404, _("Not found."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return json_error(request, 500, _("Internal error; it has been logged."))
+    return defaults.server_error(request)
+
+
+def permission_denied(request, exception=None):
+    if _is_api(request):
+        return json_error(request, 403, _("You do not have permission to perform this action."))
+    return defaults.permission_denied(request, exception)
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return json_error(request, 400, _("Bad request."))
+    return defaults.bad_request(request, exception)

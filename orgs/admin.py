@@ -1,0 +1,46 @@
+from django.contrib import admin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from league_portal.admin import ScopedAdminMixin
+
+from .models import Department, Organization, OrganizationMove, RoleAssignment
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdminMixin, TreeAdmin):
+    form = movenodeform_factory(Organization)
+    list_display = ["name", "code", "level", "kind", "sector", "member_count", "youth_count", "is_active"]
+    list_filter = ["level", "kind", "sector", "is_active"]
+    search_fields = ["name", "short_name", "code"]
+    inlines = [DepartmentInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "organization", "display_order"]
+    search_fields = ["name", "organization__name"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "role", "organization", "granted_by", "granted_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "organization__name", "organization__code"]
+    autocomplete_fields = ["user", "organization"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+
+@admin.register(OrganizationMove)
+class OrganizationMoveAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["organization", "old_parent_name", "new_parent_name", "moved_by", "moved_at", "reason"]
+    readonly_fields = [f.name for f in OrganizationMove._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,148 @@
+"""Serializers of the organisation API; writes go through orgs.services."""
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from league_portal.permissions import Action, can
+
+from .. import services
+from ..choices import Role
+from ..models import Department, Organization, RoleAssignment
+
+User = get_user_model()
+
+
+class OrganizationCodeField(serializers.SlugRelatedField):
+    """An organisation named by its code, looked up among those the caller may see."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return Organization.objects.restrict(self.context["request"].user)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, help_text=_("Code of the parent organisation.")
+    )
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    sector_display = serializers.CharField(source="get_sector_display", read_only=True)
+    children_count = serializers.IntegerField(source="numchild", read_only=True)
+    subtree_members = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "level",
+            "level_display",
+            "kind",
+            "kind_display",
+            "sector",
+            "sector_display",
+            "member_count",
+            "youth_count",
+            "is_active",
+            "display_order",
+            "depth",
+            "children_count",
+            "subtree_members",
+            "parent_code",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["depth", "created_at", "updated_at"]
+
+    def validate_parent_code(self, value):
+        if not value:
+            return None
+        parent = Organization.objects.restrict(self.context["request"].user).filter(code=value).first()
+        if parent is None:
+            raise serializers.ValidationError(_("No organisation with this code in your organisations."))
+        return parent
+
+    def create(self, validated_data):
+        parent = validated_data.pop("parent_code", None)
+        return services.create_organization(by=self.context["request"].user, parent=parent, **validated_data)
+
+    def update(self, instance, validated_data):
+        if validated_data.pop("parent_code", None) is not None:
+            raise serializers.ValidationError({"parent_code": _("Use the move action to change the parent.")})
+        services.update_organization(instance, by=self.context["request"].user, **validated_data)
+        return instance
+
+
+class MoveSerializer(serializers.Serializer):
+    parent_code = OrganizationCodeField(help_text=_("Code of the new parent organisation."))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_(".xlsx or .csv with the columns of the tree export."))
+    dry_run = serializers.BooleanField(default=True, help_text=_("Only check the file; write nothing."))
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    organization = OrganizationCodeField()
+
+    class Meta:
+        model = Department
+        fields = ["id", "organization", "name", "display_order"]
+
+    def create(self, validated_data):
+        return services.add_department(by=self.context["request"].user, **validated_data)
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    organization = OrganizationCodeField()
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "user", "organization", "organization_name", "role", "role_display", "granted_at"]
+
+    def create(self, validated_data):
+        return services.assign_role(
+            validated_data["user"], validated_data["organization"], validated_data["role"], by=self.context["request"].user
+        )
+
+
+class UserSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "email", "is_active", "last_login", "roles"]
+
+    def get_roles(self, user):
+        request_user = self.context["request"].user
+        return [
+            {"organization": ra.organization.code, "organization_name": ra.organization.name, "role": ra.role}
+            for ra in user.role_assignments.all()
+            if can(request_user, Action.VIEW, ra)
+        ]
+
+
+class UserCreateSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    password = serializers.CharField(write_only=True, min_length=8)
+    organization = OrganizationCodeField()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    def validate_username(self, value):
+        if User.objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError(_("This user name is taken."))
+        return value
+
+    def create(self, validated_data):
+        return services.create_user(by=self.context["request"].user, **validated_data)

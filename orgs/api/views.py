@@ -1,0 +1,190 @@
+"""REST endpoints for the organisation tree, departments, users and role assignments."""
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from league_portal.api import ScopedViewSetMixin
+from league_portal.permissions import Action, has_any, role_assignments
+from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, read_table
+
+from .. import exports, importers, services
+from ..filtersets import DepartmentFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
+from ..models import Department, Organization, RoleAssignment
+from ..selectors import visible_users
+from .serializers import (
+    DepartmentSerializer,
+    ImportSerializer,
+    MoveSerializer,
+    OrganizationSerializer,
+    RoleAssignmentSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+)
+
+
+class OrganizationViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Organisations in the caller's subtree. Deactivate rather than delete (``is_active``)."""
+
+    queryset = Organization.objects.all()
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilterSet
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs.with_subtree_totals() if self.action in ("list", "retrieve") else qs
+
+    @action(detail=True)
+    def children(self, request, pk=None):
+        """Direct children of the organisation."""
+        organization = self.get_object()
+        children = self.filter_queryset(super().get_queryset().filter(
+            path__startswith=organization.path, depth=organization.depth + 1
+        )).with_subtree_totals()
+        page = self.paginate_queryset(children)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @action(detail=True)
+    def ancestors(self, request, pk=None):
+        """Ancestors from the top down, as far up as the caller's roles reach."""
+        organization = self.get_object()
+        ancestors = Organization.objects.get_ancestors(organization).restrict(request.user)
+        return Response(self.get_serializer(ancestors, many=True).data)
+
+    @extend_schema(request=MoveSerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the subtree under another parent (administrators; the move is kept in history)."""
+        organization = self.get_object()
+        serializer = MoveSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        moved = services.move_organization(
+            organization, serializer.validated_data["parent_code"], by=request.user,
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return Response(self.get_serializer(moved).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("file_format", OpenApiTypes.STR, enum=["xlsx", "csv"])],
+        responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, url_path="export")
+    def export(self, request):
+        """The filtered organisations as .xlsx (default) or .csv, in the import format."""
+        file_format = "csv" if request.query_params.get("file_format") == "csv" else "xlsx"
+        data = exports.export_tree(self.filter_queryset(self.get_queryset()), file_format)
+        response = HttpResponse(data, content_type=CSV_CONTENT_TYPE if file_format == "csv" else XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="organizations.{file_format}"'
+        return response
+
+    @extend_schema(request={"multipart/form-data": ImportSerializer})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_(self, request):
+        """Check (``dry_run``, the default) or import a tree file; all rows or none are written."""
+        serializer = ImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            table = read_table(serializer.validated_data["file"])
+        except SpreadsheetError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        plan = importers.plan_import(table, by=request.user)
+        body = {
+            "valid": plan.is_valid,
+            "dry_run": serializer.validated_data["dry_run"],
+            "summary": plan.summary,
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in plan.errors],
+        }
+        if not plan.is_valid:
+            body["detail"] = _("The file has errors; nothing was imported.")
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        if not serializer.validated_data["dry_run"]:
+            importers.apply_import(plan, by=request.user)
+        return Response(body)
+
+
+class DepartmentViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Department.objects.select_related("organization")
+    serializer_class = DepartmentSerializer
+    filterset_class = DepartmentFilterSet
+
+    def perform_destroy(self, instance):
+        services.remove_department(instance, by=self.request.user)
+
+
+class RoleAssignmentViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = RoleAssignment.objects.select_related("user", "organization")
+    serializer_class = RoleAssignmentSerializer
+    filterset_class = RoleAssignmentFilterSet
+
+    def perform_destroy(self, instance):
+        services.revoke_role(instance, by=self.request.user)
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Accounts holding a role in the caller's subtree; an account is created with its first role."""
+
+    serializer_class = UserSerializer
+
+    def get_queryset(self):
+        return visible_users(self.request.user).prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("organization"))
+        )
+
+    def get_serializer_class(self):
+        return UserCreateSerializer if self.action == "create" else UserSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = UserCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        user = serializer.save()
+        user = self.get_queryset().get(pk=user.pk)
+        return Response(UserSerializer(user, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+
+class MeView(APIView):
+    """The caller's account and roles."""
+
+    @extend_schema(responses=UserSerializer)
+    def get(self, request):
+        user = request.user
+        return Response(
+            {
+                "id": user.id,
+                "username": user.username,
+                "first_name": user.first_name,
+                "is_superuser": user.is_superuser,
+                "roles": [
+                    {"organization": ra.organization.code, "organization_name": ra.organization.name, "role": ra.role}
+                    for ra in role_assignments(user)
+                ],
+                "can_manage_users": has_any(user, Action.MANAGE_USERS),
+            }
+        )

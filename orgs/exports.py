@@ -1,0 +1,35 @@
+"""Export of the organisation tree in the import format, so that an export re-imports unchanged."""
+from league_portal.spreadsheets import write_csv, write_xlsx
+
+from .importers import CHOICE_FIELDS, EXPORT_COLUMNS, choice_label
+from .models import Organization
+
+
+def tree_rows(organizations):
+    """Rows in the import column order for ``organizations`` (a queryset), parents first."""
+    organizations = list(organizations.order_by("path"))
+    code_by_path = {o.path: o.code for o in organizations}
+    outside = {o.parent_path for o in organizations if o.parent_path and o.parent_path not in code_by_path}
+    code_by_path.update(Organization.objects.filter(path__in=outside).values_list("path", "code"))
+    labels = {
+        name: {value: choice_label(choices, value) for value in choices.values}
+        for name, choices in CHOICE_FIELDS.items()
+    }
+    for org in organizations:
+        yield (
+            org.code,
+            org.name,
+            code_by_path.get(org.parent_path, ""),
+            labels["level"][org.level],
+            labels["kind"][org.kind],
+            labels["sector"][org.sector],
+            org.member_count,
+            org.youth_count,
+        )
+
+
+def export_tree(organizations, file_format: str) -> bytes:
+    rows = tree_rows(organizations)
+    if file_format == "csv":
+        return write_csv(EXPORT_COLUMNS, rows)
+    return write_xlsx(EXPORT_COLUMNS, rows, sheet_title="组织架构")

@@ -1,0 +1,84 @@
+"""One FilterSet per model, shared by the list pages and the API."""
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Kind, Level, Role, Sector
+from .models import Department, Organization, RoleAssignment
+
+
+def visible_organizations(request):
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.restrict(request.user)
+
+
+class WithinFilter(django_filters.ModelChoiceFilter):
+    """``?within=<code>``: the organisation with that code and its whole subtree."""
+
+    def __init__(self, *args, path_lookup="path", **kwargs):
+        self.path_lookup = path_lookup
+        kwargs.setdefault("queryset", visible_organizations)
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("Within (organisation code)"))
+        # A text box: a drop-down of every organisation would hold thousands of options.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
+
+
+class SearchFilter(django_filters.CharFilter):
+    """``?q=``: a case-insensitive match on any of the given fields."""
+
+    def __init__(self, *args, fields=(), **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        query = Q()
+        for name in self.search_fields:
+            query |= Q(**{f"{name}__icontains": value})
+        return qs.filter(query)
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=("name", "short_name", "code"), label=_("Name or code"))
+    within = WithinFilter()
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"))
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Organization
+        fields = ["q", "within", "level", "kind", "sector", "is_active"]
+
+
+class DepartmentFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=("name",))
+    within = WithinFilter(path_lookup="organization__path")
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation ID"))
+
+    class Meta:
+        model = Department
+        fields = ["q", "within", "organization"]
+
+
+class RoleAssignmentFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=("user__username", "user__first_name", "user__last_name", "organization__name"))
+    within = WithinFilter(path_lookup="organization__path")
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
+    user = django_filters.CharFilter(field_name="user__username", label=_("User name"))
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["q", "within", "role", "user"]

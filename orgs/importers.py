@@ -1,0 +1,314 @@
+"""Import of the organisation tree from .xlsx/.csv with Chinese column headers.
+
+``plan_import`` reads and validates the whole file and returns an ``ImportPlan``: one action per
+row (create, update, move, unchanged) and every problem by row and column. It writes nothing.
+``apply_import`` carries out a plan with no errors in one transaction. A re-import of the same
+file finds every row unchanged and writes nothing.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from league_portal.permissions import Action, can
+from league_portal.spreadsheets import Column, Table
+
+from . import services
+from .choices import Kind, Level, Sector
+from .models import Organization
+
+# The file format: (field, header). Headers are part of the format, not of the UI language.
+COLUMNS = [
+    ("code", "组织编码"),
+    ("name", "组织名称"),
+    ("parent_code", "上级组织编码"),
+    ("level", "组织层级"),
+    ("kind", "组织类型"),
+    ("sector", "所属领域"),
+    ("member_count", "团员数"),
+    ("youth_count", "青年数"),
+]
+HEADER = dict(COLUMNS)
+REQUIRED_HEADERS = ["组织编码", "组织名称", "上级组织编码", "组织层级", "组织类型"]
+EXPORT_COLUMNS = [
+    Column("组织编码", 16),
+    Column("组织名称", 36),
+    Column("上级组织编码", 16),
+    Column("组织层级", 10),
+    Column("组织类型", 12),
+    Column("所属领域", 10),
+    Column("团员数", 10, "#,##0"),
+    Column("青年数", 10, "#,##0"),
+]
+CHOICE_FIELDS = {"level": Level, "kind": Kind, "sector": Sector}
+COMPARED_FIELDS = ("name", "level", "kind", "sector", "member_count", "youth_count")
+
+
+def choice_label(choices, value) -> str:
+    """The Chinese label a file carries for a choice value."""
+    with translation.override("zh-hans"):
+        return str(choices(value).label)
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    """Accept the Chinese label, the English label and the stored value, case-insensitively."""
+    lookup = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            lookup.update({str(label).lower(): value for value, label in choices.choices})
+    lookup.update({value: value for value in choices.values})
+    return lookup
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class RowPlan:
+    row: int
+    code: str
+    name: str
+    parent_code: str
+    action: str  # create | update | move | unchanged
+    values: dict
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+ACTION_LABELS = {
+    "create": gettext_lazy("new"),
+    "update": gettext_lazy("changed"),
+    "move": gettext_lazy("moved"),
+    "unchanged": gettext_lazy("unchanged"),
+}
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowPlan] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def is_valid(self):
+        return not self.errors
+
+    def count(self, action):
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def summary(self):
+        return {action: self.count(action) for action in ACTION_LABELS}
+
+
+def _parse_count(value):
+    """A non-negative whole number; empty means 0. Returns (number, error message)."""
+    if value in (None, ""):
+        return 0, None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        return None, _("“%(value)s” is not a number.") % {"value": value}
+    if number != number.to_integral_value():
+        return None, _("“%(value)s” is not a whole number.") % {"value": value}
+    if number < 0:
+        return None, _("“%(value)s” is negative.") % {"value": value}
+    return int(number), None
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # codes typed as numbers in Excel come back as floats
+    return str(value).strip()
+
+
+def plan_import(table: Table, *, by) -> ImportPlan:
+    """Validate every row of ``table`` against the tree and the user's rights; write nothing."""
+    plan = ImportPlan()
+    missing = [h for h in REQUIRED_HEADERS if h not in table.headers]
+    for header in missing:
+        plan.errors.append(CellError(1, header, _("The column is missing from the header row.")))
+    if missing:
+        return plan
+
+    lookups = {name: _choice_lookup(choices) for name, choices in CHOICE_FIELDS.items()}
+    parsed: dict[str, RowPlan] = {}
+    for row_number, cells in table.rows:
+        values, ok = {}, True
+
+        def error(column, message):
+            nonlocal ok
+            ok = False
+            plan.errors.append(CellError(row_number, column, message))
+
+        code = _text(cells.get(HEADER["code"]))
+        name = _text(cells.get(HEADER["name"]))
+        parent_code = _text(cells.get(HEADER["parent_code"]))
+        if not code:
+            error(HEADER["code"], _("The code is missing."))
+        elif len(code) > 40:
+            error(HEADER["code"], _("The code is longer than 40 characters."))
+        elif code in parsed:
+            error(HEADER["code"], _("Duplicate code, first used in row %(row)d.") % {"row": parsed[code].row})
+        if not name:
+            error(HEADER["name"], _("The name is missing."))
+        elif len(name) > 200:
+            error(HEADER["name"], _("The name is longer than 200 characters."))
+        values["name"] = name
+        for field_name, lookup in lookups.items():
+            raw = _text(cells.get(HEADER[field_name]))
+            if not raw and field_name == "sector":
+                values[field_name] = Sector.OTHER
+            elif not raw:
+                error(HEADER[field_name], _("The value is missing."))
+            elif raw.lower() not in lookup:
+                choices = "、".join(choice_label(CHOICE_FIELDS[field_name], v) for v in CHOICE_FIELDS[field_name].values)
+                error(
+                    HEADER[field_name],
+                    _("“%(value)s” is not one of: %(choices)s.") % {"value": raw, "choices": choices},
+                )
+            else:
+                values[field_name] = lookup[raw.lower()]
+        for field_name in ("member_count", "youth_count"):
+            number, message = _parse_count(cells.get(HEADER[field_name]))
+            if message:
+                error(HEADER[field_name], message)
+            values[field_name] = number
+        if code and code == parent_code:
+            error(HEADER["parent_code"], _("An organisation cannot be its own parent (cycle)."))
+        if ok:
+            parsed[code] = RowPlan(row_number, code, name, parent_code, "", values)
+
+    _resolve_against_tree(plan, parsed, by)
+    if plan.errors:
+        plan.errors.sort(key=lambda e: (e.row, e.column))
+    return plan
+
+
+def _resolve_against_tree(plan: ImportPlan, parsed: dict[str, RowPlan], by):
+    """Check parents, cycles and rights against the stored tree; decide each row's action."""
+    referenced = set(parsed) | {r.parent_code for r in parsed.values() if r.parent_code}
+    existing = {o.code: o for o in Organization.objects.filter(code__in=referenced)}
+    # Codes of the stored ancestors of every referenced organisation, to follow chains upward.
+    prefixes = {o.path[:i] for o in existing.values() for i in range(o.steplen, len(o.path), o.steplen)}
+    by_path = {o.path: o for o in existing.values()}
+    for ancestor in Organization.objects.filter(path__in=prefixes - set(by_path)).only("path", "code"):
+        by_path[ancestor.path] = ancestor
+
+    stored_by_code = {o.code: o for o in by_path.values()}
+
+    def stored_parent_code(org):
+        parent = by_path.get(org.parent_path)
+        return parent.code if parent else ""
+
+    def parent_of(code):
+        if code in parsed:
+            return parsed[code].parent_code
+        org = stored_by_code.get(code)
+        return stored_parent_code(org) if org else ""
+
+    for code, row in parsed.items():
+        parent_header = HEADER["parent_code"]
+        if row.parent_code and row.parent_code not in parsed and row.parent_code not in existing:
+            plan.errors.append(
+                CellError(row.row, parent_header, _("Unknown parent code “%(code)s”.") % {"code": row.parent_code})
+            )
+            continue
+        seen, current = {code}, row.parent_code
+        while current:
+            if current in seen:
+                plan.errors.append(
+                    CellError(row.row, parent_header, _("The parent chain of “%(code)s” forms a cycle.") % {"code": code})
+                )
+                break
+            seen.add(current)
+            current = parent_of(current)
+        else:
+            _decide_action(plan, row, existing, stored_parent_code, by)
+
+
+def _decide_action(plan, row, existing, stored_parent_code, by):
+    plan.rows.append(row)
+    org = existing.get(row.code)
+    parent = existing.get(row.parent_code)
+
+    def deny(column, obj_name):
+        plan.errors.append(
+            CellError(row.row, column, _("You have no right to change “%(name)s”.") % {"name": obj_name})
+        )
+
+    if org is None:
+        row.action = "create"
+        if not row.parent_code and not by.is_superuser:
+            plan.errors.append(
+                CellError(row.row, HEADER["parent_code"], _("Only a superuser can create a top-level organisation."))
+            )
+        elif parent is not None and not can(by, Action.CHANGE_ORG, parent):
+            deny(HEADER["parent_code"], parent.name)
+        return
+    if not can(by, Action.CHANGE_ORG, org):
+        deny(HEADER["code"], org.name)
+        return
+    row.changes = [f for f in COMPARED_FIELDS if getattr(org, f) != row.values[f]]
+    if row.parent_code != stored_parent_code(org):
+        if not row.parent_code:
+            plan.errors.append(
+                CellError(row.row, HEADER["parent_code"], _("An existing organisation cannot become top-level."))
+            )
+            return
+        if parent is not None and not can(by, Action.CHANGE_ORG, parent):
+            deny(HEADER["parent_code"], parent.name)
+            return
+        row.action = "move"
+    else:
+        row.action = "update" if row.changes else "unchanged"
+
+
+def _final_depth(rows: dict[str, RowPlan]):
+    depth = {}
+
+    def walk(code):
+        if code not in depth:
+            parent = rows[code].parent_code
+            depth[code] = walk(parent) + 1 if parent in rows else 0
+        return depth[code]
+
+    for code in rows:
+        walk(code)
+    return depth
+
+
+@transaction.atomic
+def apply_import(plan: ImportPlan, *, by) -> dict:
+    """Carry out a valid plan through the tree's services: parents before children, all or nothing."""
+    if not plan.is_valid:
+        raise ValidationError(_("The file has errors; nothing was imported."))
+    rows = {r.code: r for r in plan.rows}
+    depth = _final_depth(rows)
+
+    def parent_of(row):
+        return Organization.objects.get(code=row.parent_code) if row.parent_code else None
+
+    for row in sorted(plan.rows, key=lambda r: (depth[r.code], r.row)):
+        if row.action == "create":
+            services.create_organization(by=by, parent=parent_of(row), code=row.code, **row.values)
+            continue
+        if row.action == "unchanged":
+            continue
+        org = Organization.objects.get(code=row.code)
+        services.update_organization(org, by=by, **{name: row.values[name] for name in row.changes})
+        if row.action == "move":
+            services.move_organization(org, parent_of(row), by=by, reason=_("Spreadsheet import"))
+    return plan.summary

@@ -1,0 +1,198 @@
+"""The organisation tree, its departments, the roles users hold in it and the history of moves."""
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from league_portal.permissions import RestrictedQuerySet, RestrictedQuerySetMixin
+
+from .choices import Kind, Level, Role, Sector
+
+
+class OrganizationQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
+    def within(self, organization, include_self=True):
+        """The subtree below ``organization``."""
+        qs = self.filter(path__startswith=organization.path)
+        return qs if include_self else qs.exclude(pk=organization.pk)
+
+    def with_subtree_totals(self):
+        """Annotate members, youth and organisations of each row's whole subtree, in one query."""
+        subtree = (
+            Organization.objects.filter(path__startswith=OuterRef("path"))
+            .order_by()
+            .annotate(group=Value(1))
+            .values("group")
+        )
+
+        def total(expr):
+            return Coalesce(Subquery(subtree.annotate(t=expr).values("t")[:1]), 0)
+
+        return self.annotate(
+            subtree_members=total(Sum("member_count")),
+            subtree_youth=total(Sum("youth_count")),
+            subtree_size=total(models.Count("pk")),
+        )
+
+
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
+    def get_queryset(self):
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Organization(MP_Node):
+    """A league body in the tree: 团省委, 团市委, 团县委, 乡镇团委, 团总支 or 团支部.
+
+    The materialized path (``path``) places it in the tree; the code is the one the national
+    智慧团建 system gives it and is what imports and exports carry.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    member_count = models.PositiveIntegerField(_("league members"), default=0)
+    youth_count = models.PositiveIntegerField(_("youth"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganizationManager()
+
+    scope_path_lookup = "path"
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["level", "kind"], name="org_level_kind_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:organization_detail", args=[self.pk])
+
+    @property
+    def scope_organization(self):
+        return self
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    @property
+    def parent_path(self):
+        return self.path[: -self.steplen] if self.depth > 1 else ""
+
+
+class Department(models.Model):
+    """A department (部室) of an organisation, e.g. 组织部 or 宣传部; plans name a lead department."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="departments", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    scope_path_lookup = "organization__path"
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["organization__path", "display_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="department_unique_name_per_org")
+        ]
+
+    def __str__(self):
+        return f"{self.organization.display_name} · {self.name}"
+
+    @property
+    def scope_organization(self):
+        return self.organization
+
+
+class RoleAssignment(models.Model):
+    """Ties a user to an organisation with one role; the role covers the organisation's subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    scope_path_lookup = "organization__path"
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["organization__path", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="role_assignment_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="role_assignment_valid_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organization.display_name}"
+
+    @property
+    def scope_organization(self):
+        return self.organization
+
+
+class OrganizationMove(models.Model):
+    """History of a subtree moved under another parent: who, when, from where, why."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="moves", verbose_name=_("organisation")
+    )
+    old_parent = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("old parent")
+    )
+    new_parent = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("new parent")
+    )
+    old_parent_name = models.CharField(_("old parent name"), max_length=200, blank=True)
+    new_parent_name = models.CharField(_("new parent name"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("moved by")
+    )
+    moved_at = models.DateTimeField(_("moved at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    scope_path_lookup = "organization__path"
+
+    class Meta:
+        verbose_name = _("organisation move")
+        verbose_name_plural = _("organisation moves")
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.organization}: {self.old_parent_name} → {self.new_parent_name}"
+
+    @property
+    def scope_organization(self):
+        return self.organization

@@ -1,0 +1,287 @@
+"""Pages of the organisation tree, departments, users and roles.
+
+Every object comes from a queryset scoped by the permission layer, so an organisation outside
+the user's subtree answers 404; a visible one the user may not change answers 403.
+"""
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from league_portal.pagination import paginate
+from league_portal.permissions import Action, can, require_any
+from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, read_table
+
+from . import exports, importers, services
+from .filtersets import OrganizationFilterSet, RoleAssignmentFilterSet
+from .forms import AccountForm, DepartmentForm, ImportForm, MoveForm, OrganizationForm, RoleForm, UserCreateForm
+from .models import Organization, RoleAssignment
+from .selectors import scope_roots, visible_users
+
+User = get_user_model()
+
+
+def _organization(request, pk, action=Action.VIEW, queryset=None):
+    """The organisation if the user can see it (else 404) and may do ``action`` on it (else 403)."""
+    queryset = Organization.objects.all() if queryset is None else queryset
+    organization = get_object_or_404(queryset.restrict(request.user), pk=pk)
+    if action != Action.VIEW and not can(request.user, action, organization):
+        raise PermissionDenied
+    return organization
+
+
+@login_required
+def tree(request):
+    """The tree browser: roots of the user's scopes, expandable; a search lists matches flat."""
+    filterset = OrganizationFilterSet(request.GET or None, queryset=Organization.objects.restrict(request.user), request=request)
+    searching = any(request.GET.get(name) for name in filterset.filters)
+    context = {"filterset": filterset, "searching": searching}
+    if searching:
+        results = filterset.qs.with_subtree_totals() if filterset.is_valid() else Organization.objects.none()
+        context["page"] = paginate(request, results)
+    else:
+        context["roots"] = scope_roots(request.user).with_subtree_totals()
+    return render(request, "orgs/tree.html", context)
+
+
+@login_required
+def children(request, pk):
+    """The rows of an organisation's children, loaded into the tree by htmx."""
+    organization = _organization(request, pk)
+    rows = (
+        Organization.objects.get_children(organization).restrict(request.user).with_subtree_totals()
+        if organization.numchild
+        else Organization.objects.none()
+    )
+    return render(request, "orgs/_tree_rows.html", {"nodes": rows, "depth": organization.depth + 1})
+
+
+@login_required
+def organization_detail(request, pk):
+    organization = _organization(request, pk, queryset=Organization.objects.with_subtree_totals())
+    can_manage_users = can(request.user, Action.MANAGE_USERS, organization)
+    context = {
+        "organization": organization,
+        "ancestors": Organization.objects.get_ancestors(organization).restrict(request.user),
+        "children": Organization.objects.get_children(organization).restrict(request.user).with_subtree_totals()
+        if organization.numchild
+        else [],
+        "departments": organization.departments.all(),
+        "roles": organization.role_assignments.select_related("user") if can_manage_users else None,
+        "moves": organization.moves.select_related("moved_by")[:20],
+        "can_change": can(request.user, Action.CHANGE_ORG, organization),
+        "can_manage_users": can_manage_users,
+        "department_form": DepartmentForm(),
+    }
+    return render(request, "orgs/organization_detail.html", context)
+
+
+@login_required
+def organization_create(request, parent_pk):
+    parent = _organization(request, parent_pk, Action.CHANGE_ORG)
+    form = OrganizationForm(request.POST or None, initial={"sector": parent.sector})
+    if request.method == "POST" and form.is_valid():
+        child = services.create_organization(by=request.user, parent=parent, **form.cleaned_data)
+        messages.success(request, _("%(name)s was added.") % {"name": child.name})
+        return redirect(child)
+    return render(request, "orgs/organization_form.html", {"form": form, "parent": parent})
+
+
+@login_required
+def organization_edit(request, pk):
+    organization = _organization(request, pk, Action.CHANGE_ORG)
+    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_organization(organization, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The changes were saved."))
+        return redirect(organization)
+    return render(request, "orgs/organization_form.html", {"form": form, "organization": organization})
+
+
+@login_required
+def organization_move(request, pk):
+    organization = _organization(request, pk, Action.CHANGE_ORG)
+    form = MoveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_organization(
+                organization, form.cleaned_data["new_parent"], by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error("new_parent", exc)
+        else:
+            messages.success(request, _("%(name)s was moved.") % {"name": organization.name})
+            return redirect(organization)
+    return render(request, "orgs/organization_move.html", {"form": form, "organization": organization})
+
+
+@login_required
+@require_POST
+def department_add(request, pk):
+    organization = _organization(request, pk, Action.CHANGE_ORG)
+    form = DepartmentForm(request.POST)
+    if form.is_valid():
+        if organization.departments.filter(name=form.cleaned_data["name"]).exists():
+            messages.error(request, _("This department exists already."))
+        else:
+            services.add_department(organization, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The department was added."))
+    else:
+        messages.error(request, _("Please give the department a name."))
+    return redirect(organization)
+
+
+@login_required
+@require_POST
+def department_remove(request, pk, department_pk):
+    organization = _organization(request, pk, Action.CHANGE_ORG)
+    department = get_object_or_404(organization.departments, pk=department_pk)
+    services.remove_department(department, by=request.user)
+    messages.success(request, _("The department was removed."))
+    return redirect(organization)
+
+
+@login_required
+def export(request):
+    """The filtered organisations as .xlsx or .csv in the import format."""
+    filterset = OrganizationFilterSet(request.GET, queryset=Organization.objects.restrict(request.user), request=request)
+    if not filterset.is_valid():
+        messages.error(request, _("The filter is not valid: %(errors)s") % {"errors": filterset.errors.as_text()})
+        return redirect("orgs:tree")
+    file_format = "csv" if request.GET.get("file_format") == "csv" else "xlsx"
+    response = HttpResponse(
+        exports.export_tree(filterset.qs, file_format),
+        content_type=CSV_CONTENT_TYPE if file_format == "csv" else XLSX_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = f'attachment; filename="organizations.{file_format}"'
+    return response
+
+
+IMPORT_SESSION_KEY = "org_import_files"
+
+
+@login_required
+def import_upload(request):
+    """Step 1: upload and check. A valid file is kept for step 2 under a token in the session."""
+    require_any(request.user, Action.CHANGE_ORG)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = read_table(upload)
+        except SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            plan = importers.plan_import(table, by=request.user)
+            context["plan"] = plan
+            if plan.is_valid:
+                upload.seek(0)
+                token = uuid.uuid4().hex
+                suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+                default_storage.save(f"imports/{token}{suffix}", ContentFile(upload.read()))
+                request.session[IMPORT_SESSION_KEY] = {**request.session.get(IMPORT_SESSION_KEY, {}), token: suffix}
+                context["token"] = token
+    return render(request, "orgs/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    """Step 2: check the kept file again against the tree as it is now, and import it whole."""
+    require_any(request.user, Action.CHANGE_ORG)
+    token = request.POST.get("token", "")
+    suffix = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
+    if not suffix:
+        messages.error(request, _("The checked file is no longer available; please upload it again."))
+        return redirect("orgs:import")
+    name = f"imports/{token}{suffix}"
+    with default_storage.open(name, "rb") as stored:
+        stored.name = name
+        table = read_table(stored)
+    plan = importers.plan_import(table, by=request.user)
+    if not plan.is_valid:
+        return render(request, "orgs/import.html", {"form": ImportForm(), "plan": plan})
+    summary = importers.apply_import(plan, by=request.user)
+    default_storage.delete(name)
+    sessions = request.session[IMPORT_SESSION_KEY]
+    sessions.pop(token, None)
+    request.session[IMPORT_SESSION_KEY] = sessions
+    messages.success(
+        request,
+        _("Import done: %(create)d new, %(update)d changed, %(move)d moved, %(unchanged)d unchanged.") % summary,
+    )
+    return redirect("orgs:tree")
+
+
+@login_required
+def user_list(request):
+    require_any(request.user, Action.MANAGE_USERS)
+    filterset = RoleAssignmentFilterSet(request.GET or None, queryset=RoleAssignment.objects.restrict(request.user, Action.MANAGE_USERS), request=request)
+    users = visible_users(request.user)
+    if filterset.is_bound and filterset.is_valid():
+        users = users.filter(pk__in=filterset.qs.values("user_id"))
+    users = users.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.restrict(request.user, Action.MANAGE_USERS).select_related("organization"),
+            to_attr="visible_roles",
+        )
+    )
+    return render(request, "orgs/user_list.html", {"filterset": filterset, "page": paginate(request, users)})
+
+
+@login_required
+def user_create(request):
+    require_any(request.user, Action.MANAGE_USERS)
+    initial = {}
+    role = request.current_role
+    if role and can(request.user, Action.MANAGE_USERS, role.organization):
+        initial["organization"] = role.organization.code
+    form = UserCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        user = services.create_user(by=request.user, **form.cleaned_data)
+        messages.success(request, _("The account %(username)s was created.") % {"username": user.username})
+        return redirect("orgs:user_detail", pk=user.pk)
+    return render(request, "orgs/user_form.html", {"form": form})
+
+
+@login_required
+def user_detail(request, pk):
+    account = get_object_or_404(visible_users(request.user), pk=pk)
+    roles = RoleAssignment.objects.restrict(request.user, Action.MANAGE_USERS).filter(user=account).select_related("organization")
+    may_edit_account = services.can_manage_account(request.user, account)
+    role_form = RoleForm(user=request.user)
+    account_form = AccountForm(instance=account) if may_edit_account else None
+    if request.method == "POST":
+        if "add_role" in request.POST:
+            role_form = RoleForm(request.POST, user=request.user)
+            if role_form.is_valid():
+                services.assign_role(account, role_form.cleaned_data["organization"], role_form.cleaned_data["role"], by=request.user)
+                messages.success(request, _("The role was granted."))
+                return redirect("orgs:user_detail", pk=pk)
+        elif "revoke_role" in request.POST:
+            assignment = get_object_or_404(roles, pk=request.POST.get("revoke_role"))
+            services.revoke_role(assignment, by=request.user)
+            messages.success(request, _("The role was revoked."))
+            return redirect("orgs:user_detail", pk=pk)
+        elif "save_account" in request.POST:
+            if not may_edit_account:
+                raise PermissionDenied
+            account_form = AccountForm(request.POST, instance=account)
+            if account_form.is_valid():
+                data = dict(account_form.cleaned_data)
+                services.update_user(account, by=request.user, password=data.pop("new_password"), **data)
+                messages.success(request, _("The account was saved."))
+                return redirect("orgs:user_detail", pk=pk)
+    context = {"account": account, "roles": roles, "role_form": role_form, "account_form": account_form}
+    return render(request, "orgs/user_detail.html", context)

@@ -1,0 +1,18 @@
+/* League Portal: the tree browser's expand and collapse. Children are loaded once by htmx;
+   later clicks only show or hide the rows already on the page. */
+function portalToggle(button) {
+  const row = button.closest("tr");
+  const expanded = button.getAttribute("aria-expanded") === "true";
+  button.setAttribute("aria-expanded", expanded ? "false" : "true");
+  button.textContent = expanded ? "▸" : "▾";
+  if (!button.dataset.loaded) { button.dataset.loaded = "1"; return; }
+  const open = {};  // path -> whether that row is shown with its children open
+  open[row.dataset.path] = !expanded;
+  document.querySelectorAll("#org-tree tr[data-path]").forEach(function (r) {
+    if (r === row || !r.dataset.path.startsWith(row.dataset.path)) return;
+    const visible = open[r.dataset.parent] === true;
+    r.hidden = !visible;
+    const toggle = r.querySelector(".tree-toggle[aria-expanded]");
+    open[r.dataset.path] = visible && !!toggle && toggle.getAttribute("aria-expanded") === "true";
+  });
+}
