@@ -56,7 +56,10 @@ class OrganizationFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = django_filters.BooleanFilter(
+        label=_("Active"),
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = Organization

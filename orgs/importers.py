@@ -80,6 +80,7 @@ class RowPlan:
     action: str  # create | update | move | unchanged
     values: dict
     changes: list[str] = field(default_factory=list)
+    valid: bool = True  # False when a cell of the row has an error; parents are still checked
 
     @property
     def action_label(self):
@@ -188,8 +189,8 @@ def plan_import(table: Table, *, by) -> ImportPlan:
             values[field_name] = number
         if code and code == parent_code:
             error(HEADER["parent_code"], _("An organisation cannot be its own parent (cycle)."))
-        if ok:
-            parsed[code] = RowPlan(row_number, code, name, parent_code, "", values)
+        elif code and code not in parsed and len(code) <= 40:
+            parsed[code] = RowPlan(row_number, code, name, parent_code, "", values, valid=ok)
 
     _resolve_against_tree(plan, parsed, by)
     if plan.errors:
@@ -241,6 +242,8 @@ def _resolve_against_tree(plan: ImportPlan, parsed: dict[str, RowPlan], by):
 
 def _decide_action(plan, row, existing, stored_parent_code, by):
     plan.rows.append(row)
+    if not row.valid:
+        return
     org = existing.get(row.code)
     parent = existing.get(row.parent_code)
 

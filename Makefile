@@ -1,0 +1,42 @@
+# League Portal — two commands: `make run` serves the portal, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup migrate demo messages worker clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+## make run: set up, migrate SQLite, load the demo and serve http://127.0.0.1:8000 (Celery eager)
+run: demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: set up and run the whole suite (browser, PostgreSQL and worker tests skip when absent)
+test: setup
+	$(PY) -m pytest
+
+## make messages: refresh and compile the Chinese catalogue after changing UI text
+messages: setup
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+## make worker: a Celery worker with beat, for when REDIS_URL is set
+worker: setup
+	$(VENV)/bin/celery -A league_portal worker --beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,5 @@
+"""Plans, sections, work points, targets, assignments, progress, monthly reports and assessment.
+
+The models arrive with the plans issue; the app is installed already so that its place in the
+layout is fixed.
+"""

@@ -1,0 +1,1 @@
+"""Volunteers, activities, service hours and star levels (arrives with the volunteer issue)."""
