@@ -23,7 +23,8 @@ def test_a_leader_browses_searches_and_switches_language(page, live_server, demo
     assert page.locator("#org-tree tr", has_text="共青团青川市城东区委员会").is_hidden()
 
     page.fill("#id_q", "第一中学")
-    page.click("#filter-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#filter-form button[type=submit]")
     rows = page.locator("#org-tree tbody tr")
     assert rows.count() == 12
     shot(page, "tree-search")
@@ -31,8 +32,8 @@ def test_a_leader_browses_searches_and_switches_language(page, live_server, demo
     assert page.locator("h1").inner_text().startswith("青川市城东区第一中学团委")
     assert "团员数" in page.content()
 
-    page.select_option("#language-switch select", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-switch select", "en")
     assert page.locator("h1").inner_text().startswith("青川市城东区第一中学团委")
     assert "League members" in page.content()
     page.click("text=Organisations")
@@ -46,18 +47,22 @@ def test_an_admin_imports_a_file_after_a_preview(page, live_server, demo, login,
     bad = tmp_path / "bad.csv"
     bad.write_text("组织编码,组织名称,上级组织编码,组织层级,组织类型,所属领域,团员数,青年数\nNEW1,新支部,NOPE,基层,团支部,学校,abc,1\n", encoding="utf-8")
     page.set_input_files("#id_file", str(bad))
-    page.click("button:has-text('检查文件')")
+    with page.expect_navigation():
+        page.click("button:has-text('检查文件')")
     errors = page.locator("#import-errors")
     assert "2 个问题" in errors.inner_text()
     shot(page, "import-errors")
     good = tmp_path / "good.csv"
     good.write_text("组织编码,组织名称,上级组织编码,组织层级,组织类型,所属领域,团员数,青年数\nNEW1,浏览器测试团支部,3601010001,基层,团支部,社区,12,30\n", encoding="utf-8")
     page.set_input_files("#id_file", str(good))
-    page.click("button:has-text('检查文件')")
+    with page.expect_navigation():
+        page.click("button:has-text('检查文件')")
     assert "新增 1 个" in page.locator("#import-preview").inner_text()
     shot(page, "import-preview")
-    page.click("button:has-text('确认导入')")
+    with page.expect_navigation():
+        page.click("button:has-text('确认导入')")
     assert "导入完成" in page.locator(".alert-success").inner_text()
     page.fill("#id_q", "NEW1")
-    page.click("#filter-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#filter-form button[type=submit]")
     assert page.locator("#org-tree tbody tr", has_text="浏览器测试团支部").count() == 1
