@@ -3,6 +3,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import Kind, Level, Role, Sector
 from .models import Department, Organization, RoleAssignment
@@ -14,6 +16,7 @@ def visible_organizations(request):
     return Organization.objects.restrict(request.user)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class WithinFilter(django_filters.ModelChoiceFilter):
     """``?within=<code>``: the organisation with that code and its whole subtree."""
 

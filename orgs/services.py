@@ -10,23 +10,10 @@ from django.utils.translation import gettext as _
 
 from league_portal.permissions import Action, actor, can, forget_roles
 
+from .choices import Role
 from .models import Department, Organization, OrganizationMove, RoleAssignment
 
 User = get_user_model()
-
-ORGANIZATION_FIELDS = (
-    "name",
-    "short_name",
-    "code",
-    "level",
-    "kind",
-    "sector",
-    "member_count",
-    "youth_count",
-    "is_active",
-    "display_order",
-)
-
 
 def require(user, action, obj):
     """Raise PermissionDenied unless ``user`` may do ``action`` on ``obj``."""
@@ -109,6 +96,8 @@ def assign_role(user, organization, role, *, by):
 @transaction.atomic
 def revoke_role(assignment, *, by):
     require(by, Action.MANAGE_USERS, assignment)
+    if assignment.user_id == getattr(by, "pk", None) and assignment.role == Role.ADMIN and not by.is_superuser:
+        raise ValidationError(_("You cannot revoke your own administrator role; ask another administrator."))
     assignment.delete()
     forget_roles(assignment.user)
 

@@ -271,8 +271,12 @@ def user_detail(request, pk):
                 return redirect("orgs:user_detail", pk=pk)
         elif "revoke_role" in request.POST:
             assignment = get_object_or_404(roles, pk=request.POST.get("revoke_role"))
-            services.revoke_role(assignment, by=request.user)
-            messages.success(request, _("The role was revoked."))
+            try:
+                services.revoke_role(assignment, by=request.user)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, _("The role was revoked."))
             return redirect("orgs:user_detail", pk=pk)
         elif "save_account" in request.POST:
             if not may_edit_account:

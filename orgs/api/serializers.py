@@ -1,6 +1,8 @@
 """Serializers of the organisation API; writes go through orgs.services."""
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from league_portal.permissions import Action, can
@@ -12,6 +14,7 @@ from ..models import Department, Organization, RoleAssignment
 User = get_user_model()
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class OrganizationCodeField(serializers.SlugRelatedField):
     """An organisation named by its code, looked up among those the caller may see."""
 
@@ -115,6 +118,21 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         )
 
 
+class RoleSummarySerializer(serializers.Serializer):
+    organization = serializers.CharField(help_text=_("Organisation code."))
+    organization_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    first_name = serializers.CharField()
+    is_superuser = serializers.BooleanField()
+    roles = RoleSummarySerializer(many=True)
+    can_manage_users = serializers.BooleanField()
+
+
 class UserSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
 
@@ -122,6 +140,7 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "first_name", "email", "is_active", "last_login", "roles"]
 
+    @extend_schema_field(RoleSummarySerializer(many=True))
     def get_roles(self, user):
         request_user = self.context["request"].user
         return [

@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from league_portal.api import ScopedViewSetMixin
+from league_portal.api import ScopedAddRemoveViewSet, ScopedViewSetMixin
 from league_portal.permissions import Action, has_any, role_assignments
 from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, read_table
 
@@ -22,6 +22,7 @@ from ..selectors import visible_users
 from .serializers import (
     DepartmentSerializer,
     ImportSerializer,
+    MeSerializer,
     MoveSerializer,
     OrganizationSerializer,
     RoleAssignmentSerializer,
@@ -116,14 +117,7 @@ class OrganizationViewSet(
         return Response(body)
 
 
-class DepartmentViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class DepartmentViewSet(ScopedAddRemoveViewSet):
     queryset = Department.objects.select_related("organization")
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet
@@ -132,14 +126,7 @@ class DepartmentViewSet(
         services.remove_department(instance, by=self.request.user)
 
 
-class RoleAssignmentViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class RoleAssignmentViewSet(ScopedAddRemoveViewSet):
     queryset = RoleAssignment.objects.select_related("user", "organization")
     serializer_class = RoleAssignmentSerializer
     filterset_class = RoleAssignmentFilterSet
@@ -172,7 +159,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 class MeView(APIView):
     """The caller's account and roles."""
 
-    @extend_schema(responses=UserSerializer)
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
         return Response(

@@ -184,3 +184,15 @@ def test_the_openapi_schema_and_docs_are_served(api, people):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/organizations/" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_schema_validates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_revoking_ones_own_admin_role_is_a_json_error(api, people):
+    own = RoleAssignment.objects.get(user=people.admin)
+    response = api.login(people.admin).delete(f"/api/v1/role-assignments/{own.pk}/")
+    assert response.status_code == 400 and response.json()["detail"]

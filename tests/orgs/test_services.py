@@ -85,3 +85,10 @@ def test_create_user_gives_the_account_its_first_role(people, tree):
 def test_verify_tree_finds_no_problem_in_a_sound_tree(tree):
     result = services.verify_tree()
     assert result == {"organizations": 6, "problems": {}}
+
+
+def test_an_admin_cannot_revoke_their_own_admin_role(people):
+    own = RoleAssignment.objects.get(user=people.admin)
+    with pytest.raises(ValidationError):
+        services.revoke_role(own, by=people.admin)
+    assert RoleAssignment.objects.filter(pk=own.pk).exists()

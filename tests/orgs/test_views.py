@@ -9,9 +9,9 @@ from orgs.models import Department, Organization, OrganizationMove, RoleAssignme
 HEADER = "组织编码,组织名称,上级组织编码,组织层级,组织类型,所属领域,团员数,青年数\n"
 
 
-def test_pages_speak_chinese_by_default(client, people):
+def test_pages_speak_chinese_by_default_whatever_the_browser_asks(client, people):
     client.force_login(people.leader)
-    page = client.get(reverse("orgs:tree")).content.decode()
+    page = client.get(reverse("orgs:tree"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "组织架构" in page and "下辖团员数" in page
 
 
