@@ -11,6 +11,17 @@ from orgs.api.views import MeView
 
 from . import health, views
 
+
+
+def superusers_only(request):
+    """Django admin is for system administrators. Committee administrators work in the portal's
+    own pages, which the permission layer scopes by the tree; Django admin is not scoped."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superusers_only
+admin.site.site_header = admin.site.site_title = settings.PORTAL_NAME
+
 api_v1 = [
     path("", include("orgs.api.urls")),
     path("me/", MeView.as_view(), name="me"),

@@ -1,8 +1,7 @@
+"""Django admin for system administrators (superusers) only; see league_portal.urls."""
 from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
-
-from league_portal.admin import ScopedAdminMixin
 
 from .models import Department, Organization, OrganizationMove, RoleAssignment
 
@@ -13,7 +12,7 @@ class DepartmentInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdminMixin, TreeAdmin):
+class OrganizationAdmin(TreeAdmin):
     form = movenodeform_factory(Organization)
     list_display = ["name", "code", "level", "kind", "sector", "member_count", "youth_count", "is_active"]
     list_filter = ["level", "kind", "sector", "is_active"]
@@ -22,14 +21,14 @@ class OrganizationAdmin(ScopedAdminMixin, TreeAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "organization", "display_order"]
     search_fields = ["name", "organization__name"]
     autocomplete_fields = ["organization"]
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "organization", "granted_by", "granted_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "organization__name", "organization__code"]
@@ -38,7 +37,7 @@ class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganizationMove)
-class OrganizationMoveAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganizationMoveAdmin(admin.ModelAdmin):
     list_display = ["organization", "old_parent_name", "new_parent_name", "moved_by", "moved_at", "reason"]
     readonly_fields = [f.name for f in OrganizationMove._meta.fields]
 

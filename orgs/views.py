@@ -62,7 +62,11 @@ def children(request, pk):
         if organization.numchild
         else Organization.objects.none()
     )
-    return render(request, "orgs/_tree_rows.html", {"nodes": rows, "depth": organization.depth + 1})
+    try:
+        level = min(max(int(request.GET.get("level", 1)), 0), 30)  # indentation in the browser
+    except ValueError:
+        level = 1
+    return render(request, "orgs/_tree_rows.html", {"nodes": rows, "level": level})
 
 
 @login_required

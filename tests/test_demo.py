@@ -1,0 +1,49 @@
+"""The demo: a realistic province with users in every role, and loading it twice changes nothing."""
+from io import StringIO
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from orgs.choices import Level, Role
+from orgs.models import Department, Organization, RoleAssignment
+
+
+def test_load_demo_builds_the_province_and_is_idempotent(db, settings):
+    settings.DEMO_PASSWORD = "demo-pw-for-test"
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "352 new" in out.getvalue() and "demo_admin / demo-pw-for-test" in out.getvalue()
+    assert Organization.objects.filter(level=Level.PROVINCE).count() == 1
+    assert Organization.objects.filter(level=Level.CITY).count() == 3
+    assert Organization.objects.filter(level=Level.GRASSROOTS).count() == 300
+    assert not Organization.objects.filter(level=Level.GRASSROOTS, member_count=0).exists()
+    assert Department.objects.filter(organization__level=Level.PROVINCE, name="组织部").exists()
+    roles = dict(RoleAssignment.objects.values_list("user__username", "role"))
+    assert roles == {"demo_admin": Role.ADMIN, "demo_staff": Role.STAFF, "demo_reporter": Role.REPORTER,
+                     "demo_leader": Role.LEADER, "demo_assessor": Role.ASSESSOR}
+    assert RoleAssignment.objects.get(user__username="demo_leader").organization.level == Level.PROVINCE
+
+    snapshot = list(Organization.objects.values_list("code", "path", "updated_at"))
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "0 new, 0 changed, 0 moved, 352 unchanged; departments added: 0" in out.getvalue()
+    assert list(Organization.objects.values_list("code", "path", "updated_at")) == snapshot
+    assert RoleAssignment.objects.count() == 5
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="demo_reporter", password="demo-pw-for-test") is not None
+
+
+def test_django_admin_lists_organisations_for_a_superuser(client, people):
+    client.force_login(people.root)
+    for url in ["/admin/orgs/organization/", "/admin/orgs/roleassignment/", "/admin/orgs/department/",
+                "/admin/orgs/organizationmove/"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_django_admin_is_closed_to_everyone_but_superusers(client, people):
+    people.admin.is_staff = True
+    people.admin.save()
+    client.force_login(people.admin)
+    response = client.get("/admin/orgs/organization/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
