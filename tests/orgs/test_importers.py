@@ -141,3 +141,39 @@ def test_a_file_over_the_limit_is_refused(settings):
     settings.IMPORT_MAX_BYTES = 10
     with pytest.raises(SpreadsheetError):
         read_table(SimpleUploadedFile("t.csv", (HEADER * 3).encode()))
+
+
+from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import strategies as st
+
+CELL = st.one_of(st.text(max_size=12), st.integers(-5, 10**6).map(str), st.sampled_from(["A", "A1", "P", "基层", "团支部", "学校", ""]))
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL, min_size=0, max_size=9), max_size=6))
+def test_any_table_gives_a_plan_or_a_message_never_a_crash(people, rows):
+    import csv as csv_module
+    import io as io_module
+
+    buffer = io_module.StringIO()
+    writer = csv_module.writer(buffer)
+    writer.writerow(["组织编码", "组织名称", "上级组织编码", "组织层级", "组织类型", "所属领域", "团员数", "青年数"])
+    writer.writerows(rows)
+    try:
+        table = read_table(SimpleUploadedFile("t.csv", buffer.getvalue().encode()))
+    except SpreadsheetError:
+        return
+    plan = importers.plan_import(table, by=people.admin)
+    assert all(e.row >= 1 and e.column and e.message for e in plan.errors)
+    if plan.is_valid:
+        importers.apply_import(plan, by=people.admin)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=300))
+def test_any_bytes_are_read_or_refused_with_a_message(data):
+    for name in ("t.csv", "t.xlsx"):
+        try:
+            read_table(SimpleUploadedFile(name, data))
+        except SpreadsheetError as exc:
+            assert str(exc)
