@@ -18,6 +18,7 @@ from operator import or_
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from orgs.choices import Role
 
@@ -28,12 +29,18 @@ class Action:
     VIEW = "view"
     CHANGE_ORG = "change_org"  # edit organisations, add children, import, move subtrees
     MANAGE_USERS = "manage_users"  # user accounts and role assignments
+    EDIT_PLAN = "edit_plan"  # create and change plans, sections, points and targets
+    ASSIGN = "assign"  # hand points and targets down to child organisations
+    RECORD_PROGRESS = "record_progress"  # enter progress on an organisation's assignments
 
 
 GRANTS: dict[str, frozenset[str]] = {
     Action.VIEW: frozenset(Role.values),
     Action.CHANGE_ORG: frozenset({Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.EDIT_PLAN: frozenset({Role.ADMIN, Role.STAFF}),
+    Action.ASSIGN: frozenset({Role.ADMIN, Role.STAFF}),
+    Action.RECORD_PROGRESS: frozenset({Role.ADMIN, Role.STAFF, Role.REPORTER}),
 }
 # A reporter fills in the reports of one organisation and sees nothing below it.
 OWN_ORGANISATION_ONLY = frozenset({Role.REPORTER})
@@ -131,6 +138,12 @@ def can(user, action: str, obj) -> bool:
     if organization is None:
         return False
     return any(s.covers(organization.path) for s in scopes(user, action))
+
+
+def require(user, action: str, obj) -> None:
+    """Raise PermissionDenied unless ``user`` may do ``action`` on ``obj`` (services call this)."""
+    if not can(user, action, obj):
+        raise PermissionDenied(_("You do not have permission for %(object)s.") % {"object": obj})
 
 
 def has_any(user, action: str) -> bool:

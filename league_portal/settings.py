@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "league_portal",
     "orgs",
+    "plans",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "league_portal.middleware.CurrentOrganizationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     # axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,16 +136,24 @@ STORAGES = {
     },
 }
 # Uploaded spreadsheets are read in memory; larger ones are refused with a message.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="League Portal <noreply@localhost>")
 
-# Celery: with REDIS_URL tasks go through Redis to a worker, without it they run eagerly.
+# The cache coalesces roll-up refreshes; with Redis it is shared by web processes and workers.
 REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Celery: with REDIS_URL tasks go through Redis to a worker, without it they run eagerly.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -161,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
     "verify-organisation-tree": {
         "task": "orgs.tasks.verify_tree",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "rebuild-plan-rollups": {
+        "task": "plans.tasks.rebuild_rollups",
+        "schedule": crontab(hour=1, minute=0),
     },
 }
 

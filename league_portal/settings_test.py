@@ -12,3 +12,4 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Unit tests run tasks in-process; the integration test starts a real worker on its own queue.
 CELERY_TASK_ALWAYS_EAGER = True
 LANGUAGE_CODE = "zh-hans"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -8,18 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, actor, can, forget_roles
+from league_portal.permissions import Action, actor, can, forget_roles, require
 
 from .choices import Role
 from .models import Department, Organization, OrganizationMove, RoleAssignment
 
 User = get_user_model()
-
-def require(user, action, obj):
-    """Raise PermissionDenied unless ``user`` may do ``action`` on ``obj``."""
-    if not can(user, action, obj):
-        raise PermissionDenied(_("You do not have permission for %(object)s.") % {"object": obj})
-
 
 @transaction.atomic
 def create_organization(*, by, parent=None, **fields):

@@ -9,6 +9,16 @@ from orgs.choices import Kind, Level, Role, Sector
 from .factories import OrganizationFactory, RoleAssignmentFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Each test starts with an empty cache (roll-up coalescing keys live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     """省 → 市A → 区A1 → 支部A1a; 省 → 市B → 支部Bb. Returns the nodes by short name."""

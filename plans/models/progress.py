@@ -1,0 +1,80 @@
+"""Progress entries on assignments, with their evidence files."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from league_portal.permissions import RestrictedQuerySet
+
+from ..choices import PointStatus
+from .target import AMOUNT, Assignment
+
+
+class ProgressEntry(models.Model):
+    """A dated, cumulative figure (or a status, for qualitative points) reported for an assignment."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="entries", verbose_name=_("assignment"))
+    reported_on = models.DateField(_("as of"))
+    value = models.DecimalField(_("cumulative figure"), null=True, blank=True, **AMOUNT)
+    numerator = models.DecimalField(_("numerator"), null=True, blank=True, **AMOUNT)
+    denominator = models.DecimalField(_("denominator"), null=True, blank=True, **AMOUNT)
+    status = models.CharField(_("status"), max_length=20, choices=PointStatus.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+    scope_path_lookup = "assignment__organization__path"
+
+    class Meta:
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        ordering = ["-reported_on", "-entered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="progress_value_not_negative"),
+            models.CheckConstraint(condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                                   name="progress_denominator_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} · {self.reported_on}: {self.value if self.value is not None else self.status}"
+
+    @property
+    def scope_organization(self):
+        return self.assignment.organization
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file backing a progress entry (佐证材料). The hash finds the same file used twice."""
+
+    entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("progress entry"))
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_path_lookup = "entry__assignment__organization__path"
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["entry", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def scope_organization(self):
+        return self.entry.assignment.organization

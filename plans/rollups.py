@@ -1,0 +1,227 @@
+"""Roll-up of progress: actual figures, completion, time-based expected progress and lights.
+
+Every assignment stores its own latest figure (``own_value``). A target's figure at an
+organisation combines the own figures of every assignment of that target in the
+organisation's subtree, by the target's rule (sum, average, minimum, latest), in one SQL query
+per refresh. Completion compares that figure with the assigned value by the comparator;
+expected progress follows the target's rule (a cumulative count grows with the elapsed share of
+its period, a level is due at every entry); the light says how far behind it is.
+
+``refresh`` recomputes the given targets (or points, for qualitative assignments), or all of
+them; the incremental refresh after an entry and the nightly full rebuild run the same code,
+so their results are equal by construction (a property test checks it on random trees).
+"""
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Case, DecimalField, Max, Min, OuterRef, Subquery, Sum, When
+from django.utils import timezone
+
+from .choices import Aggregation, Comparator, Light, PointStatus, ProgressRule
+from .models import Assignment, ProgressEntry
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+PLACES = Decimal("0.0001")
+STATUS_COMPLETION = {PointStatus.NOT_STARTED: ZERO, PointStatus.IN_PROGRESS: Decimal("0.5"), PointStatus.DONE: ONE}
+
+
+def today():
+    return timezone.localdate()
+
+
+# --- own figures --------------------------------------------------------------------------
+
+
+def refresh_own_values(assignment_ids):
+    """Store each assignment's latest own figure (by report date, then entry time)."""
+    latest = ProgressEntry.objects.filter(assignment=OuterRef("pk")).order_by("-reported_on", "-entered_at", "-pk")
+    with_value = latest.filter(value__isnull=False)
+    rows = Assignment.objects.filter(pk__in=assignment_ids).annotate(
+        new_value=Subquery(with_value.values("value")[:1]),
+        new_on=Subquery(latest.values("reported_on")[:1]),
+        new_at=Subquery(ProgressEntry.objects.filter(assignment=OuterRef("pk")).order_by().values("assignment")
+                        .annotate(m=Max("entered_at")).values("m")[:1]),
+    ).values_list("pk", "new_value", "new_on", "new_at")
+    Assignment.objects.bulk_update(
+        [Assignment(pk=pk, own_value=v, own_value_on=on, last_progress_at=at) for pk, v, on, at in rows],
+        ["own_value", "own_value_on", "last_progress_at"],
+        batch_size=500,
+    )
+
+
+# --- the arithmetic -----------------------------------------------------------------------
+
+
+def elapsed_share(start: datetime.date, end: datetime.date, on: datetime.date) -> Decimal:
+    """How much of the period [start, end] has passed on ``on``, from 0 to 1."""
+    if end <= start:
+        return ONE if on >= end else ZERO
+    share = Decimal((on - start).days) / Decimal((end - start).days)
+    return min(max(share, ZERO), ONE)
+
+
+def completion_of(actual, assigned, comparator) -> Decimal | None:
+    """How far ``actual`` fulfils ``assigned`` under the comparator, 1 meaning fulfilled."""
+    if actual is None:
+        return None
+    if assigned is None:
+        return None
+    if comparator == Comparator.AT_MOST:
+        # Meeting the bound is complete; exceeding it is judged by how far it went over.
+        return ONE if actual <= assigned else (assigned / actual if actual else ZERO)
+    if assigned == 0:
+        return ONE if comparator == Comparator.AT_LEAST or actual == 0 else ZERO
+    if comparator == Comparator.EXACTLY:
+        return max(ONE - abs(actual - assigned) / assigned, ZERO)
+    return actual / assigned
+
+
+@dataclass
+class Figures:
+    completion: Decimal | None
+    expected: Decimal | None
+    light: str
+
+
+def judge_target(*, actual, assigned, comparator, rule, start, end, on, yellow, red) -> Figures:
+    """Completion, expected progress and light of one target at one organisation."""
+    completion = completion_of(actual, assigned, comparator)
+    overdue = on > end
+    if rule == ProgressRule.LEVEL:
+        expected = ONE
+    elif comparator == Comparator.AT_MOST:
+        expected = ONE  # a bound holds all along
+    else:
+        expected = elapsed_share(start, end, on)
+    if completion is None:
+        behind = expected * HUNDRED
+        light = Light.RED if overdue else Light.NOT_STARTED if behind <= yellow else Light.YELLOW if behind <= red else Light.RED
+        return Figures(None, expected, light)
+    # A count reaches its goal once; a level or a bound is only done when its period is over.
+    done = completion >= ONE and (rule == ProgressRule.CUMULATIVE and comparator != Comparator.AT_MOST or overdue)
+    if done:
+        light = Light.DONE
+    elif overdue and completion < ONE:
+        light = Light.RED
+    else:
+        behind = (expected - min(completion, ONE)) * HUNDRED
+        light = Light.GREEN if behind <= yellow else Light.YELLOW if behind <= red else Light.RED
+    return Figures(completion.quantize(PLACES), expected.quantize(PLACES), light)
+
+
+def judge_point(*, status, milestones, deadline, on) -> Figures:
+    """A qualitative point: its status, and its milestones' dates as expected progress."""
+    completion = STATUS_COMPLETION.get(status, ZERO)
+    if status == PointStatus.DONE:
+        return Figures(ONE, ONE, Light.DONE)
+    due = [m for m in milestones if m.due_on <= on]
+    overdue = [m for m in due if m.done_on is None]
+    expected = (Decimal(len(due)) / Decimal(len(milestones))).quantize(PLACES) if milestones else None
+    if deadline and on > deadline:
+        light = Light.RED
+    elif len(overdue) >= 2:
+        light = Light.RED
+    elif overdue:
+        light = Light.YELLOW
+    elif status == PointStatus.NOT_STARTED:
+        light = Light.NOT_STARTED
+    else:
+        light = Light.GREEN
+    return Figures(completion, expected, light)
+
+
+# --- refresh ------------------------------------------------------------------------------
+
+
+def _subtree_figure():
+    """The combined own figures of every assignment of the same target in the subtree."""
+    subtree = Assignment.objects.filter(
+        target=OuterRef("target"), organization__path__startswith=OuterRef("organization__path"), own_value__isnull=False
+    ).order_by()
+    grouped = subtree.values("target")
+    output = DecimalField(max_digits=16, decimal_places=4)
+    return Case(
+        When(target__aggregation=Aggregation.SUM, then=Subquery(grouped.annotate(x=Sum("own_value")).values("x")[:1])),
+        When(target__aggregation=Aggregation.AVERAGE, then=Subquery(grouped.annotate(x=Avg("own_value")).values("x")[:1])),
+        When(target__aggregation=Aggregation.MINIMUM, then=Subquery(grouped.annotate(x=Min("own_value")).values("x")[:1])),
+        default=Subquery(subtree.order_by("-own_value_on", "-pk").values("own_value")[:1]),
+        output_field=output,
+    )
+
+
+def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
+    """Recompute the stored roll-up of the given targets' and points' assignments (all if None).
+
+    Reads everything in two queries and writes with bulk updates; returns the rows written.
+    """
+    on = on or today()
+    now = timezone.now()
+    targeted = Assignment.objects.filter(target__isnull=False)
+    if target_ids is not None:
+        targeted = targeted.filter(target_id__in=target_ids)
+    rows = targeted.annotate(subtree_figure=_subtree_figure()).select_related("target", "plan")
+    updated = []
+    for a in rows:
+        actual = a.subtree_figure if a.subtree_figure is None else Decimal(a.subtree_figure).quantize(PLACES)
+        target = a.target
+        end = a.deadline or target.deadline or a.plan.period_end
+        figures = judge_target(
+            actual=actual, assigned=a.assigned_value, comparator=target.comparator, rule=target.progress_rule,
+            start=a.plan.period_start, end=end, on=on, yellow=a.plan.yellow_threshold, red=a.plan.red_threshold,
+        )
+        a.actual_value, a.completion, a.expected, a.light, a.rolled_up_at = actual, figures.completion, figures.expected, figures.light, now
+        updated.append(a)
+
+    qualitative = Assignment.objects.filter(target__isnull=True)
+    if point_ids is not None:
+        qualitative = qualitative.filter(point_id__in=point_ids)
+    latest_status = ProgressEntry.objects.filter(assignment=OuterRef("pk")).exclude(status="").order_by("-reported_on", "-entered_at", "-pk")
+    rows = (
+        qualitative.annotate(own_status=Subquery(latest_status.values("status")[:1]))
+        .select_related("point")
+        .prefetch_related("point__milestones")
+    )
+    for a in rows:
+        status = a.own_status or (a.point.status if a.parent_id is None else PointStatus.NOT_STARTED)
+        figures = judge_point(status=status, milestones=list(a.point.milestones.all()),
+                              deadline=a.deadline or a.point.deadline, on=on)
+        a.actual_value, a.completion, a.expected, a.light, a.rolled_up_at = None, figures.completion, figures.expected, figures.light, now
+        updated.append(a)
+
+    Assignment.objects.bulk_update(
+        updated, ["actual_value", "completion", "expected", "light", "rolled_up_at"], batch_size=500
+    )
+    return len(updated)
+
+
+def rebuild(on=None) -> int:
+    """The nightly full rebuild: own figures of every assignment, then every roll-up."""
+    refresh_own_values(Assignment.objects.values("pk"))
+    return refresh(on=on)
+
+
+WORST_FIRST = [Light.RED, Light.YELLOW, Light.GREEN, Light.NOT_STARTED, Light.DONE]
+
+
+def combined_light(lights) -> str:
+    """The light of a point, section or plan: done when all are done, else the worst of the rest."""
+    lights = [light for light in lights if light]
+    if not lights:
+        return Light.NOT_STARTED
+    if all(light == Light.DONE for light in lights):
+        return Light.DONE
+    if all(light in (Light.NOT_STARTED, Light.DONE) for light in lights):
+        return Light.NOT_STARTED if Light.NOT_STARTED in lights else Light.DONE
+    return next(light for light in WORST_FIRST if light in lights)
+
+
+def mean_completion(values) -> Decimal | None:
+    """The mean of completions, each counted at most 100 % so that one overshoot hides no gap."""
+    values = [min(v, ONE) for v in values if v is not None]
+    if not values:
+        return None
+    return (sum(values) / len(values)).quantize(PLACES)
+

@@ -1,0 +1,259 @@
+"""Writes to plans: structure, targets, decomposition down the tree, progress with evidence.
+
+Every function takes ``by=``, checks the permission layer, runs in one transaction and defers
+side effects (the roll-up refresh) until the transaction commits.
+"""
+import hashlib
+from decimal import ROUND_DOWN, Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from league_portal.permissions import Action, actor, require
+
+from .choices import Aggregation, PlanStatus
+from .models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
+
+REFRESH_DELAY_SECONDS = 3
+
+
+# --- roll-up scheduling -------------------------------------------------------------------
+
+
+def schedule_refresh(*, target_id=None, point_id=None):
+    """Refresh a target's (or a qualitative point's) roll-up after commit, once per burst.
+
+    The first commit of a burst claims a cache key and enqueues the refresh; the task releases
+    the key when it starts, so the entries of a burst cost one refresh. Nothing is claimed
+    for a transaction that rolls back.
+    """
+    from . import tasks
+
+    key = f"rollup-pending:{'t' if target_id else 'p'}:{target_id or point_id}"
+    kwargs = {"target_id": target_id, "point_id": point_id, "pending_key": key}
+
+    def enqueue():
+        if cache.add(key, 1, timeout=300):
+            tasks.refresh_rollups.apply_async(kwargs=kwargs, countdown=REFRESH_DELAY_SECONDS)
+
+    transaction.on_commit(enqueue)
+
+
+def _check_open(plan):
+    if plan.status == PlanStatus.ARCHIVED:
+        raise ValidationError(_("The plan is archived; it can no longer be changed."))
+
+
+# --- plans and their structure ------------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(*, by, organization, year, title, **fields):
+    require(by, Action.EDIT_PLAN, organization)
+    return Plan.objects.create(organization=organization, year=year, title=title, created_by=actor(by), **fields)
+
+
+@transaction.atomic
+def update_plan(plan, *, by, **fields):
+    require(by, Action.EDIT_PLAN, plan)
+    if plan.status == PlanStatus.ARCHIVED and fields.get("status", PlanStatus.ARCHIVED) == PlanStatus.ARCHIVED:
+        raise ValidationError(_("The plan is archived; it can no longer be changed."))
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    if {"yellow_threshold", "red_threshold"} & set(fields):
+        for target_id in Target.objects.filter(point__section__plan=plan).values_list("pk", flat=True):
+            schedule_refresh(target_id=target_id)
+    return plan
+
+
+@transaction.atomic
+def add_section(plan, *, by, title, number="", order=None):
+    require(by, Action.EDIT_PLAN, plan)
+    _check_open(plan)
+    order = plan.sections.count() if order is None else order
+    return Section.objects.create(plan=plan, number=number, title=title, order=order)
+
+
+@transaction.atomic
+def add_point(section, *, by, title, order=None, **fields):
+    require(by, Action.EDIT_PLAN, section)
+    _check_open(section.plan)
+    order = section.points.count() if order is None else order
+    return WorkPoint.objects.create(section=section, title=title, order=order, **fields)
+
+
+@transaction.atomic
+def update_point(point, *, by, **fields):
+    require(by, Action.EDIT_PLAN, point)
+    _check_open(point.section.plan)
+    for name, value in fields.items():
+        setattr(point, name, value)
+    point.save()
+    schedule_refresh(point_id=point.pk)
+    return point
+
+
+def root_assignment(point, target=None):
+    """The assignment held by the plan's own organisation (created on first need)."""
+    plan = point.section.plan
+    assignment, _created = Assignment.objects.get_or_create(
+        point=point, target=target, organization=plan.organization, parent=None,
+        defaults={"plan": plan, "assigned_value": target.value if target else None, "deadline": target.deadline if target else point.deadline},
+    )
+    return assignment
+
+
+@transaction.atomic
+def add_target(point, *, by, metric, value, **fields):
+    """Add a quantified target; the plan's organisation holds it with the full value."""
+    require(by, Action.EDIT_PLAN, point)
+    _check_open(point.section.plan)
+    fields.setdefault("order", point.targets.count())
+    target = Target.objects.create(point=point, metric=metric, value=value, **fields)
+    root_assignment(point, target)
+    schedule_refresh(target_id=target.pk)
+    return target
+
+
+@transaction.atomic
+def update_target(target, *, by, **fields):
+    require(by, Action.EDIT_PLAN, target)
+    _check_open(target.point.section.plan)
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target.save()
+    Assignment.objects.filter(target=target, parent=None).update(assigned_value=target.value, deadline=target.deadline)
+    schedule_refresh(target_id=target.pk)
+    return target
+
+
+# --- decomposition --------------------------------------------------------------------------
+
+
+def split_evenly(total: Decimal, count: int, *, whole=True) -> list[Decimal]:
+    """``total`` in ``count`` parts that add up exactly; whole numbers when ``whole``."""
+    return split_by_weights(total, [1] * count, whole=whole)
+
+
+def split_by_weights(total: Decimal, weights, *, whole=True) -> list[Decimal]:
+    """Parts of ``total`` proportional to ``weights`` (e.g. member counts), by largest remainder."""
+    weights = [Decimal(w) for w in weights]
+    if not weights:
+        return []
+    if sum(weights) == 0:
+        weights = [Decimal(1)] * len(weights)
+    step = Decimal(1) if whole else Decimal("0.01")
+    raw = [total * w / sum(weights) for w in weights]
+    parts = [(r / step).to_integral_value(rounding=ROUND_DOWN) * step for r in raw]
+    remainder = int(((total - sum(parts)) / step).to_integral_value())
+    by_fraction = sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)
+    for i in by_fraction[:max(remainder, 0)]:
+        parts[i] += step
+    return parts
+
+
+def parts_mismatch(parent: Assignment, values) -> Decimal | None:
+    """For a summed target, how far the parts fall short of (or exceed) the whole; else None."""
+    if parent.target is None or parent.target.aggregation != Aggregation.SUM or parent.assigned_value is None:
+        return None
+    difference = sum((v or Decimal(0)) for v in values) - parent.assigned_value
+    return difference or None
+
+
+@transaction.atomic
+def decompose(parent: Assignment, parts, *, by, confirm_mismatch=False):
+    """Hand ``parent`` down: ``parts`` is a list of (organisation, value, deadline).
+
+    Each organisation must lie below the parent's; giving an organisation a part again changes
+    its value. For a summed target, parts that do not add up to the whole need ``confirm_mismatch``.
+    """
+    require(by, Action.ASSIGN, parent)
+    _check_open(parent.plan)
+    errors = []
+    for organization, value, _deadline in parts:
+        if not organization.path.startswith(parent.organization.path) or organization.pk == parent.organization_id:
+            errors.append(_("%(org)s is not below %(parent)s.") % {"org": organization.name, "parent": parent.organization.name})
+        if parent.target_id and value is None:
+            errors.append(_("%(org)s needs a value.") % {"org": organization.name})
+        if value is not None and value < 0:
+            errors.append(_("%(org)s: the value cannot be negative.") % {"org": organization.name})
+    if errors:
+        raise ValidationError(errors)
+    existing = {a.organization_id: a for a in parent.children.all()}
+    values = {org.pk: value for org, value, _d in parts}
+    all_values = [values.get(pk, a.assigned_value) for pk, a in existing.items()] + [
+        v for pk, v in values.items() if pk not in existing
+    ]
+    mismatch = parts_mismatch(parent, all_values)
+    if mismatch and not confirm_mismatch:
+        raise ValidationError(
+            _("The parts add up to %(sum)s, not %(whole)s. Confirm to save them anyway.")
+            % {"sum": f"{(parent.assigned_value + mismatch).normalize():f}", "whole": f"{parent.assigned_value.normalize():f}"},
+            code="mismatch",
+        )
+    created, changed = [], []
+    for organization, value, deadline in parts:
+        child = existing.get(organization.pk)
+        if child is None:
+            created.append(Assignment(
+                plan=parent.plan, point=parent.point, target=parent.target, organization=organization, parent=parent,
+                assigned_value=value, deadline=deadline or parent.deadline, assigned_by=actor(by),
+            ))
+        elif child.assigned_value != value or (deadline and child.deadline != deadline):
+            child.assigned_value, child.deadline = value, deadline or child.deadline
+            child.save(update_fields=["assigned_value", "deadline"])
+            changed.append(child)
+    Assignment.objects.bulk_create(created)
+    if parent.target_id:
+        schedule_refresh(target_id=parent.target_id)
+    else:
+        schedule_refresh(point_id=parent.point_id)
+    return created, changed
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_progress(assignment, *, by, reported_on, value=None, numerator=None, denominator=None, status="", note="", files=()):
+    """Record a dated figure (or a status) with evidence files; the roll-up follows on commit.
+
+    For a percentage with numerator and denominator and no value, the value is their ratio.
+    """
+    require(by, Action.RECORD_PROGRESS, assignment)
+    if assignment.plan.status == PlanStatus.ARCHIVED:
+        raise ValidationError(_("The plan is archived; progress can no longer be entered."))
+    if value is None and numerator is not None and denominator:
+        value = (Decimal(numerator) / Decimal(denominator) * 100).quantize(Decimal("0.01"))
+    entry = ProgressEntry.objects.create(
+        assignment=assignment, reported_on=reported_on, value=value, numerator=numerator, denominator=denominator,
+        status=status, note=note, entered_by=actor(by),
+    )
+    for upload in files:
+        attach_evidence(entry, upload)
+    from .rollups import refresh_own_values
+
+    refresh_own_values([assignment.pk])
+    if assignment.target_id:
+        schedule_refresh(target_id=assignment.target_id)
+    else:
+        schedule_refresh(point_id=assignment.point_id)
+    return entry
+
+
+def attach_evidence(entry, upload):
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        entry=entry, original_name=upload.name[:255], content_type=getattr(upload, "content_type", "") or "",
+        size=upload.size, sha256=digest.hexdigest(),
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    evidence.save()
+    return evidence

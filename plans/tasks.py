@@ -1,0 +1,21 @@
+"""Celery tasks of the plans app: thin wrappers around the roll-up engine."""
+from celery import shared_task
+from django.core.cache import cache
+
+from . import rollups
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def refresh_rollups(target_id=None, point_id=None, pending_key=None):
+    """Refresh one target's or qualitative point's roll-up; idempotent, safe to retry."""
+    if pending_key:
+        cache.delete(pending_key)  # entries from now on schedule a new refresh
+    return rollups.refresh(
+        target_ids=[target_id] if target_id else [], point_ids=[point_id] if point_id else []
+    )
+
+
+@shared_task(time_limit=3600, soft_time_limit=3300)
+def rebuild_rollups():
+    """Nightly: every own figure and roll-up again, so time-based lights move with the calendar."""
+    return rollups.rebuild()

@@ -1,0 +1,32 @@
+"""A published plan of city A with one counted target handed down to its district and branch."""
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from league_portal.permissions import SYSTEM
+from plans import services
+from plans.choices import PlanStatus
+from plans.models import Assignment
+
+
+@pytest.fixture
+def plan(tree, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = services.create_plan(by=SYSTEM, organization=tree.city_a, year=2026, title="2026年共青团甲市委工作要点",
+                                    status=PlanStatus.PUBLISHED)
+        section = services.add_section(plan, by=SYSTEM, number="一", title="旗帜鲜明讲政治")
+        point = services.add_point(section, by=SYSTEM, number="1", title="深化青年大学习", text="全年开展宣讲不少于40场。",
+                                   is_key=True)
+        target = services.add_target(point, by=SYSTEM, metric="宣讲活动", value=Decimal(40), unit="场")
+        root = Assignment.objects.get(target=target, parent=None)
+        services.decompose(root, [(tree.district, Decimal(30), None), (tree.branch, Decimal(10), None)], by=SYSTEM)
+    return SimpleNamespace(
+        plan=plan, section=section, point=point, target=target, root=root,
+        district=Assignment.objects.get(target=target, organization=tree.district),
+        branch=Assignment.objects.get(target=target, organization=tree.branch),
+    )
+
+
+ON = datetime.date(2026, 7, 2)  # a little over half the year has passed
