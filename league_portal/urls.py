@@ -24,6 +24,7 @@ admin.site.site_header = admin.site.site_title = settings.PORTAL_NAME
 
 api_v1 = [
     path("", include("orgs.api.urls")),
+    path("", include("plans.api.urls")),
     path("me/", MeView.as_view(), name="me"),
     path("auth/token/", obtain_auth_token, name="token"),
 ]

@@ -181,6 +181,11 @@ def decompose(parent: Assignment, parts, *, by, confirm_mismatch=False):
             errors.append(_("%(org)s needs a value.") % {"org": organization.name})
         if value is not None and value < 0:
             errors.append(_("%(org)s: the value cannot be negative.") % {"org": organization.name})
+    held_elsewhere = Assignment.objects.filter(
+        point=parent.point, target=parent.target, organization__in=[org for org, _v, _d in parts]
+    ).exclude(parent=parent).select_related("organization")
+    for other in held_elsewhere:
+        errors.append(_("%(org)s holds this task already.") % {"org": other.organization.name})
     if errors:
         raise ValidationError(errors)
     existing = {a.organization_id: a for a in parent.children.all()}

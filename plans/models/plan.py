@@ -27,6 +27,15 @@ class PlanQuerySet(RestrictedQuerySet):
         return self.filter(own | Q(pk__in=assigned))
 
 
+class PlanPartQuerySet(RestrictedQuerySet):
+    """Sections, points and targets are visible wherever their plan is (``Model.plan_lookup``)."""
+
+    def restrict(self, user, action=Action.VIEW):
+        if action != Action.VIEW:
+            return super().restrict(user, action)
+        return self.filter(**{f"{self.model.plan_lookup}__in": Plan.objects.restrict(user).values("pk")})
+
+
 class Plan(models.Model):
     """年度工作要点: what an organisation means to do in a year."""
 
@@ -90,8 +99,9 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=300)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PlanPartQuerySet.as_manager()
     scope_path_lookup = "plan__organization__path"
+    plan_lookup = "plan"
 
     class Meta:
         verbose_name = _("section")
@@ -147,9 +157,10 @@ class WorkPoint(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=PointStatus.choices, default=PointStatus.NOT_STARTED)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PlanPartQuerySet.as_manager()
     history = HistoricalRecords()
     scope_path_lookup = "section__plan__organization__path"
+    plan_lookup = "section__plan"
 
     class Meta:
         verbose_name = _("work point")

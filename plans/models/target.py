@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from league_portal.permissions import RestrictedQuerySet
 
 from ..choices import Aggregation, Comparator, Light, ProgressRule
-from .plan import Plan, WorkPoint
+from .plan import Plan, PlanPartQuerySet, WorkPoint
 
 AMOUNT = {"max_digits": 16, "decimal_places": 4}
 
@@ -31,9 +31,10 @@ class Target(models.Model):
                                      default=ProgressRule.CUMULATIVE)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PlanPartQuerySet.as_manager()
     history = HistoricalRecords()
     scope_path_lookup = "point__section__plan__organization__path"
+    plan_lookup = "point__section__plan"
 
     class Meta:
         verbose_name = _("quantified target")

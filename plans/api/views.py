@@ -1,0 +1,89 @@
+"""REST endpoints for plans, sections, work points, targets, assignments and progress entries."""
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from league_portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+
+from .. import services
+from ..filtersets import AssignmentFilterSet, PlanFilterSet, ProgressEntryFilterSet, TargetFilterSet, WorkPointFilterSet
+from ..models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
+from ..selectors import with_reuse_flag
+from .serializers import (
+    AssignmentSerializer,
+    DecomposeSerializer,
+    PlanSerializer,
+    ProgressEntrySerializer,
+    SectionSerializer,
+    TargetSerializer,
+    WorkPointSerializer,
+)
+
+
+class WritableScopedViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.UpdateModelMixin, viewsets.GenericViewSet,
+):
+    """Read what the caller may see; create and update through the services, which check rights."""
+
+
+class PlanViewSet(WritableScopedViewSet):
+    queryset = Plan.objects.select_related("organization")
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilterSet
+
+
+class SectionViewSet(WritableScopedViewSet):
+    queryset = Section.objects.all()
+    serializer_class = SectionSerializer
+    filterset_fields = ["plan"]
+
+
+class WorkPointViewSet(WritableScopedViewSet):
+    queryset = WorkPoint.objects.select_related("section")
+    serializer_class = WorkPointSerializer
+    filterset_class = WorkPointFilterSet
+
+
+class TargetViewSet(WritableScopedViewSet):
+    queryset = Target.objects.all()
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilterSet
+
+
+class AssignmentViewSet(ScopedReadOnlyViewSet):
+    """Assignments with their stored roll-up figures (read-only); hand one down with ``decompose``."""
+
+    queryset = Assignment.objects.select_related("organization")
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilterSet
+
+    @extend_schema(request=DecomposeSerializer, responses=AssignmentSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def decompose(self, request, pk=None):
+        """Hand this assignment down to organisations below it; summed parts must add up unless confirmed."""
+        parent = self.get_object()
+        serializer = DecomposeSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        parts = [(p["organization"], p.get("value"), p.get("deadline")) for p in serializer.validated_data["parts"]]
+        services.decompose(parent, parts, by=request.user, confirm_mismatch=serializer.validated_data["confirm_mismatch"])
+        children = self.get_queryset().filter(parent=parent)
+        return Response(AssignmentSerializer(children, many=True).data)
+
+
+class ProgressEntryViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Progress entries; create one with evidence files as multipart (``files``)."""
+
+    queryset = ProgressEntry.objects.select_related("entered_by")
+    serializer_class = ProgressEntrySerializer
+    filterset_class = ProgressEntryFilterSet
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(
+            Prefetch("evidence", queryset=with_reuse_flag(Evidence.objects.all()))
+        )
