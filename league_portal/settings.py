@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "plans.choices.PlanStatus",
+        "PointStatusEnum": "plans.choices.PointStatus",
+    },
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="league-demo")
