@@ -33,6 +33,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("switch-role/", views.switch_role, name="switch_role"),
     path("orgs/", include("orgs.urls")),
+    path("plans/", include("plans.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -152,10 +152,21 @@ def _subtree_figure():
     )
 
 
+def _set(assignment, updated, actual, figures, now):
+    """Put new figures on ``assignment``; collect it for writing only when something changed."""
+    new = (actual, figures.completion, figures.expected, figures.light)
+    old = (assignment.actual_value, assignment.completion, assignment.expected, assignment.light)
+    if new != old or assignment.rolled_up_at is None:
+        assignment.actual_value, assignment.completion, assignment.expected, assignment.light = new
+        assignment.rolled_up_at = now
+        updated.append(assignment)
+
+
 def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
     """Recompute the stored roll-up of the given targets' and points' assignments (all if None).
 
-    Reads everything in two queries and writes with bulk updates; returns the rows written.
+    Reads everything in two queries and writes the rows that changed with bulk updates;
+    returns how many rows changed.
     """
     on = on or today()
     now = timezone.now()
@@ -172,8 +183,7 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
             actual=actual, assigned=a.assigned_value, comparator=target.comparator, rule=target.progress_rule,
             start=a.plan.period_start, end=end, on=on, yellow=a.plan.yellow_threshold, red=a.plan.red_threshold,
         )
-        a.actual_value, a.completion, a.expected, a.light, a.rolled_up_at = actual, figures.completion, figures.expected, figures.light, now
-        updated.append(a)
+        _set(a, updated, actual, figures, now)
 
     qualitative = Assignment.objects.filter(target__isnull=True)
     if point_ids is not None:
@@ -188,11 +198,10 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
         status = a.own_status or (a.point.status if a.parent_id is None else PointStatus.NOT_STARTED)
         figures = judge_point(status=status, milestones=list(a.point.milestones.all()),
                               deadline=a.deadline or a.point.deadline, on=on)
-        a.actual_value, a.completion, a.expected, a.light, a.rolled_up_at = None, figures.completion, figures.expected, figures.light, now
-        updated.append(a)
+        _set(a, updated, None, figures, now)
 
     Assignment.objects.bulk_update(
-        updated, ["actual_value", "completion", "expected", "light", "rolled_up_at"], batch_size=500
+        updated, ["actual_value", "completion", "expected", "light", "rolled_up_at"], batch_size=200
     )
     return len(updated)
 

@@ -1,7 +1,7 @@
 """Reads of plans that are more than a filter: task lists, figures of a plan at an organisation."""
 from collections import defaultdict
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from league_portal.permissions import Action, role_assignments
 
@@ -32,7 +32,8 @@ def with_reuse_flag(evidence):
 def plan_figures(plan, organization):
     """Figures of every point of ``plan`` at ``organization``: {point_id: (completion, light, [assignments])}."""
     rows = defaultdict(list)
-    for a in Assignment.objects.filter(plan=plan, organization=organization).select_related("target"):
+    held = Assignment.objects.filter(plan=plan, organization=organization).select_related("target")
+    for a in held.annotate(child_count=Count("children")):
         rows[a.point_id].append(a)
     return {
         point_id: (mean_completion([a.completion for a in items]), combined_light([a.light for a in items]), items)
@@ -54,3 +55,54 @@ def visible_plan_organizations(plan, user):
 
     held = Assignment.objects.filter(plan=plan).restrict(user).values("organization_id")
     return Organization.objects.filter(Q(pk__in=held)).order_by("path")
+
+
+def plans_at_their_organizations(plans):
+    """{plan_id: (completion, light)} of each plan at its own organisation, in one query."""
+    by_plan = defaultdict(lambda: defaultdict(list))
+    rows = Assignment.objects.filter(plan__in=plans, organization=F("plan__organization")).values_list(
+        "plan_id", "point_id", "completion", "light"
+    )
+    for plan_id, point_id, completion, light in rows:
+        by_plan[plan_id][point_id].append((completion, light))
+    result = {}
+    for plan_id, points in by_plan.items():
+        figures = [
+            (mean_completion([c for c, _l in items]), combined_light([lt for _c, lt in items]), items)
+            for items in points.values()
+        ]
+        result[plan_id] = plan_completion(figures)
+    return result
+
+
+def point_entries(point, user, organization=None):
+    """Progress entries of a point in ``organization``'s subtree that the user may see, newest
+    first, with reused evidence flagged."""
+    from django.db.models import Prefetch
+
+    from .models import ProgressEntry
+
+    entries = ProgressEntry.objects.filter(assignment__point=point)
+    if organization is not None:
+        entries = entries.filter(assignment__organization__path__startswith=organization.path)
+    return (
+        entries.restrict(user)
+        .select_related("assignment__organization", "assignment__target", "entered_by")
+        .prefetch_related(Prefetch("evidence", queryset=with_reuse_flag(Evidence.objects.all())))
+    )
+
+
+def point_history(point, user, limit=30):
+    """Changes to the point, its targets and the assignments the user may see, newest first."""
+    from orgs.models import Organization
+
+    from .models import Target
+
+    visible = Organization.objects.restrict(user).values("pk")
+    records = [
+        *point.history.select_related("history_user")[:limit],
+        *Target.history.filter(point_id=point.pk).select_related("history_user")[:limit],
+        *Assignment.history.filter(point_id=point.pk, organization_id__in=visible)
+        .select_related("history_user", "organization")[:limit],
+    ]
+    return sorted(records, key=lambda r: r.history_date, reverse=True)[:limit]

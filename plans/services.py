@@ -22,23 +22,32 @@ REFRESH_DELAY_SECONDS = 3
 # --- roll-up scheduling -------------------------------------------------------------------
 
 
+class _EnqueueRefresh:
+    """The on-commit callback that enqueues one roll-up refresh (recognisable by its ``key``)."""
+
+    def __init__(self, key, kwargs):
+        self.key, self.kwargs, self.ran = key, kwargs, False
+
+    def __call__(self):
+        from . import tasks
+
+        self.ran = True
+        if cache.add(self.key, 1, timeout=300):
+            tasks.refresh_rollups.apply_async(kwargs=self.kwargs, countdown=REFRESH_DELAY_SECONDS)
+
+
 def schedule_refresh(*, target_id=None, point_id=None):
     """Refresh a target's (or a qualitative point's) roll-up after commit, once per burst.
 
-    The first commit of a burst claims a cache key and enqueues the refresh; the task releases
-    the key when it starts, so the entries of a burst cost one refresh. Nothing is claimed
-    for a transaction that rolls back.
+    Within one transaction the refresh is registered once. Across transactions, the first
+    commit claims a cache key that the task releases when it starts, so the entries that
+    arrive before the worker runs cost one refresh. A rolled-back transaction claims nothing.
     """
-    from . import tasks
-
     key = f"rollup-pending:{'t' if target_id else 'p'}:{target_id or point_id}"
-    kwargs = {"target_id": target_id, "point_id": point_id, "pending_key": key}
-
-    def enqueue():
-        if cache.add(key, 1, timeout=300):
-            tasks.refresh_rollups.apply_async(kwargs=kwargs, countdown=REFRESH_DELAY_SECONDS)
-
-    transaction.on_commit(enqueue)
+    connection = transaction.get_connection()
+    if any(getattr(callback, "key", None) == key and not callback.ran for _sids, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_EnqueueRefresh(key, {"target_id": target_id, "point_id": point_id, "pending_key": key}))
 
 
 def _check_open(plan):

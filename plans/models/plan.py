@@ -111,6 +111,9 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.number}、{self.title}" if self.number else self.title
 
+    def get_absolute_url(self):
+        return f"{self.plan.get_absolute_url()}#section-{self.pk}"
+
     @property
     def scope_organization(self):
         return self.plan.organization

@@ -49,9 +49,11 @@ def shot():
 
 @pytest.fixture
 def demo(transactional_db):
-    from orgs.demo import load_demo
+    from io import StringIO
 
-    return load_demo(password="browser-test-pw")
+    from django.core.management import call_command
+
+    call_command("load_demo", password="browser-test-pw", stdout=StringIO())
 
 
 @pytest.fixture

@@ -30,3 +30,14 @@ def plan(tree, django_capture_on_commit_callbacks):
 
 
 ON = datetime.date(2026, 7, 2)  # a little over half the year has passed
+
+
+@pytest.fixture
+def other_plan(tree):
+    """A plan of city B: outside the reach of everyone in city A."""
+    plan = services.create_plan(by=SYSTEM, organization=tree.city_b, year=2026, title="乙市工作要点")
+    section = services.add_section(plan, by=SYSTEM, title="乙市部分")
+    point = services.add_point(section, by=SYSTEM, title="乙市要点")
+    target = services.add_target(point, by=SYSTEM, metric="活动", value=Decimal(5))
+    return SimpleNamespace(plan=plan, section=section, point=point, target=target,
+                           root=Assignment.objects.get(target=target, parent=None))

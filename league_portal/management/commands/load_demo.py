@@ -1,9 +1,10 @@
-"""``manage.py load_demo``: a realistic demo province with users in every role. Idempotent."""
+"""``manage.py load_demo``: a realistic demo province, users in every role, plans with progress. Idempotent."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from orgs import demo as orgs_demo
+from plans import demo as plans_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +22,8 @@ class Command(BaseCommand):
             f"Organisations: {tree['create']} new, {tree['update']} changed, {tree['move']} moved, "
             f"{tree['unchanged']} unchanged; departments added: {result['departments']}."
         )
+        plans = plans_demo.load()
+        self.stdout.write(f"Plans: {plans['plans']} new (a plan that exists is left as it is).")
         self.stdout.write("Demo users (change these passwords before any real use):")
         for username in result["users"]:
             self.stdout.write(f"  {username} / {password}")

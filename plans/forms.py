@@ -1,0 +1,111 @@
+"""Forms of the plans pages; they validate input, services write."""
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import PointStatus
+from .models import Plan, Target, WorkPoint
+from .validators import validate_evidence
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it needs ISO dates whatever the interface language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "year", "status", "yellow_threshold", "red_threshold"]
+
+    def clean(self):
+        cleaned = super().clean()
+        yellow, red = cleaned.get("yellow_threshold"), cleaned.get("red_threshold")
+        if yellow is not None and red is not None and yellow > red:
+            self.add_error("red_threshold", _("The red threshold must not be below the yellow one."))
+        return cleaned
+
+
+class SectionForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=10, required=False, help_text=_("e.g. 一"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+
+
+class WorkPointForm(forms.ModelForm):
+    class Meta:
+        model = WorkPoint
+        fields = ["number", "title", "text", "lead_department", "responsible_person", "deadline", "is_key", "status"]
+        widgets = {"deadline": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_department"].queryset = organization.departments.all()
+
+
+class TargetForm(forms.ModelForm):
+    value = forms.DecimalField(label=_("Value"), min_value=Decimal(0), max_digits=16, decimal_places=4)
+
+    class Meta:
+        model = Target
+        fields = ["metric", "comparator", "value", "unit", "baseline", "deadline", "aggregation", "progress_rule"]
+        widgets = {"deadline": DateInput()}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files at once, each checked by validate_evidence."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        cleaned = [super(EvidenceField, self).clean(f, initial) for f in files]
+        for upload in cleaned:
+            validate_evidence(upload)
+        return cleaned
+
+
+class ProgressForm(forms.Form):
+    """A progress entry: a cumulative figure for a target, a status for a qualitative point."""
+
+    reported_on = forms.DateField(label=_("As of"), widget=DateInput())
+    value = forms.DecimalField(label=_("Cumulative figure"), min_value=Decimal(0), max_digits=16, decimal_places=4, required=False)
+    numerator = forms.DecimalField(label=_("Numerator"), min_value=Decimal(0), max_digits=16, decimal_places=4, required=False)
+    denominator = forms.DecimalField(label=_("Denominator"), min_value=Decimal("0.0001"), max_digits=16, decimal_places=4, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *PointStatus.choices], required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    files = EvidenceField(label=_("Evidence (photos, PDF, office documents)"))
+
+    def __init__(self, *args, assignment, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("reported_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        if assignment.target_id:
+            del self.fields["status"]
+            if assignment.target.unit != "%":
+                del self.fields["numerator"], self.fields["denominator"]
+        else:
+            for name in ("value", "numerator", "denominator"):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.assignment.target_id:
+            has_ratio = cleaned.get("numerator") is not None and cleaned.get("denominator")
+            if cleaned.get("value") is None and not has_ratio:
+                self.add_error("value", _("Enter the cumulative figure."))
+        elif not cleaned.get("status"):
+            self.add_error("status", _("Choose the status of the work point."))
+        return cleaned

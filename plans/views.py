@@ -1,0 +1,281 @@
+"""Pages of plans: list, plan, work point, my tasks, decomposition and the editing forms.
+
+Objects come from querysets scoped by the permission layer: outside one's reach is 404, a
+visible object one may not change is 403. Figures are the stored roll-ups.
+"""
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from league_portal.pagination import paginate
+from league_portal.permissions import Action, can, has_any
+from orgs.choices import Kind, Level, Sector
+from orgs.models import Organization
+
+from . import selectors, services
+from .filtersets import AssignmentFilterSet, PlanFilterSet
+from .forms import PlanForm, ProgressForm, SectionForm, TargetForm, WorkPointForm
+from .models import Assignment, Evidence, Plan, Section, Target, WorkPoint
+
+
+def _get(request, queryset, pk, action=Action.VIEW):
+    obj = get_object_or_404(queryset.restrict(request.user), pk=pk)
+    if action != Action.VIEW and not can(request.user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def _viewing_organization(request, plan):
+    """Whose figures a plan page shows: ``?org=<code>``, else the plan's organisation, else the top holder."""
+    holders = selectors.visible_plan_organizations(plan, request.user)
+    code = request.GET.get("org")
+    if code:
+        found = holders.filter(code=code).first()
+        if found:
+            return found
+    if can(request.user, Action.VIEW, plan.organization):
+        return plan.organization
+    return holders.first()
+
+
+@login_required
+def plan_list(request):
+    filterset = PlanFilterSet(request.GET or None, queryset=Plan.objects.restrict(request.user).select_related("organization"),
+                              request=request)
+    plans = filterset.qs if filterset.is_bound and filterset.is_valid() else Plan.objects.none() if filterset.is_bound else filterset.queryset
+    page = paginate(request, plans)
+    figures = selectors.plans_at_their_organizations(list(page))
+    rows = [(plan, *figures.get(plan.pk, (None, None))) for plan in page]
+    return render(request, "plans/plan_list.html", {
+        "filterset": filterset, "page": page, "rows": rows, "can_create": has_any(request.user, Action.EDIT_PLAN),
+    })
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = _get(request, Plan.objects.select_related("organization"), pk)
+    organization = _viewing_organization(request, plan)
+    held = Assignment.objects.filter(plan=plan, organization=organization)
+    filterset = AssignmentFilterSet(request.GET or None, queryset=held, request=request)
+    shown = filterset.qs if filterset.is_bound and filterset.is_valid() else held
+    shown_points = set(shown.values_list("point_id", flat=True))
+    figures = selectors.plan_figures(plan, organization)
+    sections = []
+    for section in plan.sections.prefetch_related(
+        Prefetch("points", queryset=WorkPoint.objects.select_related("lead_department", "group"))
+    ):
+        points = [(p, *figures[p.pk]) for p in section.points.all() if p.pk in figures and p.pk in shown_points]
+        if points:
+            completion, light = selectors.plan_completion([(c, lt, i) for _p, c, lt, i in points])
+            sections.append((section, completion, light, points))
+    completion, light = selectors.plan_completion(list(figures.values()))
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "organization": organization, "sections": sections, "filterset": filterset,
+        "completion": completion, "light": light,
+        "can_edit": can(request.user, Action.EDIT_PLAN, plan),
+    })
+
+
+@login_required
+def assignment_children(request, pk):
+    """The figures of each organisation an assignment was handed to (htmx rows)."""
+    assignment = _get(request, Assignment.objects.all(), pk)
+    children = assignment.children.restrict(request.user).select_related("organization", "target").order_by("organization__path")
+    return render(request, "plans/_assignment_children.html", {"assignment": assignment, "children": children})
+
+
+@login_required
+def point_detail(request, pk):
+    point = _get(request, WorkPoint.objects.select_related("section__plan__organization", "lead_department"), pk)
+    plan = point.section.plan
+    organization = _viewing_organization(request, plan)
+    held = {a.target_id: a for a in Assignment.objects.filter(point=point, organization=organization).select_related("target")}
+    targets = []
+    for target in point.targets.all():
+        own = held.get(target.pk)
+        children = own.children.restrict(request.user).select_related("organization").order_by("organization__path") if own else []
+        targets.append((target, own, children))
+    entries = selectors.point_entries(point, request.user, organization) if organization else Assignment.objects.none()
+    return render(request, "plans/point_detail.html", {
+        "point": point, "plan": plan, "organization": organization, "targets": targets,
+        "qualitative": held.get(None), "milestones": point.milestones.all(),
+        "entries": paginate(request, entries, per_page=20),
+        "changes": selectors.point_history(point, request.user),
+        "can_edit": can(request.user, Action.EDIT_PLAN, plan),
+        "can_assign": {a.pk for a in held.values() if can(request.user, Action.ASSIGN, a)},
+        "can_record": {a.pk for a in held.values() if can(request.user, Action.RECORD_PROGRESS, a)},
+    })
+
+
+@login_required
+def my_tasks(request):
+    tasks = selectors.my_tasks(request.user)
+    page = paginate(request, tasks)
+    return render(request, "plans/my_tasks.html", {"page": page, "forms": {a.pk: ProgressForm(assignment=a, prefix=f"a{a.pk}") for a in page}})
+
+
+@login_required
+def record_progress(request, pk):
+    """The progress form of one assignment; htmx posts it inline from 我的任务 and the point page."""
+    assignment = _get(request, Assignment.objects.select_related("plan", "target", "point", "organization"), pk,
+                      Action.RECORD_PROGRESS)
+    prefix = f"a{assignment.pk}"
+    form = ProgressForm(request.POST or None, request.FILES or None, assignment=assignment, prefix=prefix)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_progress(assignment, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            saved = True
+            assignment.refresh_from_db()
+            form = ProgressForm(assignment=assignment, prefix=prefix)
+    template = "plans/_task_row.html" if request.htmx else "plans/progress_form.html"
+    return render(request, template, {"assignment": assignment, "form": form, "saved": saved})
+
+
+ORG_FILTER_FIELDS = {"level": Level, "kind": Kind, "sector": Sector}
+
+
+@login_required
+def decompose(request, pk):
+    """Hand an assignment down: direct children by default, or every organisation matching a filter."""
+    parent = _get(request, Assignment.objects.select_related("plan", "target", "point", "organization"), pk, Action.ASSIGN)
+    candidates = Organization.objects.within(parent.organization, include_self=False).restrict(request.user)
+    filters = {name: request.GET.get(name) for name in ORG_FILTER_FIELDS if request.GET.get(name) in ORG_FILTER_FIELDS[name].values}
+    candidates = candidates.filter(**filters) if filters else candidates.filter(depth=parent.organization.depth + 1)
+    candidates = list(candidates.order_by("path")[:2000])
+    existing = {a.organization_id: a for a in parent.children.all()}
+    error = None
+    if request.method == "POST":
+        parts, bad = [], []
+        for org in candidates:
+            raw = request.POST.get(f"value-{org.pk}", "").strip()
+            if not raw:
+                continue
+            try:
+                value = Decimal(raw)
+                if value < 0 or not value.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                bad.append(org.name)
+                continue
+            parts.append((org, value, None))
+        if bad:
+            error = _("Not a valid number for: %(names)s.") % {"names": "、".join(bad)}
+        elif not parts:
+            error = _("Enter a value for at least one organisation.")
+        else:
+            try:
+                created, changed = services.decompose(parent, parts, by=request.user,
+                                                      confirm_mismatch=bool(request.POST.get("confirm_mismatch")))
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Handed down: %(new)d new, %(changed)d changed.") % {"new": len(created), "changed": len(changed)})
+                return redirect(f"{parent.point.get_absolute_url()}?org={parent.organization.code}")
+    rows = [(org, request.POST.get(f"value-{org.pk}") if request.method == "POST"
+             else (existing[org.pk].assigned_value if org.pk in existing else "")) for org in candidates]
+    return render(request, "plans/decompose.html", {
+        "parent": parent, "rows": rows, "error": error, "filters": filters,
+        "filter_choices": {name: choices.choices for name, choices in ORG_FILTER_FIELDS.items()},
+        "summed": parent.target_id and parent.target.aggregation == "sum",
+    })
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+def _edit(request, form, save, *, heading, back=None):
+    """Show ``form``; on a valid POST, ``save(cleaned_data)`` and go where its result lives."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(saved)
+    return render(request, "plans/edit_form.html", {"form": form, "heading": heading, "back": back})
+
+
+@login_required
+def plan_create(request):
+    role = request.current_role
+    organization = role.organization if role and can(request.user, Action.EDIT_PLAN, role.organization) else None
+    if organization is None:
+        raise PermissionDenied
+    form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if form.is_bound and form.is_valid() and Plan.objects.filter(
+        organization=organization, year=form.cleaned_data["year"], title=form.cleaned_data["title"]
+    ).exists():
+        form.add_error("title", _("This organisation has a plan with this title for that year already."))
+
+    def save(data):
+        plan = services.create_plan(by=request.user, organization=organization, **data)
+        messages.success(request, _("The plan was created."))
+        return plan
+
+    return _edit(request, form, save, heading=_("New plan for %(org)s") % {"org": organization.name})
+
+
+@login_required
+def plan_edit(request, pk):
+    plan = _get(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
+    form = PlanForm(request.POST or None, instance=Plan.objects.get(pk=pk))
+    return _edit(request, form, lambda data: services.update_plan(plan, by=request.user, **data),
+                 heading=_("Edit plan"), back=plan.get_absolute_url())
+
+
+@login_required
+def section_add(request, pk):
+    plan = _get(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
+    form = SectionForm(request.POST or None)
+    return _edit(request, form, lambda data: services.add_section(plan, by=request.user, **data),
+                 heading=_("New section"), back=plan.get_absolute_url())
+
+
+@login_required
+def point_add(request, pk):
+    section = _get(request, Section.objects.select_related("plan__organization"), pk, Action.EDIT_PLAN)
+    form = WorkPointForm(request.POST or None, organization=section.plan.organization)
+    return _edit(request, form, lambda data: services.add_point(section, by=request.user, **data),
+                 heading=_("New work point in %(section)s") % {"section": section}, back=section.plan.get_absolute_url())
+
+
+@login_required
+def point_edit(request, pk):
+    point = _get(request, WorkPoint.objects.select_related("section__plan__organization"), pk, Action.EDIT_PLAN)
+    form = WorkPointForm(request.POST or None, instance=WorkPoint.objects.get(pk=pk), organization=point.section.plan.organization)
+    return _edit(request, form, lambda data: services.update_point(point, by=request.user, **data),
+                 heading=_("Edit work point"), back=point.get_absolute_url())
+
+
+@login_required
+def target_add(request, pk):
+    point = _get(request, WorkPoint.objects.select_related("section__plan"), pk, Action.EDIT_PLAN)
+    form = TargetForm(request.POST or None)
+    return _edit(request, form, lambda data: services.add_target(point, by=request.user, **data).point,
+                 heading=_("New target for %(point)s") % {"point": point}, back=point.get_absolute_url())
+
+
+@login_required
+def target_edit(request, pk):
+    target = _get(request, Target.objects.select_related("point__section__plan"), pk, Action.EDIT_PLAN)
+    form = TargetForm(request.POST or None, instance=Target.objects.get(pk=pk))
+    return _edit(request, form, lambda data: services.update_target(target, by=request.user, **data).point,
+                 heading=_("Edit target"), back=target.point.get_absolute_url())
+
+
+@login_required
+def evidence_download(request, pk):
+    """An evidence file, for those who may see its entry (uploads are never served publicly)."""
+    evidence = _get(request, Evidence.objects.all(), pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)

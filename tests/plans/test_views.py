@@ -1,0 +1,138 @@
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from plans.models import Assignment, Plan, ProgressEntry, Target
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"2" * 64
+
+
+def test_the_plan_page_shows_points_targets_and_lights(client, people, plan):
+    client.force_login(people.leader)
+    html = client.get(f"/plans/{plan.plan.pk}/").content.decode()
+    assert "深化青年大学习" in html and "宣讲活动" in html and 'data-light="' in html
+
+
+def test_the_plan_page_filters_by_light(client, people, plan):
+    client.force_login(people.leader)
+    light = Assignment.objects.get(pk=plan.root.pk).light
+    other = "done" if light != "done" else "red"
+    assert "深化青年大学习" in client.get(f"/plans/{plan.plan.pk}/?light={light}").content.decode()
+    assert "深化青年大学习" not in client.get(f"/plans/{plan.plan.pk}/?light={other}").content.decode()
+
+
+def test_a_child_organisation_sees_the_plan_with_its_own_figures(client, people, plan):
+    client.force_login(people.reporter)
+    response = client.get(f"/plans/{plan.plan.pk}/")
+    assert response.context["organization"].code == "A1a"
+
+
+def test_child_figures_load_per_target(client, people, plan):
+    client.force_login(people.leader)
+    html = client.get(f"/plans/assignments/{plan.root.pk}/children/").content.decode()
+    assert "共青团甲市一区委员会" in html and "一区幸福社区团支部" in html
+
+
+def test_pages_use_a_fixed_number_of_queries(client, people, plan, tree, django_assert_max_num_queries):
+    from plans import services
+    from tests.factories import OrganizationFactory
+
+    client.force_login(people.leader)
+    for i in range(15):
+        org = OrganizationFactory(parent=tree.district, code=f"Q{i}")
+        services.decompose(plan.district, [(org, Decimal(1), None)], by=people.admin, confirm_mismatch=True)
+        services.record_progress(Assignment.objects.get(organization=org), by=people.admin,
+                                 reported_on=datetime.date(2026, 5, 1), value=Decimal(1))
+    for url in [f"/plans/{plan.plan.pk}/", f"/plans/points/{plan.point.pk}/", "/plans/", "/plans/tasks/",
+                f"/plans/assignments/{plan.district.pk}/children/"]:
+        with django_assert_max_num_queries(25):
+            assert client.get(url).status_code == 200, url
+
+
+def test_my_tasks_saves_progress_inline_and_shows_the_new_figure(client, people, plan, django_capture_on_commit_callbacks):
+    client.force_login(people.reporter)
+    assert "深化青年大学习" in client.get("/plans/tasks/").content.decode()
+    prefix = f"a{plan.branch.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/plans/assignments/{plan.branch.pk}/progress/", {
+            f"{prefix}-reported_on": "2026-05-01", f"{prefix}-value": "10", f"{prefix}-note": "五四",
+            f"{prefix}-files": [SimpleUploadedFile("p.png", PNG, content_type="image/png")],
+        }, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "进度已保存" in html and f'id="task-{plan.branch.pk}"' in html
+    assert ProgressEntry.objects.get().evidence.count() == 1
+    assert Assignment.objects.get(pk=plan.branch.pk).light == "done"
+
+
+def test_bad_progress_input_is_refused_in_chinese(client, people, plan):
+    client.force_login(people.reporter)
+    prefix = f"a{plan.branch.pk}"
+    html = client.post(f"/plans/assignments/{plan.branch.pk}/progress/", {
+        f"{prefix}-reported_on": "2026-05-01", f"{prefix}-value": "-5",
+        f"{prefix}-files": [SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")],
+    }).content.decode()
+    assert "只接受照片" in html and "大于或等于0" in html.replace(" ", "")
+    assert not ProgressEntry.objects.exists()
+
+
+def test_progress_on_an_archived_plan_shows_a_message(client, people, plan):
+    Plan.objects.filter(pk=plan.plan.pk).update(status="archived")
+    client.force_login(people.reporter)
+    prefix = f"a{plan.branch.pk}"
+    html = client.post(f"/plans/assignments/{plan.branch.pk}/progress/", {f"{prefix}-reported_on": "2026-05-01",
+                                                                          f"{prefix}-value": "3"}).content.decode()
+    assert "已归档" in html and not ProgressEntry.objects.exists()
+
+
+def test_decomposition_page_checks_the_sum_and_saves_on_confirmation(client, people, plan, tree):
+    client.force_login(people.staff)
+    url = f"/plans/assignments/{plan.root.pk}/decompose/"
+    page = client.get(url)
+    assert [org.code for org, _v in page.context["rows"]] == ["A1"]
+    html = client.post(url, {f"value-{tree.district.pk}": "12"}).content.decode()
+    assert "不等于总目标" in html
+    assert Assignment.objects.get(pk=plan.district.pk).assigned_value == 30
+    response = client.post(url, {f"value-{tree.district.pk}": "12", "confirm_mismatch": "1"})
+    assert response.status_code == 302
+    assert Assignment.objects.get(pk=plan.district.pk).assigned_value == 12
+    html = client.post(url, {f"value-{tree.district.pk}": "abc"}).content.decode()
+    assert "不是有效的数字" in html
+
+
+def test_decomposition_to_every_matching_organisation_below(client, people, plan):
+    client.force_login(people.staff)
+    page = client.get(f"/plans/assignments/{plan.root.pk}/decompose/?level=grassroots")
+    assert [org.code for org, _v in page.context["rows"]] == ["A1a"]
+
+
+def test_staff_build_a_plan_by_hand(client, people, tree):
+    client.force_login(people.staff)
+    response = client.post("/plans/new/", {"title": "手工计划", "year": 2026, "status": "draft",
+                                           "yellow_threshold": "5", "red_threshold": "15"})
+    plan = Plan.objects.get(title="手工计划")
+    assert response.status_code == 302 and plan.organization == tree.city_a
+    client.post(f"/plans/{plan.pk}/sections/new/", {"number": "一", "title": "第一部分"})
+    section = plan.sections.get()
+    client.post(f"/plans/sections/{section.pk}/points/new/", {"number": "1", "title": "要点一", "status": "not_started"})
+    point = section.points.get()
+    response = client.post(f"/plans/points/{point.pk}/targets/new/", {
+        "metric": "活动", "comparator": "gte", "value": "12", "unit": "场", "aggregation": "sum", "progress_rule": "cumulative"})
+    assert response.status_code == 302
+    assert Target.objects.get(point=point).assignments.get().organization == tree.city_a
+    response = client.post("/plans/new/", {"title": "手工计划", "year": 2026, "status": "draft",
+                                           "yellow_threshold": "5", "red_threshold": "15"})
+    assert "已有" in response.content.decode()
+
+
+def test_evidence_downloads_only_for_those_who_see_it(client, people, plan, settings, tmp_path, other_plan):
+    from plans import services
+
+    settings.MEDIA_ROOT = tmp_path
+    entry = services.record_progress(plan.branch, by=people.reporter, reported_on=datetime.date(2026, 5, 1), value=Decimal(1),
+                                     files=[SimpleUploadedFile("p.png", PNG, content_type="image/png")])
+    evidence = entry.evidence.get()
+    client.force_login(people.leader)
+    assert client.get(f"/plans/evidence/{evidence.pk}/").status_code == 200
+    client.force_login(people.outsider)
+    assert client.get(f"/plans/evidence/{evidence.pk}/").status_code == 404
