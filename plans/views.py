@@ -9,17 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from league_portal.pagination import paginate
 from league_portal.permissions import Action, can, has_any
+from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, read_table
 from orgs.choices import Kind, Level, Sector
+from orgs.forms import ImportForm
 from orgs.models import Organization
 
-from . import selectors, services
+from . import ledger, selectors, services
 from .filtersets import AssignmentFilterSet, PlanFilterSet
 from .forms import PlanForm, ProgressForm, SectionForm, TargetForm, WorkPointForm
 from .models import Assignment, Evidence, Plan, Section, Target, WorkPoint
@@ -272,6 +274,38 @@ def target_edit(request, pk):
     form = TargetForm(request.POST or None, instance=Target.objects.get(pk=pk))
     return _edit(request, form, lambda data: services.update_target(target, by=request.user, **data).point,
                  heading=_("Edit target"), back=target.point.get_absolute_url())
+
+
+@login_required
+def ledger_export(request, pk):
+    """The plan's ledger (台账) at the viewed organisation and below, as .xlsx."""
+    plan = _get(request, Plan.objects.all(), pk)
+    organization = _viewing_organization(request, plan)
+    response = HttpResponse(ledger.export_ledger(plan, request.user, organization), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ledger-{plan.pk}.xlsx"'
+    return response
+
+
+@login_required
+def ledger_import(request, pk):
+    """Upload the ledger with 本次填报数 filled in: every row checked, all written or none."""
+    plan = _get(request, Plan.objects.all(), pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    checked = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            table = read_table(form.cleaned_data["file"])
+        except SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            checked = ledger.check_ledger(table, plan, request.user)
+            if checked.is_valid and checked.entries:
+                count = ledger.apply_ledger(checked, by=request.user)
+                messages.success(request, _("%(count)d progress entries were recorded.") % {"count": count})
+                return redirect(plan)
+            if checked.is_valid:
+                form.add_error("file", _("No row has a figure in 本次填报数."))
+    return render(request, "plans/ledger_import.html", {"plan": plan, "form": form, "checked": checked})
 
 
 @login_required

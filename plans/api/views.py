@@ -1,14 +1,19 @@
 """REST endpoints for plans, sections, work points, targets, assignments and progress entries."""
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from league_portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, read_table
+from orgs.models import Organization
 
-from .. import services
+from .. import ledger, services
 from ..filtersets import AssignmentFilterSet, PlanFilterSet, ProgressEntryFilterSet, TargetFilterSet, WorkPointFilterSet
 from ..models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
 from ..selectors import with_reuse_flag
@@ -23,6 +28,15 @@ from .serializers import (
 )
 
 
+class LedgerUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("The exported ledger with 本次填报数 filled in."))
+
+
+class LedgerResultSerializer(serializers.Serializer):
+    recorded = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.DictField())
+
+
 class WritableScopedViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     mixins.UpdateModelMixin, viewsets.GenericViewSet,
@@ -34,6 +48,33 @@ class PlanViewSet(WritableScopedViewSet):
     queryset = Plan.objects.select_related("organization")
     serializer_class = PlanSerializer
     filterset_class = PlanFilterSet
+
+    @extend_schema(
+        methods=["GET"], parameters=[OpenApiParameter("org", OpenApiTypes.STR, description="Organisation code")],
+        responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+    )
+    @extend_schema(methods=["POST"], request={"multipart/form-data": LedgerUploadSerializer}, responses=LedgerResultSerializer)
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def ledger(self, request, pk=None):
+        """GET the ledger (台账) as .xlsx; POST it back with 本次填报数 filled in (all rows or none)."""
+        plan = self.get_object()
+        if request.method == "GET":
+            organization = Organization.objects.restrict(request.user).filter(code=request.query_params.get("org")).first()
+            response = HttpResponse(ledger.export_ledger(plan, request.user, organization), content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="ledger-{plan.pk}.xlsx"'
+            return response
+        upload = LedgerUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            table = read_table(upload.validated_data["file"])
+        except SpreadsheetError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        checked = ledger.check_ledger(table, plan, request.user)
+        errors = [{"row": r, "column": c, "message": m} for r, c, m in checked.errors]
+        if errors:
+            return Response({"detail": _("The file has errors; nothing was imported."), "errors": errors},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"recorded": ledger.apply_ledger(checked, by=request.user), "errors": []})
 
 
 class SectionViewSet(WritableScopedViewSet):

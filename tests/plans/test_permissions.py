@@ -22,6 +22,11 @@ PAGES = [
     ("api-plan", "/api/v1/plans/{plan.pk}/", "plan", ALL),
     ("api-point", "/api/v1/work-points/{point.pk}/", "point", ALL),
     ("api-target", "/api/v1/targets/{target.pk}/", "target", ALL),
+    ("api-assignment", "/api/v1/assignments/{leaf.pk}/", "leaf", ALL),
+    ("assignment-children", "/plans/assignments/{root.pk}/children/", "root", {**ALL, "reporter": 404}),
+    ("ledger-export", "/plans/{plan.pk}/ledger.xlsx", "plan", ALL),
+    ("ledger-import", "/plans/{plan.pk}/ledger/import/", "plan", ALL),
+    ("api-ledger", "/api/v1/plans/{plan.pk}/ledger/", "plan", ALL),
 ]
 
 

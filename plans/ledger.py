@@ -1,0 +1,148 @@
+"""The ledger (台账) of a plan as a spreadsheet: export, and import of figures filled in offline.
+
+Export: one row per target (or qualitative point) per organisation, with assigned value,
+actual, completion, light and last update. Import: the same layout with 本次填报数 (the new
+cumulative figure), 截至日期 and 说明 filled in; every row is checked and nothing is written
+unless all rows are valid.
+"""
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from league_portal.permissions import Action, can
+from league_portal.spreadsheets import Column, Table, write_xlsx
+
+from . import services
+from .choices import Light, PlanStatus
+from .models import Assignment
+
+TASK, FIGURE, AS_OF, NOTE = "任务编号", "本次填报数", "截至日期", "说明"
+COLUMNS = [
+    Column(TASK, 10), Column("部分", 22), Column("工作要点", 36), Column("量化指标", 24), Column("单位", 7),
+    Column("组织编码", 16), Column("组织名称", 30), Column("分解目标", 11, "#,##0.##"), Column("完成数", 11, "#,##0.##"),
+    Column("完成率", 9, "0%"), Column("状态灯", 10), Column("最近更新", 18, "yyyy-mm-dd hh:mm"),
+    Column(FIGURE, 12, "#,##0.##"), Column(AS_OF, 12, "yyyy-mm-dd"), Column(NOTE, 30),
+]
+
+
+def ledger_assignments(plan, user, organization=None):
+    assignments = Assignment.objects.filter(plan=plan).restrict(user)
+    if organization is not None:
+        assignments = assignments.filter(organization__path__startswith=organization.path)
+    return assignments.select_related("point__section", "target", "organization").order_by(
+        "point__section__order", "point__order", "point_id", "target__order", "target_id", "organization__path"
+    )
+
+
+def export_ledger(plan, user, organization=None) -> bytes:
+    with translation.override("zh-hans"):
+        lights = {value: str(label) for value, label in Light.choices}
+    local = timezone.get_current_timezone()
+    rows = (
+        (
+            a.pk, str(a.point.section), str(a.point), a.target.metric if a.target else "", a.target.unit if a.target else "",
+            a.organization.code, a.organization.name, a.assigned_value, a.actual_value,
+            a.completion, lights.get(a.light, a.light),
+            a.last_progress_at.astimezone(local).replace(tzinfo=None) if a.last_progress_at else None,
+            None, None, None,
+        )
+        for a in ledger_assignments(plan, user, organization)
+    )
+    return write_xlsx(COLUMNS, rows, sheet_title="台账")
+
+
+@dataclass
+class LedgerImport:
+    entries: list = field(default_factory=list)  # (assignment, figure, as_of, note)
+    errors: list = field(default_factory=list)  # (row, column, message)
+
+    @property
+    def is_valid(self):
+        return not self.errors
+
+
+def _number(value):
+    if value in (None, ""):
+        return None, None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        return None, _("“%(value)s” is not a number.") % {"value": value}
+    if not number.is_finite():
+        return None, _("“%(value)s” is not a number.") % {"value": value}
+    if number < 0:
+        return None, _("“%(value)s” is negative.") % {"value": value}
+    return number, None
+
+
+def _date(value):
+    if value in (None, ""):
+        return timezone.localdate(), None
+    if isinstance(value, datetime.datetime):
+        return value.date(), None
+    if isinstance(value, datetime.date):
+        return value, None
+    try:
+        return datetime.date.fromisoformat(str(value).strip().replace("/", "-")), None
+    except ValueError:
+        return None, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
+
+
+def check_ledger(table: Table, plan, user) -> LedgerImport:
+    """Check every filled row; rows without 本次填报数 are skipped."""
+    result = LedgerImport()
+    for header in (TASK, FIGURE):
+        if header not in table.headers:
+            result.errors.append((1, header, _("The column is missing from the header row.")))
+    if result.errors:
+        return result
+    if plan.status == PlanStatus.ARCHIVED:
+        result.errors.append((1, TASK, _("The plan is archived; progress can no longer be entered.")))
+        return result
+    visible = {a.pk: a for a in Assignment.objects.filter(plan=plan).restrict(user).select_related("target", "plan", "organization")}
+    seen = {}
+    for row, cells in table.rows:
+        figure, message = _number(cells.get(FIGURE))
+        if message:
+            result.errors.append((row, FIGURE, message))
+            continue
+        if figure is None:
+            continue
+        raw_task = cells.get(TASK)
+        try:
+            task = int(Decimal(str(raw_task).strip()))
+        except (InvalidOperation, ValueError, TypeError):
+            result.errors.append((row, TASK, _("“%(value)s” is not a task number of this plan.") % {"value": raw_task}))
+            continue
+        assignment = visible.get(task)
+        if assignment is None:
+            result.errors.append((row, TASK, _("“%(value)s” is not a task number of this plan.") % {"value": raw_task}))
+            continue
+        if not can(user, Action.RECORD_PROGRESS, assignment):
+            result.errors.append((row, TASK, _("You may not enter progress for %(org)s.") % {"org": assignment.organization.name}))
+            continue
+        if assignment.target_id is None:
+            result.errors.append((row, FIGURE, _("A work point without targets takes a status, not a figure.")))
+            continue
+        if task in seen:
+            result.errors.append((row, TASK, _("Task %(task)s appears twice, first in row %(row)d.") % {"task": task, "row": seen[task]}))
+            continue
+        seen[task] = row
+        as_of, message = _date(cells.get(AS_OF))
+        if message:
+            result.errors.append((row, AS_OF, message))
+            continue
+        note = str(cells.get(NOTE) or "")[:2000]
+        result.entries.append((assignment, figure, as_of, note))
+    return result
+
+
+@transaction.atomic
+def apply_ledger(checked: LedgerImport, *, by) -> int:
+    for assignment, figure, as_of, note in checked.entries:
+        services.record_progress(assignment, by=by, reported_on=as_of, value=figure, note=note)
+    return len(checked.entries)
