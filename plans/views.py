@@ -27,6 +27,9 @@ from .forms import PlanForm, ProgressForm, SectionForm, TargetForm, WorkPointFor
 from .models import Assignment, Evidence, Plan, Section, Target, WorkPoint
 
 
+CHILDREN_SHOWN = 100  # a target handed to hundreds of branches lists the first ones; the ledger has all
+
+
 def _get(request, queryset, pk, action=Action.VIEW):
     obj = get_object_or_404(queryset.restrict(request.user), pk=pk)
     if action != Action.VIEW and not can(request.user, action, obj):
@@ -90,7 +93,9 @@ def assignment_children(request, pk):
     """The figures of each organisation an assignment was handed to (htmx rows)."""
     assignment = _get(request, Assignment.objects.all(), pk)
     children = assignment.children.restrict(request.user).select_related("organization", "target").order_by("organization__path")
-    return render(request, "plans/_assignment_children.html", {"assignment": assignment, "children": children})
+    return render(request, "plans/_assignment_children.html", {
+        "assignment": assignment, "children": children[:CHILDREN_SHOWN], "children_count": children.count(),
+    })
 
 
 @login_required
@@ -102,8 +107,8 @@ def point_detail(request, pk):
     targets = []
     for target in point.targets.all():
         own = held.get(target.pk)
-        children = own.children.restrict(request.user).select_related("organization").order_by("organization__path") if own else []
-        targets.append((target, own, children))
+        children = own.children.restrict(request.user).select_related("organization").order_by("organization__path") if own else None
+        targets.append((target, own, children[:CHILDREN_SHOWN] if own else [], children.count() if own else 0))
     entries = selectors.point_entries(point, request.user, organization) if organization else Assignment.objects.none()
     return render(request, "plans/point_detail.html", {
         "point": point, "plan": plan, "organization": organization, "targets": targets,

@@ -1,0 +1,103 @@
+"""Benchmark: roll-up refresh and plan pages on a large tree.
+
+Run: .venv/bin/python bench/rollup.py [--branches 3000] (uses DATABASE_URL; a throwaway SQLite
+file by default). Builds one province → cities → counties → branches, a plan with targets handed
+down to every branch, one entry per branch, then times an incremental refresh of one target, a
+full rebuild, and counts the queries of the plan page. Numbers go into bench/RESULTS.md.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+parser = argparse.ArgumentParser()
+parser.add_argument("--branches", type=int, default=3000)
+parser.add_argument("--targets", type=int, default=5)
+args = parser.parse_args()
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "league_portal.settings")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+
+import django  # noqa: E402
+
+django.setup()
+import logging  # noqa: E402
+
+logging.disable(logging.INFO)
+import datetime  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+call_command("migrate", verbosity=0)
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from league_portal.permissions import SYSTEM  # noqa: E402
+from orgs.choices import Kind, Level  # noqa: E402
+from orgs.models import Organization  # noqa: E402
+from orgs.services import create_organization  # noqa: E402
+from plans import rollups, services  # noqa: E402
+from plans.models import Assignment, ProgressEntry  # noqa: E402
+
+
+def timed(label, func):
+    started = time.perf_counter()
+    result = func()
+    print(f"{label}: {time.perf_counter() - started:.2f} s")
+    return result
+
+
+with transaction.atomic():
+    province = create_organization(by=SYSTEM, parent=None, name="省", code="P", level=Level.PROVINCE, kind=Kind.COMMITTEE)
+    counties = []
+    for c in range(10):
+        city = create_organization(by=SYSTEM, parent=province, name=f"市{c}", code=f"C{c}", level=Level.CITY, kind=Kind.COMMITTEE)
+        for k in range(10):
+            counties.append(create_organization(by=SYSTEM, parent=city, name=f"县{c}-{k}", code=f"K{c}-{k}",
+                                                level=Level.COUNTY, kind=Kind.COMMITTEE))
+    per_county = max(args.branches // len(counties), 1)
+    for county in counties:
+        for b in range(per_county):
+            create_organization(by=SYSTEM, parent=Organization.objects.get(pk=county.pk), name=f"{county.name}支部{b}",
+                                code=f"{county.code}-{b}", level=Level.GRASSROOTS, kind=Kind.BRANCH, member_count=20)
+print(f"organisations: {Organization.objects.count()}")
+
+with transaction.atomic():
+    plan = services.create_plan(by=SYSTEM, organization=province, year=datetime.date.today().year, title="基准计划")
+    section = services.add_section(plan, by=SYSTEM, title="一")
+    branches = list(Organization.objects.filter(level=Level.GRASSROOTS))
+    for t in range(args.targets):
+        point = services.add_point(section, by=SYSTEM, title=f"要点{t}")
+        target = services.add_target(point, by=SYSTEM, metric="活动", value=Decimal(len(branches) * 10))
+        root = Assignment.objects.get(target=target, parent=None)
+        services.decompose(root, [(b, Decimal(10), None) for b in branches], by=SYSTEM)
+    assignments = list(Assignment.objects.filter(organization__level=Level.GRASSROOTS))
+    ProgressEntry.objects.bulk_create(
+        [ProgressEntry(assignment=a, reported_on=datetime.date.today(), value=Decimal(a.pk % 12)) for a in assignments]
+    )
+print(f"assignments: {Assignment.objects.count()}, entries: {ProgressEntry.objects.count()}")
+
+timed("full rebuild (own figures + every roll-up)", rollups.rebuild)
+some_target = Assignment.objects.filter(parent=None).first().target_id
+ProgressEntry.objects.create(assignment=Assignment.objects.filter(target_id=some_target, organization__level=Level.GRASSROOTS).first(),
+                             reported_on=datetime.date.today(), value=Decimal(99))
+timed("incremental refresh of one target after one entry", lambda: rollups.refresh(target_ids=[some_target]))
+
+user = get_user_model().objects.create_superuser("bench", password="bench-password-1")
+client = Client()
+client.force_login(user)
+for url in [f"/plans/{plan.pk}/", f"/plans/points/{Assignment.objects.get(target_id=some_target, parent=None).point_id}/",
+            f"/plans/assignments/{Assignment.objects.get(target_id=some_target, parent=None).pk}/children/", "/plans/tasks/"]:
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        status = client.get(url).status_code
+        elapsed = time.perf_counter() - started
+    print(f"GET {url}: {status}, {len(queries)} queries, {elapsed * 1000:.0f} ms")
