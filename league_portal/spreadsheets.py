@@ -5,11 +5,14 @@ Readers turn an upload into numbered rows keyed by the header text, or raise
 bold frozen header row, sensible widths and number formats.
 """
 import csv
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -153,3 +156,32 @@ def write_csv(columns: list[Column], rows) -> bytes:
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def parse_amount(value):
+    """A non-negative decimal from a cell; (None, None) when empty, (None, message) when bad."""
+    if value in (None, ""):
+        return None, None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        return None, _("“%(value)s” is not a number.") % {"value": value}
+    if not number.is_finite():
+        return None, _("“%(value)s” is not a number.") % {"value": value}
+    if number < 0:
+        return None, _("“%(value)s” is negative.") % {"value": value}
+    return number, None
+
+
+def parse_date(value):
+    """A date from a cell (a date, or text as YYYY-MM-DD or YYYY/MM/DD); empty means today."""
+    if value in (None, ""):
+        return timezone.localdate(), None
+    if isinstance(value, datetime.datetime):
+        return value.date(), None
+    if isinstance(value, datetime.date):
+        return value, None
+    try:
+        return datetime.date.fromisoformat(str(value).strip().replace("/", "-")), None
+    except ValueError:
+        return None, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}

@@ -109,3 +109,8 @@ class ProgressForm(forms.Form):
         elif not cleaned.get("status"):
             self.add_error("status", _("Choose the status of the work point."))
         return cleaned
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=300)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())

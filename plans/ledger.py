@@ -5,7 +5,6 @@ actual, completion, light and last update. Import: the same layout with 本次�
 cumulative figure), 截至日期 and 说明 filled in; every row is checked and nothing is written
 unless all rows are valid.
 """
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -14,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from league_portal.permissions import Action, can
-from league_portal.spreadsheets import Column, Table, write_xlsx
+from league_portal.spreadsheets import Column, Table, parse_amount, parse_date, write_xlsx
 
 from . import services
 from .choices import Light, PlanStatus
@@ -65,33 +64,6 @@ class LedgerImport:
         return not self.errors
 
 
-def _number(value):
-    if value in (None, ""):
-        return None, None
-    try:
-        number = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        return None, _("“%(value)s” is not a number.") % {"value": value}
-    if not number.is_finite():
-        return None, _("“%(value)s” is not a number.") % {"value": value}
-    if number < 0:
-        return None, _("“%(value)s” is negative.") % {"value": value}
-    return number, None
-
-
-def _date(value):
-    if value in (None, ""):
-        return timezone.localdate(), None
-    if isinstance(value, datetime.datetime):
-        return value.date(), None
-    if isinstance(value, datetime.date):
-        return value, None
-    try:
-        return datetime.date.fromisoformat(str(value).strip().replace("/", "-")), None
-    except ValueError:
-        return None, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
-
-
 def check_ledger(table: Table, plan, user) -> LedgerImport:
     """Check every filled row; rows without 本次填报数 are skipped."""
     result = LedgerImport()
@@ -106,7 +78,7 @@ def check_ledger(table: Table, plan, user) -> LedgerImport:
     visible = {a.pk: a for a in Assignment.objects.filter(plan=plan).restrict(user).select_related("target", "plan", "organization")}
     seen = {}
     for row, cells in table.rows:
-        figure, message = _number(cells.get(FIGURE))
+        figure, message = parse_amount(cells.get(FIGURE))
         if message:
             result.errors.append((row, FIGURE, message))
             continue
@@ -132,7 +104,7 @@ def check_ledger(table: Table, plan, user) -> LedgerImport:
             result.errors.append((row, TASK, _("Task %(task)s appears twice, first in row %(row)d.") % {"task": task, "row": seen[task]}))
             continue
         seen[task] = row
-        as_of, message = _date(cells.get(AS_OF))
+        as_of, message = parse_date(cells.get(AS_OF))
         if message:
             result.errors.append((row, AS_OF, message))
             continue

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from league_portal.permissions import Action, actor, require
 
 from .choices import Aggregation, PlanStatus
-from .models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
+from .models import Assignment, Evidence, Milestone, Plan, ProgressEntry, Section, Target, WorkPoint
 
 REFRESH_DELAY_SECONDS = 3
 
@@ -271,3 +271,26 @@ def attach_evidence(entry, upload):
     evidence.file.save(upload.name, upload, save=False)
     evidence.save()
     return evidence
+
+
+# --- milestones -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_milestone(point, *, by, title, due_on):
+    require(by, Action.EDIT_PLAN, point)
+    _check_open(point.section.plan)
+    milestone = Milestone.objects.create(point=point, title=title, due_on=due_on)
+    schedule_refresh(point_id=point.pk)
+    return milestone
+
+
+@transaction.atomic
+def complete_milestone(milestone, *, by, done_on):
+    """Mark a milestone done (or not done again, with ``done_on=None``)."""
+    require(by, Action.EDIT_PLAN, milestone.point)
+    _check_open(milestone.point.section.plan)
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    schedule_refresh(point_id=milestone.point_id)
+    return milestone

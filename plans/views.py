@@ -3,8 +3,6 @@
 Objects come from querysets scoped by the permission layer: outside one's reach is 404, a
 visible object one may not change is 403. Figures are the stored roll-ups.
 """
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,18 +11,19 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from league_portal.pagination import paginate
 from league_portal.permissions import Action, can, has_any
-from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, read_table
+from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, parse_amount, read_table
 from orgs.choices import Kind, Level, Sector
 from orgs.forms import ImportForm
 from orgs.models import Organization
 
-from . import ledger, selectors, services
+from . import importers, ledger, selectors, services
 from .filtersets import AssignmentFilterSet, PlanFilterSet
-from .forms import PlanForm, ProgressForm, SectionForm, TargetForm, WorkPointForm
-from .models import Assignment, Evidence, Plan, Section, Target, WorkPoint
+from .forms import MilestoneForm, PlanForm, ProgressForm, SectionForm, TargetForm, WorkPointForm
+from .models import Assignment, Evidence, Milestone, Plan, Section, Target, WorkPoint
 
 
 CHILDREN_SHOWN = 100  # a target handed to hundreds of branches lists the first ones; the ledger has all
@@ -152,6 +151,30 @@ def record_progress(request, pk):
 ORG_FILTER_FIELDS = {"level": Level, "kind": Kind, "sector": Sector}
 
 
+def _parts_from_inputs(request, candidates):
+    """Parts typed into the form: (parts, names of organisations whose value is not a number)."""
+    parts, bad = [], []
+    for org in candidates:
+        value, message = parse_amount(request.POST.get(f"value-{org.pk}", "").strip())
+        if message:
+            bad.append(org.name)
+        elif value is not None:
+            parts.append((org, value, None))
+    return parts, bad
+
+
+def _parts_from_upload(request, parent, sheet_errors):
+    """Parts from an uploaded sheet (组织编码, 分解目标值, 完成时限); problems go to ``sheet_errors``."""
+    try:
+        table = read_table(request.FILES["file"])
+    except SpreadsheetError as exc:
+        sheet_errors.append((1, "", str(exc)))
+        return [], []
+    parts, errors = importers.parts_from_table(table, parent, request.user)
+    sheet_errors.extend(errors)
+    return parts, []
+
+
 @login_required
 def decompose(request, pk):
     """Hand an assignment down: direct children by default, or every organisation matching a filter."""
@@ -161,22 +184,15 @@ def decompose(request, pk):
     candidates = candidates.filter(**filters) if filters else candidates.filter(depth=parent.organization.depth + 1)
     candidates = list(candidates.order_by("path")[:2000])
     existing = {a.organization_id: a for a in parent.children.all()}
-    error = None
+    error, sheet_errors = None, []
     if request.method == "POST":
-        parts, bad = [], []
-        for org in candidates:
-            raw = request.POST.get(f"value-{org.pk}", "").strip()
-            if not raw:
-                continue
-            try:
-                value = Decimal(raw)
-                if value < 0 or not value.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                bad.append(org.name)
-                continue
-            parts.append((org, value, None))
-        if bad:
+        if request.FILES.get("file"):
+            parts, bad = _parts_from_upload(request, parent, sheet_errors)
+        else:
+            parts, bad = _parts_from_inputs(request, candidates)
+        if sheet_errors:
+            error = _("The file has errors; nothing was imported.")
+        elif bad:
             error = _("Not a valid number for: %(names)s.") % {"names": "、".join(bad)}
         elif not parts:
             error = _("Enter a value for at least one organisation.")
@@ -192,7 +208,7 @@ def decompose(request, pk):
     rows = [(org, request.POST.get(f"value-{org.pk}") if request.method == "POST"
              else (existing[org.pk].assigned_value if org.pk in existing else "")) for org in candidates]
     return render(request, "plans/decompose.html", {
-        "parent": parent, "rows": rows, "error": error, "filters": filters,
+        "parent": parent, "rows": rows, "error": error, "sheet_errors": sheet_errors, "filters": filters,
         "filter_choices": {name: choices.choices for name, choices in ORG_FILTER_FIELDS.items()},
         "summed": parent.target_id and parent.target.aggregation == "sum",
     })
@@ -279,6 +295,35 @@ def target_edit(request, pk):
     form = TargetForm(request.POST or None, instance=Target.objects.get(pk=pk))
     return _edit(request, form, lambda data: services.update_target(target, by=request.user, **data).point,
                  heading=_("Edit target"), back=target.point.get_absolute_url())
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk):
+    point = _get(request, WorkPoint.objects.select_related("section__plan"), pk, Action.EDIT_PLAN)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_milestone(point, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Give the milestone a title and a date."))
+    return redirect(point)
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk):
+    milestone = get_object_or_404(Milestone.objects.filter(point__in=WorkPoint.objects.restrict(request.user)), pk=pk)
+    if not can(request.user, Action.EDIT_PLAN, milestone.point):
+        raise PermissionDenied
+    done_on = None if milestone.done_on else timezone.localdate()
+    try:
+        services.complete_milestone(milestone, by=request.user, done_on=done_on)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(milestone.point)
 
 
 @login_required

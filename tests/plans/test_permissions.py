@@ -68,3 +68,13 @@ def test_progress_posts_follow_the_roles(client, people, plan, role):
                                                                                "a%d-value" % plan.branch.pk: "4"})
     assert response.status_code == RECORDERS[role]
     assert plan.branch.entries.exists() == (RECORDERS[role] == 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_milestones_are_for_editors_inside(client, people, plan, other_plan, role):
+    client.force_login(getattr(people, role))
+    data = {"title": "阶段目标", "due_on": "2026-06-30"}
+    inside = client.post(f"/plans/points/{plan.point.pk}/milestones/", data)
+    assert inside.status_code == (302 if EDITORS[role] == 200 else 403)
+    assert client.post(f"/plans/points/{other_plan.point.pk}/milestones/", data).status_code == 404
+    assert plan.point.milestones.exists() == (EDITORS[role] == 200)

@@ -136,3 +136,37 @@ def test_evidence_downloads_only_for_those_who_see_it(client, people, plan, sett
     assert client.get(f"/plans/evidence/{evidence.pk}/").status_code == 200
     client.force_login(people.outsider)
     assert client.get(f"/plans/evidence/{evidence.pk}/").status_code == 404
+
+
+def test_decomposition_values_from_a_spreadsheet(client, people, plan, tree):
+    from tests.factories import OrganizationFactory
+
+    extra = OrganizationFactory(parent=tree.district, code="A1x")
+    client.force_login(people.staff)
+    url = f"/plans/assignments/{plan.district.pk}/decompose/"
+    sheet = "组织编码,分解目标值,完成时限\nA1x,12,2026-09-30\nB,3,\nA1x,4,\nA1a,abc,\n".encode()
+    html = client.post(url, {"file": SimpleUploadedFile("parts.csv", sheet)}).content.decode()
+    assert "“B”不是" in html and "组织编码重复" in html and "“abc”不是数字" in html
+    assert not Assignment.objects.filter(organization=extra).exists()
+    sheet = "组织编码,分解目标值,完成时限\nA1x,12,2026-09-30\n".encode()
+    response = client.post(url, {"file": SimpleUploadedFile("parts.csv", sheet), "confirm_mismatch": "1"})
+    assert response.status_code == 302
+    part = Assignment.objects.get(organization=extra)
+    assert (part.assigned_value, str(part.deadline)) == (12, "2026-09-30")
+
+
+def test_milestones_are_added_and_marked_done(client, people, plan):
+    from plans import services as plan_services
+    from plans.models import Milestone
+
+    client.force_login(people.staff)
+    point = plan_services.add_point(plan.section, by=people.staff, title="定性要点")
+    client.post(f"/plans/points/{point.pk}/milestones/", {"title": "制定方案", "due_on": "2026-03-31"})
+    milestone = Milestone.objects.get(point=point)
+    client.post(f"/plans/milestones/{milestone.pk}/done/")
+    milestone.refresh_from_db()
+    assert milestone.done_on is not None
+    client.force_login(people.leader)
+    assert client.post(f"/plans/milestones/{milestone.pk}/done/").status_code == 403
+    client.force_login(people.outsider)
+    assert client.post(f"/plans/milestones/{milestone.pk}/done/").status_code == 404
