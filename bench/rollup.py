@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 parser = argparse.ArgumentParser()
 parser.add_argument("--branches", type=int, default=3000)
 parser.add_argument("--targets", type=int, default=5)
+parser.add_argument("--slow-ms", type=float, default=0, help="print the queries of a page slower than this")
 args = parser.parse_args()
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
@@ -84,6 +85,9 @@ with transaction.atomic():
         [ProgressEntry(assignment=a, reported_on=datetime.date.today(), value=Decimal(a.pk % 12)) for a in assignments]
     )
 print(f"assignments: {Assignment.objects.count()}, entries: {ProgressEntry.objects.count()}")
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them in production
+        cursor.execute("ANALYZE")
 
 timed("full rebuild (own figures + every roll-up)", rollups.rebuild)
 some_target = Assignment.objects.filter(parent=None).first().target_id
@@ -94,6 +98,7 @@ timed("incremental refresh of one target after one entry", lambda: rollups.refre
 user = get_user_model().objects.create_superuser("bench", password="bench-password-1")
 client = Client()
 client.force_login(user)
+client.get("/")  # warm-up: the first request of a process loads templates and URL patterns
 for url in [f"/plans/{plan.pk}/", f"/plans/points/{Assignment.objects.get(target_id=some_target, parent=None).point_id}/",
             f"/plans/assignments/{Assignment.objects.get(target_id=some_target, parent=None).pk}/children/", "/plans/tasks/"]:
     with CaptureQueriesContext(connection) as queries:
@@ -101,3 +106,7 @@ for url in [f"/plans/{plan.pk}/", f"/plans/points/{Assignment.objects.get(target
         status = client.get(url).status_code
         elapsed = time.perf_counter() - started
     print(f"GET {url}: {status}, {len(queries)} queries, {elapsed * 1000:.0f} ms")
+    if args.slow_ms:
+        for query in queries.captured_queries:
+            if float(query["time"]) * 1000 >= args.slow_ms:
+                print(f"    {float(query['time']) * 1000:.0f} ms: {query['sql'][:300]}")

@@ -118,17 +118,18 @@ def load(year=None):
                                 _add_progress(branch_part, rng, today)
                         else:
                             _add_progress(district_part, rng, today)
-    city = Organization.objects.get(code="36010000")
-    city_plan = services.create_plan(by=SYSTEM, organization=city, year=year, title=f"{year}年共青团青川市委工作要点",
-                                     status=PlanStatus.PUBLISHED)
-    section = services.add_section(city_plan, by=SYSTEM, number="一", title="服务全市中心大局")
-    point = services.add_point(section, by=SYSTEM, number="1", title="开展“青年文明号”创建",
-                               text="全市新创建青年文明号不少于20个。", deadline=datetime.date(year, 10, 31))
-    target = services.add_target(point, by=SYSTEM, metric="新创建青年文明号", value=D(20), unit="个",
-                                 deadline=datetime.date(year, 10, 31))
-    root = Assignment.objects.get(target=target, parent=None)
-    districts = Organization.objects.filter(path__startswith=city.path, level=Level.COUNTY)
-    for part in _hand_down(root, districts):
-        _add_progress(part, rng, today)
+    for city in cities:
+        name = city.name.removeprefix("共青团").removesuffix("委员会")
+        city_plan = services.create_plan(by=SYSTEM, organization=city, year=year, title=f"{year}年共青团{name}委工作要点",
+                                         status=PlanStatus.PUBLISHED)
+        section = services.add_section(city_plan, by=SYSTEM, number="一", title="服务全市中心大局")
+        point = services.add_point(section, by=SYSTEM, number="1", title="开展“青年文明号”创建",
+                                   text="全市新创建青年文明号不少于20个。", deadline=datetime.date(year, 10, 31))
+        target = services.add_target(point, by=SYSTEM, metric="新创建青年文明号", value=D(20), unit="个",
+                                     deadline=datetime.date(year, 10, 31))
+        root = Assignment.objects.get(target=target, parent=None)
+        districts = Organization.objects.filter(path__startswith=city.path, level=Level.COUNTY)
+        for part in _hand_down(root, districts):
+            _add_progress(part, rng, today)
     rollups.rebuild()
-    return {"plans": 2}
+    return {"plans": 1 + len(cities)}

@@ -1,4 +1,5 @@
 """Forms of the plans pages; they validate input, services write."""
+import re
 from decimal import Decimal
 
 from django import forms
@@ -37,15 +38,39 @@ class SectionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
 
 
+GROUP_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十百零〇]+)\s*[）)]\s*(.+)$")
+TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
 class WorkPointForm(forms.ModelForm):
+    new_group = forms.CharField(
+        label=_("New group"), max_length=300, required=False,
+        help_text=_("Instead of choosing a group, name a new one, e.g. （一）强化思想引领."),
+    )
+    tags_text = forms.CharField(label=_("Tags"), max_length=300, required=False,
+                                help_text=_("Separated by commas, e.g. 青年大学习, 宣讲"))
+
     class Meta:
         model = WorkPoint
-        fields = ["number", "title", "text", "lead_department", "responsible_person", "deadline", "is_key", "status"]
+        fields = ["number", "title", "group", "new_group", "text", "lead_department", "responsible_person", "deadline",
+                  "is_key", "status", "tags_text"]
         widgets = {"deadline": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, organization, section, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_department"].queryset = organization.departments.all()
+        self.fields["group"].queryset = section.groups.all()
+        if self.instance.pk:
+            self.fields["tags_text"].initial = "、".join(self.instance.tags)
+
+    def clean(self):
+        cleaned = super().clean()
+        heading = cleaned.pop("new_group", "").strip()
+        if heading:
+            match = GROUP_HEADING.match(heading)
+            cleaned["new_group"] = (match.group(1), match.group(2).strip()) if match else ("", heading)
+        cleaned["tags"] = [t for t in TAG_SEPARATORS.split(cleaned.pop("tags_text", "") or "") if t][:20]
+        return cleaned
 
 
 class TargetForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from league_portal.permissions import Action, actor, require
 
 from .choices import Aggregation, PlanStatus
-from .models import Assignment, Evidence, Milestone, Plan, ProgressEntry, Section, Target, WorkPoint
+from .models import Assignment, Evidence, Milestone, Plan, PointGroup, ProgressEntry, Section, Target, WorkPoint
 
 REFRESH_DELAY_SECONDS = 3
 
@@ -88,17 +88,33 @@ def add_section(plan, *, by, title, number="", order=None):
 
 
 @transaction.atomic
-def add_point(section, *, by, title, order=None, **fields):
+def add_group(section, *, by, title, number=""):
+    """A group of points inside a section (（一）…); naming an existing one returns it."""
     require(by, Action.EDIT_PLAN, section)
     _check_open(section.plan)
+    group, _created = PointGroup.objects.get_or_create(
+        section=section, number=number, title=title, defaults={"order": section.groups.count()}
+    )
+    return group
+
+
+@transaction.atomic
+def add_point(section, *, by, title, order=None, new_group=None, **fields):
+    """Add a work point; ``new_group`` (number, title) puts it in a new or existing group."""
+    require(by, Action.EDIT_PLAN, section)
+    _check_open(section.plan)
+    if new_group:
+        fields["group"] = add_group(section, by=by, number=new_group[0], title=new_group[1])
     order = section.points.count() if order is None else order
     return WorkPoint.objects.create(section=section, title=title, order=order, **fields)
 
 
 @transaction.atomic
-def update_point(point, *, by, **fields):
+def update_point(point, *, by, new_group=None, **fields):
     require(by, Action.EDIT_PLAN, point)
     _check_open(point.section.plan)
+    if new_group:
+        fields["group"] = add_group(point.section, by=by, number=new_group[0], title=new_group[1])
     for name, value in fields.items():
         setattr(point, name, value)
     point.save()

@@ -21,6 +21,7 @@ from orgs.forms import ImportForm
 from orgs.models import Organization
 
 from . import importers, ledger, selectors, services
+from .choices import Light
 from .filtersets import AssignmentFilterSet, PlanFilterSet
 from .forms import MilestoneForm, PlanForm, ProgressForm, SectionForm, TargetForm, WorkPointForm
 from .models import Assignment, Evidence, Milestone, Plan, Section, Target, WorkPoint
@@ -68,7 +69,8 @@ def plan_detail(request, pk):
     organization = _viewing_organization(request, plan)
     held = Assignment.objects.filter(plan=plan, organization=organization)
     filterset = AssignmentFilterSet(request.GET or None, queryset=held, request=request)
-    shown = filterset.qs if filterset.is_bound and filterset.is_valid() else held
+    filtering = filterset.is_bound and any(request.GET.get(name) for name in filterset.filters)
+    shown = filterset.qs if filtering and filterset.is_valid() else held
     shown_points = set(shown.values_list("point_id", flat=True))
     figures = selectors.plan_figures(plan, organization)
     sections = []
@@ -76,7 +78,11 @@ def plan_detail(request, pk):
         Prefetch("points", queryset=WorkPoint.objects.select_related("lead_department", "group"))
     ):
         points = [(p, *figures[p.pk]) for p in section.points.all() if p.pk in figures and p.pk in shown_points]
-        if points:
+        if organization == plan.organization and not filtering:
+            # points nobody holds yet (no target, not handed down) still belong to the plan's own page
+            points += [(p, None, Light.NOT_STARTED, []) for p in section.points.all() if p.pk not in figures]
+            points.sort(key=lambda row: (row[0].order, row[0].pk))
+        if points or (organization == plan.organization and not filtering):
             completion, light = selectors.plan_completion([(c, lt, i) for _p, c, lt, i in points])
             sections.append((section, completion, light, points))
     completion, light = selectors.plan_completion(list(figures.values()))
@@ -268,7 +274,7 @@ def section_add(request, pk):
 @login_required
 def point_add(request, pk):
     section = _get(request, Section.objects.select_related("plan__organization"), pk, Action.EDIT_PLAN)
-    form = WorkPointForm(request.POST or None, organization=section.plan.organization)
+    form = WorkPointForm(request.POST or None, organization=section.plan.organization, section=section)
     return _edit(request, form, lambda data: services.add_point(section, by=request.user, **data),
                  heading=_("New work point in %(section)s") % {"section": section}, back=section.plan.get_absolute_url())
 
@@ -276,7 +282,8 @@ def point_add(request, pk):
 @login_required
 def point_edit(request, pk):
     point = _get(request, WorkPoint.objects.select_related("section__plan__organization"), pk, Action.EDIT_PLAN)
-    form = WorkPointForm(request.POST or None, instance=WorkPoint.objects.get(pk=pk), organization=point.section.plan.organization)
+    form = WorkPointForm(request.POST or None, instance=WorkPoint.objects.get(pk=pk), organization=point.section.plan.organization,
+                         section=point.section)
     return _edit(request, form, lambda data: services.update_point(point, by=request.user, **data),
                  heading=_("Edit work point"), back=point.get_absolute_url())
 

@@ -170,3 +170,15 @@ def test_milestones_are_added_and_marked_done(client, people, plan):
     assert client.post(f"/plans/milestones/{milestone.pk}/done/").status_code == 403
     client.force_login(people.outsider)
     assert client.post(f"/plans/milestones/{milestone.pk}/done/").status_code == 404
+
+
+def test_points_get_groups_and_tags_by_hand(client, people, plan):
+    client.force_login(people.staff)
+    url = f"/plans/sections/{plan.section.pk}/points/new/"
+    base = {"number": "2", "title": "开展主题团日", "status": "not_started"}
+    client.post(url, {**base, "new_group": "（二）加强基层组织建设", "tags_text": "团日，支部、组织"})
+    point = plan.section.points.get(title="开展主题团日")
+    assert (point.group.number, point.group.title, point.tags) == ("二", "加强基层组织建设", ["团日", "支部", "组织"])
+    client.post(url, {**base, "title": "第二个", "group": point.group.pk})
+    assert plan.section.points.get(title="第二个").group == point.group
+    assert "（二）加强基层组织建设" in client.get(f"/plans/{plan.plan.pk}/").content.decode()
