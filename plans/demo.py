@@ -67,11 +67,11 @@ def _add_progress(assignment, rng, today):
 
 
 def _hand_down(assignment, organizations):
-    organizations = list(organizations)
+    organizations = list(Organization.objects.filter(pk__in=[o.pk for o in organizations]).with_subtree_totals())
     if not organizations:
         return []
     if assignment.target and assignment.target.aggregation == Aggregation.SUM:
-        values = services.split_by_weights(assignment.assigned_value, [o.member_count for o in organizations])
+        values = services.split_by_weights(assignment.assigned_value, [o.subtree_members for o in organizations])
     else:
         values = [assignment.assigned_value] * len(organizations)
     services.decompose(assignment, list(zip(organizations, values, [None] * len(organizations))), by=SYSTEM,

@@ -188,7 +188,7 @@ def decompose(request, pk):
     candidates = Organization.objects.within(parent.organization, include_self=False).restrict(request.user)
     filters = {name: request.GET.get(name) for name in ORG_FILTER_FIELDS if request.GET.get(name) in ORG_FILTER_FIELDS[name].values}
     candidates = candidates.filter(**filters) if filters else candidates.filter(depth=parent.organization.depth + 1)
-    candidates = list(candidates.order_by("path")[:2000])
+    candidates = list(candidates.with_subtree_totals().order_by("path")[:2000])
     existing = {a.organization_id: a for a in parent.children.all()}
     error, sheet_errors = None, []
     if request.method == "POST":

@@ -57,3 +57,23 @@ def test_staff_enter_progress_with_a_photo_and_the_leader_sees_it(page, live_ser
     parent = Assignment.objects.get(pk=assignment.parent_id)
     assert parent.actual_value > parent_before
     assert f"{parent.actual_value.normalize():f}" in page.locator(".target-card").first.inner_text()
+
+
+def test_staff_hand_a_target_down_with_a_live_sum(page, live_server, demo, login, shot):
+    city_part = Assignment.objects.get(target__metric="新创建青年文明号", organization__code="36020000")
+    whole = int(city_part.assigned_value)
+    login(page, "demo_admin")  # the provincial admin covers 临江市
+    page.goto(f"{live_server.url}/plans/assignments/{city_part.pk}/decompose/")
+    inputs = page.locator("input.part")
+    assert inputs.count() == 4
+    inputs.nth(0).fill("1")
+    assert "≠" in page.locator("#sum-state").inner_text()
+    page.click("button[data-split=members]")
+    assert page.locator("#parts-sum").inner_text() == str(whole)
+    assert "≠" not in page.locator("#sum-state").inner_text()
+    shot(page, "decompose-split-by-members")
+    with page.expect_navigation():
+        page.click("#decompose-form button[type=submit]")
+    assert "已分解" in page.locator(".alert-success").inner_text()
+    parts = Assignment.objects.filter(parent=city_part)
+    assert parts.count() == 4 and sum(p.assigned_value for p in parts) == city_part.assigned_value
