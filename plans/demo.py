@@ -28,11 +28,12 @@ PROVINCIAL = [
         ("3", "严格规范团员发展", "按照“控制总量、提高质量”的要求，全年发展新团员3000名。",
          [("发展新团员", D(3000), "名", Aggregation.SUM, ProgressRule.CUMULATIVE)]),
         ("4", "全面推行“三会两制一课”", "指导基层团支部规范落实“三会两制一课”制度，年底前完成对标定级。", []),
+        ("5", "开展年度团员教育评议", "年底前组织各级团组织开展团员教育评议。", []),
     ]),
     ("三", "聚焦青年急难愁盼，服务青年成长发展", "青年发展部", [
-        ("5", "建设青年之家综合服务平台", "年内新建青年之家30个，实现县级全覆盖。",
+        ("6", "建设青年之家综合服务平台", "年内新建青年之家30个，实现县级全覆盖。",
          [("新建青年之家", D(30), "个", Aggregation.SUM, ProgressRule.CUMULATIVE)]),
-        ("6", "深化青年志愿服务", "组织开展志愿服务，全年服务时长突破20万小时。",
+        ("7", "深化青年志愿服务", "组织开展志愿服务，全年服务时长突破20万小时。",
          [("志愿服务时长", D(200000), "小时", Aggregation.SUM, ProgressRule.CUMULATIVE)]),
     ]),
 ]
@@ -95,9 +96,12 @@ def load(year=None):
         for number, point_title, text, targets in points:
             point = services.add_point(section, by=SYSTEM, number=number, title=point_title, text=text,
                                        lead_department=departments.get(department), is_key=number in ("1", "3"),
-                                       deadline=datetime.date(year, 12, 31), status=PointStatus.IN_PROGRESS)
+                                       deadline=datetime.date(year, 12, 31),
+                                       status=PointStatus.IN_PROGRESS if number != "5" else PointStatus.NOT_STARTED)
             if not targets:
-                for month, step in ((3, "制定实施方案"), (6, "完成半年督导"), (11, "完成对标定级")):
+                # 4 has a milestone overdue (a yellow light); 5 has its only step at the year's end
+                steps = ((3, "制定实施方案"), (6, "完成半年督导"), (11, "完成对标定级")) if number == "4" else ((12, "完成评议"),)
+                for month, step in steps:
                     Milestone.objects.create(point=point, title=step, due_on=datetime.date(year, month, 28),
                                              done_on=datetime.date(year, month, 20) if month == 3 else None)
                 root = services.root_assignment(point)

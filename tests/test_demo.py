@@ -4,6 +4,7 @@ from io import StringIO
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
+from freezegun import freeze_time
 
 from orgs.choices import Level, Role
 from orgs.models import Department, Organization, RoleAssignment
@@ -32,6 +33,16 @@ def test_load_demo_builds_the_province_and_is_idempotent(db, settings):
     assert RoleAssignment.objects.count() == 5
     request = RequestFactory().post("/accounts/login/")
     assert authenticate(request, username="demo_reporter", password="demo-pw-for-test") is not None
+
+
+@freeze_time("2026-07-15 10:00:00")
+def test_the_demo_plans_show_every_light(db):
+    from plans.models import Assignment, Plan
+
+    call_command("load_demo", stdout=StringIO())
+    assert Plan.objects.filter(status="published").count() == 4
+    assert set(Assignment.objects.values_list("light", flat=True)) == {"done", "green", "yellow", "red", "not_started"}
+    assert Assignment.objects.filter(organization__code="3601010001001").exists()  # demo_reporter has a task
 
 
 def test_django_admin_lists_organisations_for_a_superuser(client, people):
