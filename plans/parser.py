@@ -1,0 +1,440 @@
+"""Plan documents in, structured plan out: a 工作要点 text or .docx → sections, points, targets.
+
+The output has the shape of the annotated samples (tests/plan_samples/*.expected.json):
+``{"title", "year", "sections": [{"number", "title", "points": [{"number", "group", "title",
+"text", "targets": [{"text", "metric", "comparator", "value", "unit", "deadline"}]}]}]}``.
+
+Real documents come from web pages: navigation, notices, dates, click counts, copyright lines
+and page markers surround the plan. The parser first cleans the text, then reads the numbered
+structure (一、 / （一） / 1. 1、 （1） ① / 一是…), then finds quantified commitments in each
+point. It never raises on any text and returns the same result for the same input.
+"""
+import io
+import re
+import unicodedata
+from decimal import Decimal
+
+# --- reading -------------------------------------------------------------------------------
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class DocumentError(Exception):
+    """The document cannot be read; the message says why (shown to the user)."""
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16 (BOM), else GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    sample = data[:4096]
+    if sample.count(b"\x00") > len(sample) // 10:
+        # UTF-16 without a BOM shows a NUL in every other byte of ASCII text
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _looks_like_text(text):
+                return text
+        raise DocumentError("binary")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _looks_like_text(text: str) -> bool:
+    """Few control characters, and mostly Chinese, ASCII or common punctuation."""
+    if not text:
+        return False
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
+    readable = sum(1 for ch in sample if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                   or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f")
+    return controls <= len(sample) // 50 and readable >= len(sample) * 0.6
+
+
+def docx_text(data: bytes) -> str:
+    """The paragraphs of a .docx, with Word's own list numbering written out where present."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    counters: dict[tuple[str, int], int] = {}
+    lines = []
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        numbering = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+        if numbering is not None and numbering.numId is not None and text:
+            key = (str(numbering.numId.val), int(numbering.ilvl.val) if numbering.ilvl is not None else 0)
+            counters[key] = counters.get(key, 0) + 1
+            for other in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
+                del counters[other]  # a new item at one level restarts the levels below it
+            n = counters[key]
+            text = (f"{to_chinese(n)}、" if key[1] == 0 else f"{n}.") + text
+        lines.append(text)
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text.strip() for cell in row.cells))
+    return "\n".join(lines)
+
+
+def read_document(name: str, data: bytes) -> str:
+    """Text of an uploaded .txt or .docx; DocumentError with a reason for anything else."""
+    if len(data) > MAX_BYTES:
+        raise DocumentError("too_large")
+    if not data.strip():
+        raise DocumentError("empty")
+    if name.lower().endswith(".docx") or data[:4] == b"PK\x03\x04":
+        try:
+            text = docx_text(data)
+        except Exception as exc:  # python-docx raises many kinds on a damaged file
+            raise DocumentError("unreadable_docx") from exc
+    else:
+        text = decode(data)
+        if not _looks_like_text(text):
+            raise DocumentError("binary")
+    if not text.strip():
+        raise DocumentError("empty")
+    return text
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_BIG = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL = "零〇一二两三四五六七八九十百千"
+
+
+def chinese_to_int(text: str) -> int | None:
+    """一 → 1, 十九 → 19, 二十一 → 21, 一百零五 → 105; None when not a numeral."""
+    if not text or any(ch not in CN_DIGITS and ch not in CN_UNITS and ch not in CN_BIG for ch in text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in CN_UNITS:
+            section += (digit if digit is not None else 1) * CN_UNITS[ch]
+            digit = None
+        else:
+            total += (section + (digit or 0)) * CN_BIG[ch]
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def to_chinese(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return str(n)
+
+
+# --- cleaning --------------------------------------------------------------------------------
+
+FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "\u3000": " ", "\xa0": " "})
+PAGE_MARKERS = re.compile(
+    r"(第\s*\d+\s*页\s*[/／,，]?\s*共\s*\d+\s*页)|(共\s*\d+\s*页\s*第\s*\d+\s*页)|(\[\s*page\s*\d+\s*\])|(-\s*\d+\s*-)(?=\s*$)",
+    re.IGNORECASE,
+)
+NOISE_LINE = re.compile(
+    r"(版权所有|copyright|ICP备|公网安备|技术支持|联系电话|联系我们|邮编|地址[:：]|点击[:：数量]|浏览次数|阅读次数|来源[:：]|"
+    r"发布时间|发布日期|更新时间|作者[:：]|编辑[:：]|责任编辑|当前位置|现在的位置|您的位置|首页\s*[>›»]|今天是|字体[:：]|"
+    r"【\s*[大中小]\s*】|打印本页|关闭窗口|上一篇|下一篇|分享到|扫一扫|设为首页|加入收藏|网站地图|栏目名称|相关链接|"
+    r"^\s*(通知公告|近年工作|新闻中心|首页)\s*$|违法和不良信息|举报电话)",
+    re.IGNORECASE,
+)
+NOTICE_HEAD = re.compile(r"^\s*(温馨提示|友情提示|特别提示|注意事项|说明)[:：]?\s*$")
+
+SECTION = re.compile(rf"^\s*([{CN_NUMERAL}]{{1,3}})\s*[、.．]\s*(\S.*)$")
+GROUP = re.compile(rf"^\s*[（(]\s*([{CN_NUMERAL}]{{1,3}})\s*[）)]\s*(\S.*)$")
+POINT = re.compile(r"^\s*(?:(\d{1,2})\s*(?:[.．、]|\s)(?!\d)|[（(]\s*(\d{1,2})\s*[）)]|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(\S.*)$")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+ENUMERATED = re.compile(rf"([{CN_NUMERAL}]{{1,3}}是)")
+TITLE_WORDS = re.compile(r"(工作要点|工作计划|工作安排|工作思路|任务书|重点工作|工作任务)")
+YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
+
+
+def clean_lines(text: str) -> list[str]:
+    """Lines of the plan with page markers, navigation, footers and notice blocks removed."""
+    text = (text or "").translate(FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    text = PAGE_MARKERS.sub("", text)
+    lines, in_notice = [], False
+    for raw in text.split("\n"):
+        line = re.sub(r"[ \t]+", " ", raw).strip()
+        if not line:
+            in_notice = False
+            continue
+        if NOTICE_HEAD.match(line) or line.startswith(("温馨提示", "友情提示")):
+            in_notice = True
+            continue
+        if in_notice and (POINT.match(line) or len(line) < 80):
+            continue
+        in_notice = False
+        if NOISE_LINE.search(line) and len(line) < 200:
+            continue
+        if re.fullmatch(r"[\d\s/:.\-年月日时分秒]+", line):  # dates and times alone
+            continue
+        lines.append(line)
+    return _join_broken_lines(lines)
+
+
+def _join_broken_lines(lines):
+    """Rejoin a sentence a document viewer broke in the middle (a line not ending a sentence,
+    followed by one that starts no numbered item)."""
+    joined = []
+    for line in lines:
+        if (
+            joined
+            and not re.search(r"[。！？!?；;：:”」』）)]$", joined[-1])
+            and not (SECTION.match(line) or GROUP.match(line) or POINT.match(line))
+            and len(joined[-1]) > 30
+            and not SECTION.match(joined[-1])
+            and not GROUP.match(joined[-1])
+        ):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
+
+
+# --- structure -------------------------------------------------------------------------------
+
+
+def lead_phrase(text: str) -> str:
+    """A point's title: its lead phrase up to the first 。 (or the first ；/： when shorter)."""
+    match = re.match(r"([^。！？!?]+)", text)
+    head = match.group(1) if match else text
+    for stop in ("；", ";", "：", ":"):
+        if stop in head and len(head.split(stop)[0]) >= 4:
+            head = head.split(stop)[0]
+    return head.strip(" ，,、")[:200]
+
+
+def find_title(lines):
+    """The document's title and year: a short line naming a plan, the first with a year."""
+    candidates = [
+        line for line in lines[:40]
+        if TITLE_WORDS.search(line) and len(line) <= 60 and "/" not in line and ">" not in line and not SECTION.match(line)
+        and not line.endswith(("。", "，"))
+    ]
+    title = next((c for c in candidates if YEAR.search(c)), candidates[0] if candidates else "")
+    year_match = YEAR.search(title) or next((YEAR.search(line) for line in lines[:40] if YEAR.search(line)), None)
+    return title, int(year_match.group(1)) if year_match else None
+
+
+def _is_next(previous: str | None, current: str) -> bool:
+    value = chinese_to_int(current)
+    if value is None:
+        return False
+    return value == 1 if previous is None else value == chinese_to_int(previous) + 1
+
+
+def parse_structure(lines):
+    """Sections (一、), their groups (（一）) and points (1. 1、 （1） ① or 一是…).
+
+    The leaf numbered items of a section are its points: where a section has groups but no
+    numbered items below them, the groups themselves are its points.
+    """
+    sections, section, group = [], None, None
+    for line in lines:
+        match = SECTION.match(line)
+        if match and _is_next(section["number"] if section else None, match.group(1)):
+            title = lead_phrase(match.group(2))
+            if len(title) <= 50:
+                section = {"number": match.group(1), "title": title, "points": [], "groups": [], "body": []}
+                sections.append(section)
+                group = None
+                rest = match.group(2)[len(title):].lstrip("。：: ")
+                if rest:
+                    section["body"].append((None, rest))
+                continue
+        if section is None:
+            continue
+        match = GROUP.match(line)
+        if match and chinese_to_int(match.group(1)):
+            group = match.group(1)
+            body = match.group(2)
+            section["groups"].append({"number": group, "group": None, "title": lead_phrase(body), "text": body})
+            continue
+        match = POINT.match(line)
+        if match:
+            number = match.group(1) or match.group(2) or str(CIRCLED.index(match.group(3)) + 1)
+            body = match.group(4)
+            section["points"].append({"number": number, "group": group, "title": lead_phrase(body), "text": body})
+            continue
+        if section["points"] and section["points"][-1]["group"] == group:
+            section["points"][-1]["text"] += line  # a point's paragraph that went on
+        elif section["groups"] and not section["points"]:
+            section["groups"][-1]["text"] += line
+        else:
+            section["body"].append((group, line))
+    for section in sections:
+        if not section["points"] and section["groups"]:
+            section["points"] = section["groups"]
+        elif not section["points"]:
+            section["points"] = _enumerated_points(section["body"])
+        del section["body"], section["groups"]
+    return sections
+
+
+def _enumerated_points(body):
+    """Points written as 一是…二是… inside the paragraphs of a section."""
+    points = []
+    for group, paragraph in body:
+        parts = ENUMERATED.split(paragraph)
+        previous = None
+        for i in range(1, len(parts) - 1, 2):
+            number = parts[i]
+            if not _is_next(previous, number[:-1]):
+                if points and previous is not None:
+                    points[-1]["text"] += number + parts[i + 1]
+                continue
+            previous = number[:-1]
+            body_text = parts[i + 1].lstrip("，,：: ")
+            points.append({"number": number, "group": group, "title": lead_phrase(body_text), "text": body_text})
+    return points
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+UNITS = sorted(
+    ["个", "处", "场次", "场", "次", "期", "批", "人次", "万人", "人", "名", "家", "张", "元", "万元", "亿元", "小时", "学时",
+     "%", "所", "支", "项", "篇", "户", "遍", "座", "条", "部", "本", "份", "件", "天", "课时", "万小时", "公里", "平方米",
+     "亩", "岗位", "队", "届"],
+    key=len, reverse=True,
+)
+NUMBER = rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL}]+)"
+MULTIPLIER = r"(?P<mult>万|亿)?"
+UNIT = "(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + ")"
+TARGET = re.compile(NUMBER + r"\s*" + MULTIPLIER + r"\s*(?P<approx>余|多)?\s*" + UNIT)
+AT_LEAST_BEFORE = ("不少于", "不低于", "至少", "达到", "突破", "超过", "多于", "达", "逾", "覆盖", "实现")
+AT_MOST_BEFORE = ("不超过", "不高于", "控制在", "低于", "降至", "少于", "压缩到", "压缩至")
+NOT_TARGET_AFTER = ("年", "月", "日", "周年", "届", "号", "期间", "大", "中全会", "届全会", "后", "岁")
+DEADLINE = re.compile(r"(年内|全年|今年|到年底|年底前|年底|\d{1,2}月(?:底)?前|\d{1,2}月底|上半年|下半年|到20\d\d年(?:底)?|每年|每学期|每月|每季度)")
+
+
+# A Chinese numeral counts only right after one of these (至少建设一个); 一批, 一支, 六项措施 do not.
+COMMITTING = ("至少", "不少于", "不低于", "达到", "突破", "超过", "新建", "建设", "建成", "新增", "增加", "培养", "组建", "成立")
+
+
+def _not_a_count(text, match, before):
+    """Years, dates, ordinals, editions, anniversaries, congresses, programme names and vague 一批."""
+    number, unit = match.group("num"), match.group("unit")
+    if before.endswith(("第", "首", "前", "后", "近", "每")) or unit == "届":
+        return True
+    if re.search(r"[+＋]\s*$", before) or re.match(r"\s*[+＋]", text[match.end():match.end() + 2]):
+        return True  # 1+100, 8+4
+    if not match.group("mult") and text[match.end("num"):].startswith(NOT_TARGET_AFTER):
+        return True
+    if number[0].isdigit():
+        return False
+    if unit == "%" or chinese_to_int(number) is None:
+        return True
+    if unit in ("批", "支", "线") and chinese_to_int(number) == 1:
+        return True
+    return not any(word in before[-6:] for word in COMMITTING)
+
+
+def _value(number: str, multiplier: str | None) -> Decimal | None:
+    if number[0].isdigit():
+        value = Decimal(number.replace(",", ""))
+    else:
+        parsed = chinese_to_int(number)
+        if parsed is None:
+            return None
+        value = Decimal(parsed)
+    if multiplier:
+        value *= CN_BIG[multiplier]
+    return value
+
+
+def _clause_bounds(text, start, end):
+    left = max(text.rfind(p, 0, start) for p in "，,。；;：:、（(“\"")
+    rights = [i for i in (text.find(p, end) for p in "，,。；;：:）)”\"") if i != -1]
+    return left + 1, (min(rights) if rights else len(text))
+
+
+def find_targets(text: str) -> list[dict]:
+    """Quantified commitments in a point's text, with comparator, value, unit and deadline."""
+    found = []
+    for match in TARGET.finditer(text or ""):
+        number, unit = match.group("num"), match.group("unit")
+        start, end = match.span()
+        before = text[max(0, start - 8):start]
+        if _not_a_count(text, match, before):
+            continue
+        value = _value(number, match.group("mult"))
+        if value is None:
+            continue
+        clause_start, clause_end = _clause_bounds(text, start, end)
+        clause = text[clause_start:clause_end].strip()
+        head = text[clause_start:start]
+        tail = text[end:clause_end]
+        comparator = _comparator(head, tail)
+        if unit == "%" and not any(w in head for w in AT_LEAST_BEFORE + AT_MOST_BEFORE) and not tail.startswith(("以上", "以内", "的")):
+            if not re.search(r"(率|比例|覆盖|占比)", clause):
+                continue  # a bare percentage in passing (同比增长20%) is not a commitment
+        metric = _metric(head, tail, unit)
+        deadline = DEADLINE.search(text[max(0, clause_start - 12):clause_end])
+        found.append({
+            "text": clause,
+            "metric": metric,
+            "comparator": comparator,
+            "value": int(value) if value == value.to_integral_value() else float(value),
+            "unit": "%" if unit == "%" else unit,
+            "deadline": deadline.group(1) if deadline and deadline.group(1) != "每年" else None,
+        })
+    return found
+
+
+COMPARATOR_WORDS = sorted([(w, ">=") for w in AT_LEAST_BEFORE] + [(w, "<=") for w in AT_MOST_BEFORE],
+                          key=lambda item: len(item[0]), reverse=True)
+
+
+def _comparator(head: str, tail: str) -> str:
+    """The comparator word nearest before the number (不少于 before 少于), else the word after it."""
+    head = head.rstrip()
+    best = None
+    for word, comparator in COMPARATOR_WORDS:
+        position = head.rfind(word)
+        if position != -1 and (best is None or position + len(word) > best[0]):
+            best = (position + len(word), comparator)
+    if tail.startswith(("以内", "以下")):
+        return "<="
+    if tail.startswith("左右"):
+        return "="
+    return best[1] if best else ">="
+
+
+def _metric(head: str, tail: str, unit: str) -> str:
+    tail = re.sub(r"^(以上|以内|以下|左右|的|余|多)+", "", tail).strip()
+    if tail and unit != "%":
+        return tail[:40]
+    head = re.sub(r"(不少于|不低于|至少|达到|达|突破|超过|控制在|不超过|低于|降至|比例|为)+\s*$", "", head).strip()
+    return (head + ("比例" if unit == "%" and tail == "" else tail))[:60] or unit
+
+
+# --- the whole -------------------------------------------------------------------------------
+
+
+def parse_text(text: str) -> dict:
+    """The plan in ``text``: title, year and sections with points and targets. Never raises."""
+    lines = clean_lines(text)
+    title, year = find_title(lines)
+    sections = parse_structure(lines)
+    for section in sections:
+        for point in section["points"]:
+            point["targets"] = find_targets(point["text"])
+    return {"title": title, "year": year, "sections": sections}
