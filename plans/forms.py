@@ -139,3 +139,67 @@ class ProgressForm(forms.Form):
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=300)
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+
+
+class DocumentForm(forms.Form):
+    text = forms.CharField(label=_("Paste the document"), widget=forms.Textarea(attrs={"rows": 10}), required=False)
+    file = forms.FileField(label=_("or upload it (.txt or .docx, up to 5 MB)"), required=False)
+
+    def clean(self):
+        from .validators import read_plan_document
+
+        cleaned = super().clean()
+        cleaned["document"] = read_plan_document(text=cleaned.get("text"), upload=cleaned.get("file"))
+        return cleaned
+
+
+def structure_from_post(post):
+    """The reviewed structure from the import page's fields; ticked-off items are left out.
+
+    Returns (sections, errors). Field names: s{i}-title, s{i}-p{j}-title, s{i}-p{j}-t{k}-value …
+    """
+    from league_portal.spreadsheets import parse_amount
+
+    def count(name):
+        try:
+            return min(int(post.get(name, 0)), 500)
+        except ValueError:
+            return 0
+
+    sections, errors = [], []
+    for i in range(count("sections")):
+        s = f"s{i}"
+        if not post.get(f"{s}-keep"):
+            continue
+        section = {"number": post.get(f"{s}-number", "")[:10], "title": post.get(f"{s}-title", "").strip()[:300],
+                   "groups": [{"number": n, "title": post.get(f"{s}-g-{n}", "")[:300]}
+                              for n in post.getlist(f"{s}-groups")], "points": []}
+        if not section["title"]:
+            errors.append(_("Section %(number)s needs a title.") % {"number": section["number"] or i + 1})
+        for j in range(count(f"{s}-points")):
+            p = f"{s}-p{j}"
+            if not post.get(f"{p}-keep"):
+                continue
+            point = {"number": post.get(f"{p}-number", "")[:10], "title": post.get(f"{p}-title", "").strip()[:500],
+                     "text": post.get(f"{p}-text", ""), "group": post.get(f"{p}-group") or None, "targets": []}
+            if not point["title"]:
+                errors.append(_("Point %(number)s needs a title.") % {"number": point["number"] or j + 1})
+            for k in range(count(f"{p}-targets")):
+                t = f"{p}-t{k}"
+                if not post.get(f"{t}-keep"):
+                    continue
+                value, message = parse_amount(post.get(f"{t}-value", "").strip())
+                if message or value is None:
+                    errors.append(_("Target “%(metric)s”: the value must be a number of at least 0.") % {"metric": post.get(f"{t}-metric", "")})
+                    continue
+                point["targets"].append({
+                    "metric": post.get(f"{t}-metric", "").strip()[:200] or _("target"),
+                    "comparator": post.get(f"{t}-comparator") if post.get(f"{t}-comparator") in (">=", "<=", "=") else ">=",
+                    "value": value, "unit": post.get(f"{t}-unit", "").strip()[:20],
+                    "deadline": post.get(f"{t}-deadline") or None, "text": post.get(f"{t}-text", ""),
+                })
+            section["points"].append(point)
+        sections.append(section)
+    if not sections:
+        errors.append(_("Keep at least one section."))
+    return sections, errors

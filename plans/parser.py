@@ -169,12 +169,14 @@ YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
 def clean_lines(text: str) -> list[str]:
     """Lines of the plan with page markers, navigation, footers and notice blocks removed."""
     text = (text or "").translate(FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    # a page marker on a line of its own between two halves of a sentence goes with its line breaks
+    text = re.sub(r"\n[ \t]*(?:" + PAGE_MARKERS.pattern + r")[ \t]*\n", "\n", text, flags=re.IGNORECASE)
     text = PAGE_MARKERS.sub("", text)
-    lines, in_notice = [], False
+    lines, in_notice, blank_before = [], False, False
     for raw in text.split("\n"):
         line = re.sub(r"[ \t]+", " ", raw).strip()
         if not line:
-            in_notice = False
+            in_notice, blank_before = False, True
             continue
         if NOTICE_HEAD.match(line) or line.startswith(("温馨提示", "友情提示")):
             in_notice = True
@@ -186,17 +188,19 @@ def clean_lines(text: str) -> list[str]:
             continue
         if re.fullmatch(r"[\d\s/:.\-年月日时分秒]+", line):  # dates and times alone
             continue
-        lines.append(line)
+        lines.append((line, blank_before))
+        blank_before = False
     return _join_broken_lines(lines)
 
 
 def _join_broken_lines(lines):
-    """Rejoin a sentence a document viewer broke in the middle (a line not ending a sentence,
-    followed by one that starts no numbered item)."""
+    """Rejoin a sentence a document viewer broke in the middle: a long line not ending a
+    sentence, directly followed (no blank line) by one that starts no numbered item."""
     joined = []
-    for line in lines:
+    for line, blank_before in lines:
         if (
             joined
+            and not blank_before
             and not re.search(r"[。！？!?；;：:”」』）)]$", joined[-1])
             and not (SECTION.match(line) or GROUP.match(line) or POINT.match(line))
             and len(joined[-1]) > 30
@@ -281,11 +285,15 @@ def parse_structure(lines):
         else:
             section["body"].append((group, line))
     for section in sections:
-        if not section["points"] and section["groups"]:
-            section["points"] = section["groups"]
-        elif not section["points"]:
-            section["points"] = _enumerated_points(section["body"])
-        del section["body"], section["groups"]
+        groups = section.pop("groups")
+        if not section["points"] and groups:
+            section["points"] = groups
+        else:
+            if not section["points"]:
+                section["points"] = _enumerated_points(section.pop("body"))
+            if groups:
+                section["groups"] = [{"number": g["number"], "title": g["title"]} for g in groups]
+        section.pop("body", None)
     return sections
 
 
@@ -438,3 +446,16 @@ def parse_text(text: str) -> dict:
         for point in section["points"]:
             point["targets"] = find_targets(point["text"])
     return {"title": title, "year": year, "sections": sections}
+
+
+def highlight_targets(document: str, parsed: dict) -> str:
+    """The document as HTML with every target's text marked, for the review page (escaped)."""
+    from django.utils.html import escape
+
+    html = escape(document)
+    spans = sorted({t.get("text", "") for s in parsed.get("sections", []) for p in s.get("points", [])
+                    for t in p.get("targets", []) if t.get("text")}, key=len, reverse=True)
+    for span in spans:
+        escaped = escape(span)
+        html = html.replace(escaped, f'<mark class="target-span">{escaped}</mark>', 1)
+    return html

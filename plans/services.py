@@ -4,6 +4,7 @@ Every function takes ``by=``, checks the permission layer, runs in one transacti
 side effects (the roll-up refresh) until the transaction commits.
 """
 import hashlib
+import re
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.cache import cache
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from league_portal.permissions import Action, actor, require
 
-from .choices import Aggregation, PlanStatus
+from .choices import Aggregation, PlanStatus, ProgressRule
 from .models import Assignment, Evidence, Milestone, Plan, PointGroup, ProgressEntry, Section, Target, WorkPoint
 
 REFRESH_DELAY_SECONDS = 3
@@ -310,3 +311,58 @@ def complete_milestone(milestone, *, by, done_on):
     milestone.save(update_fields=["done_on"])
     schedule_refresh(point_id=milestone.point_id)
     return milestone
+
+
+# --- plans from documents -------------------------------------------------------------------
+
+COMPARATORS = {">=": "gte", "<=": "lte", "=": "eq"}
+
+
+def deadline_from_phrase(phrase, year):
+    """年内/到年底 → 31 Dec; 6月底(前) → 30 Jun; 6月前 → 31 May; 上半年 → 30 Jun; otherwise None."""
+    import calendar
+    import datetime
+
+    if not phrase or not year:
+        return None
+    if phrase in ("年内", "全年", "今年", "到年底", "年底前", "年底", "下半年"):
+        return datetime.date(year, 12, 31)
+    if phrase == "上半年":
+        return datetime.date(year, 6, 30)
+    match = re.match(r"(\d{1,2})月(底)?", phrase)
+    if match and 1 <= int(match.group(1)) <= 12:
+        month = int(match.group(1)) if match.group(2) else int(match.group(1)) - 1
+        if month < 1:
+            return None
+        return datetime.date(year, month, calendar.monthrange(year, month)[1])
+    match = re.match(r"到(20\d\d)年", phrase)
+    if match and int(match.group(1)) == year:
+        return datetime.date(year, 12, 31)
+    return None
+
+
+@transaction.atomic
+def create_plan_from_structure(*, by, organization, year, title, sections):
+    """A draft plan from a parsed (and reviewed) structure: sections → groups → points → targets."""
+    plan = create_plan(by=by, organization=organization, year=year, title=title, status=PlanStatus.DRAFT)
+    for s_order, section_data in enumerate(sections):
+        section = add_section(plan, by=by, number=section_data.get("number", ""), title=section_data["title"], order=s_order)
+        group_titles = {g["number"]: g["title"] for g in section_data.get("groups", [])}
+        for p_order, point_data in enumerate(section_data.get("points", [])):
+            group = point_data.get("group")
+            point = add_point(
+                section, by=by, number=point_data.get("number", ""), title=point_data["title"],
+                text=point_data.get("text", ""), order=p_order,
+                new_group=(group, group_titles.get(group, "")) if group else None,
+            )
+            for t_order, target_data in enumerate(point_data.get("targets", [])):
+                unit = target_data.get("unit", "")
+                add_target(
+                    point, by=by, metric=target_data.get("metric") or target_data.get("text", "")[:200],
+                    value=Decimal(str(target_data["value"])), unit=unit,
+                    comparator=COMPARATORS.get(target_data.get("comparator"), "gte"),
+                    deadline=deadline_from_phrase(target_data.get("deadline"), year),
+                    aggregation=Aggregation.AVERAGE if unit == "%" else Aggregation.SUM,
+                    progress_rule=ProgressRule.LEVEL if unit == "%" else ProgressRule.CUMULATIVE, order=t_order,
+                )
+    return plan

@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("new/", views.plan_create, name="plan_create"),
+    path("import/", views.plan_import, name="plan_import"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),

@@ -29,3 +29,27 @@ def validate_evidence(upload):
     upload.seek(0)
     if not head.startswith(ALLOWED[extension]):
         raise ValidationError(_("“%(name)s” is not really a %(kind)s file.") % {"name": upload.name, "kind": extension[1:]})
+
+
+DOCUMENT_ERRORS = {
+    "too_large": _("The document is larger than 5 MB."),
+    "empty": _("The document is empty."),
+    "binary": _("The file is not a text document (.txt) or a Word document (.docx)."),
+    "unreadable_docx": _("The Word document could not be read; save it again as .docx and retry."),
+}
+
+
+def read_plan_document(*, text=None, upload=None):
+    """The text of a pasted or uploaded plan document, or ValidationError with a clear message."""
+    from .parser import DocumentError, read_document
+
+    if upload is not None:
+        try:
+            return read_document(upload.name, upload.read())
+        except DocumentError as exc:
+            raise ValidationError(DOCUMENT_ERRORS.get(str(exc), str(exc))) from exc
+    if not (text or "").strip():
+        raise ValidationError(DOCUMENT_ERRORS["empty"])
+    if len(text.encode("utf-8")) > 5 * 1024 * 1024:
+        raise ValidationError(DOCUMENT_ERRORS["too_large"])
+    return text

@@ -23,7 +23,17 @@ from orgs.models import Organization
 from . import importers, ledger, selectors, services
 from .choices import Light
 from .filtersets import AssignmentFilterSet, PlanFilterSet
-from .forms import MilestoneForm, PlanForm, ProgressForm, SectionForm, TargetForm, WorkPointForm
+from .forms import (
+    DocumentForm,
+    MilestoneForm,
+    PlanForm,
+    ProgressForm,
+    SectionForm,
+    TargetForm,
+    WorkPointForm,
+    structure_from_post,
+)
+from .parser import highlight_targets, parse_text
 from .models import Assignment, Evidence, Milestone, Plan, Section, Target, WorkPoint
 
 
@@ -253,6 +263,48 @@ def plan_create(request):
         return plan
 
     return _edit(request, form, save, heading=_("New plan for %(org)s") % {"org": organization.name})
+
+
+@login_required
+def plan_import(request):
+    """A plan from a document: paste or upload, review the parsed structure beside the text, create a draft."""
+    role = request.current_role
+    default_org = role.organization if role and can(request.user, Action.EDIT_PLAN, role.organization) else None
+    if not has_any(request.user, Action.EDIT_PLAN):
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("step") == "create":
+        sections, errors = structure_from_post(request.POST)
+        organization = Organization.objects.restrict(request.user, Action.EDIT_PLAN).filter(
+            code=request.POST.get("organization", "").strip()).first()
+        if organization is None:
+            errors.append(_("Choose an organisation (by its code) whose plans you may edit."))
+        year, title = request.POST.get("year", ""), request.POST.get("title", "").strip()[:200]
+        if not (year.isdigit() and 2000 <= int(year) <= 2100):
+            errors.append(_("Give the plan's year, e.g. 2026."))
+        if not title:
+            errors.append(_("Give the plan a title."))
+        elif organization and year.isdigit() and Plan.objects.filter(organization=organization, year=int(year), title=title).exists():
+            errors.append(_("This organisation has a plan with this title for that year already."))
+        if not errors:
+            plan = services.create_plan_from_structure(by=request.user, organization=organization, year=int(year),
+                                                       title=title, sections=sections)
+            messages.success(request, _("The draft plan was created from the document; check it and publish it."))
+            return redirect(plan)
+        document = request.POST.get("document", "")
+        parsed = {"title": title, "year": int(year) if year.isdigit() else None, "sections": sections}
+        return render(request, "plans/plan_import_review.html", {
+            "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
+            "errors": errors, "organization_code": request.POST.get("organization", ""),
+        })
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        document = form.cleaned_data["document"]
+        parsed = parse_text(document)
+        return render(request, "plans/plan_import_review.html", {
+            "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
+            "organization_code": default_org.code if default_org else "",
+        })
+    return render(request, "plans/plan_import.html", {"form": form})
 
 
 @login_required

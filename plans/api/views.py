@@ -1,5 +1,6 @@
 """REST endpoints for plans, sections, work points, targets, assignments and progress entries."""
 from django.db.models import Prefetch
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -11,9 +12,12 @@ from rest_framework.response import Response
 
 from league_portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, read_table
+from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Organization
 
 from .. import ledger, services
+from ..parser import parse_text
+from ..validators import read_plan_document
 from ..filtersets import AssignmentFilterSet, PlanFilterSet, ProgressEntryFilterSet, TargetFilterSet, WorkPointFilterSet
 from ..models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
 from ..selectors import with_reuse_flag
@@ -37,6 +41,33 @@ class LedgerResultSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.DictField())
 
 
+class DocumentSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                 help_text=_("The plan document as text (or send a file)."))
+    file = serializers.FileField(required=False, help_text=_(".txt (UTF-8, GBK, UTF-16) or .docx, up to 5 MB."))
+
+    def validate(self, attrs):
+        try:
+            attrs["document"] = read_plan_document(text=attrs.get("text"), upload=attrs.get("file"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"file" if attrs.get("file") else "text": exc.messages}) from exc
+        return attrs
+
+
+class FromDocumentSerializer(DocumentSerializer):
+    organization = OrganizationCodeField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    structure = serializers.JSONField(required=False, help_text=_("A reviewed structure in the parse output's shape."))
+
+    def validate(self, attrs):
+        if attrs.get("structure") is not None:
+            if not isinstance(attrs["structure"], dict) or not isinstance(attrs["structure"].get("sections"), list):
+                raise serializers.ValidationError({"structure": _("The structure needs a list of sections.")})
+            return attrs
+        return super().validate(attrs)
+
+
 class WritableScopedViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     mixins.UpdateModelMixin, viewsets.GenericViewSet,
@@ -48,6 +79,29 @@ class PlanViewSet(WritableScopedViewSet):
     queryset = Plan.objects.select_related("organization")
     serializer_class = PlanSerializer
     filterset_class = PlanFilterSet
+
+    @extend_schema(request={"multipart/form-data": DocumentSerializer, "application/json": DocumentSerializer},
+                   responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def parse(self, request):
+        """Parse a 工作要点 (text or .txt/.docx) into sections, points and targets; writes nothing."""
+        serializer = DocumentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(parse_text(serializer.validated_data["document"]))
+
+    @extend_schema(request={"multipart/form-data": FromDocumentSerializer, "application/json": FromDocumentSerializer},
+                   responses={201: PlanSerializer})
+    @action(detail=False, methods=["post"], url_path="from-document", parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def from_document(self, request):
+        """Create a draft plan from a document (parsed here) or from a reviewed ``structure``."""
+        serializer = FromDocumentSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        structure = data.get("structure") or parse_text(data["document"])
+        title = data.get("title") or structure.get("title") or _("Imported plan")
+        plan = services.create_plan_from_structure(by=request.user, organization=data["organization"], year=data["year"],
+                                                   title=title, sections=structure["sections"])
+        return Response(PlanSerializer(plan, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["GET"], parameters=[OpenApiParameter("org", OpenApiTypes.STR, description="Organisation code")],

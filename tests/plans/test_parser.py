@@ -165,3 +165,12 @@ def test_any_bytes_are_read_or_refused(data):
         parse_text(read_document("x.txt", data))
     except DocumentError:
         pass
+
+
+@pytest.mark.parametrize("name", ["guangdong-province-2017", "huaian-city-2017", "zaozhuang-city-2020"])
+def test_title_and_year_of_each_sample(name):
+    expected = json.loads((SAMPLES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    plan = parse_text((SAMPLES / f"{name}.txt").read_text(encoding="utf-8"))
+    assert (plan["title"], plan["year"]) == (expected["title"], expected["year"])
+    # the same through a browser's textarea, which sends CRLF line ends
+    assert parse_text((SAMPLES / f"{name}.txt").read_text(encoding="utf-8").replace("\n", "\r\n")) == plan
