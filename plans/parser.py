@@ -9,6 +9,7 @@ and page markers surround the plan. The parser first cleans the text, then reads
 structure (一、 / （一） / 1. 1、 （1） ① / 一是…), then finds quantified commitments in each
 point. It never raises on any text and returns the same result for the same input.
 """
+import html
 import io
 import re
 import unicodedata
@@ -159,7 +160,9 @@ NOTICE_HEAD = re.compile(r"^\s*(温馨提示|友情提示|特别提示|注意事
 
 SECTION = re.compile(rf"^\s*([{CN_NUMERAL}]{{1,3}})\s*[、.．]\s*(\S.*)$")
 GROUP = re.compile(rf"^\s*[（(]\s*([{CN_NUMERAL}]{{1,3}})\s*[）)]\s*(\S.*)$")
-POINT = re.compile(r"^\s*(?:(\d{1,2})\s*(?:[.．、]|\s)(?!\d)|[（(]\s*(\d{1,2})\s*[）)]|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(\S.*)$")
+POINT = re.compile(
+    r"^\s*(?:(\d{1,2})\s*(?:[.．、)）]|\s)(?!\d)|[（(]\s*(\d{1,2})\s*[）)]|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(\S.*)$"
+)
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 ENUMERATED = re.compile(rf"([{CN_NUMERAL}]{{1,3}}是)")
 TITLE_WORDS = re.compile(r"(工作要点|工作计划|工作安排|工作思路|任务书|重点工作|工作任务)")
@@ -168,7 +171,11 @@ YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
 
 def clean_lines(text: str) -> list[str]:
     """Lines of the plan with page markers, navigation, footers and notice blocks removed."""
-    text = (text or "").translate(FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in text and re.search(r"</?(p|br|div|span|td|li)\b", text, re.IGNORECASE):
+        text = re.sub(r"<br\s*/?>|</(p|div|li|tr|h\d)>", "\n", text, flags=re.IGNORECASE)
+        text = re.sub(r"<[^>]{1,300}>", "", text)  # a page saved as text with its markup
+    text = html.unescape(text).replace("\ufffd", "").translate(FULLWIDTH)
     # a page marker on a line of its own between two halves of a sentence goes with its line breaks
     text = re.sub(r"\n[ \t]*(?:" + PAGE_MARKERS.pattern + r")[ \t]*\n", "\n", text, flags=re.IGNORECASE)
     text = PAGE_MARKERS.sub("", text)
@@ -437,11 +444,36 @@ def _metric(head: str, tail: str, unit: str) -> str:
 # --- the whole -------------------------------------------------------------------------------
 
 
+def _without_sections(lines, title):
+    """A document with no 一、 sections: its （一） headings are the sections, or else the whole
+    text is one section whose points are its numbered items, or its paragraphs that hold targets."""
+    promoted = [SECTION_FROM_GROUP.sub(r"\1、", line) for line in lines]
+    if any(SECTION.match(line) for line in promoted) and promoted != lines:
+        sections = parse_structure(promoted)
+        if sections:
+            return sections
+    section = {"number": "", "title": title or "", "points": []}
+    for line in lines:
+        match = POINT.match(line)
+        if match:
+            number = match.group(1) or match.group(2) or str(CIRCLED.index(match.group(3)) + 1)
+            section["points"].append({"number": number, "group": None, "title": lead_phrase(match.group(4)), "text": match.group(4)})
+        elif section["points"]:
+            section["points"][-1]["text"] += line
+    if not section["points"]:
+        section["points"] = [{"number": "", "group": None, "title": lead_phrase(line), "text": line}
+                             for line in lines if line != title and find_targets(line)]
+    return [section] if section["points"] else []
+
+
+SECTION_FROM_GROUP = re.compile(rf"^\s*[（(]\s*([{CN_NUMERAL}]{{1,3}})\s*[）)]\s*")
+
+
 def parse_text(text: str) -> dict:
     """The plan in ``text``: title, year and sections with points and targets. Never raises."""
     lines = clean_lines(text)
     title, year = find_title(lines)
-    sections = parse_structure(lines)
+    sections = parse_structure(lines) or _without_sections(lines, title)
     for section in sections:
         for point in section["points"]:
             point["targets"] = find_targets(point["text"])

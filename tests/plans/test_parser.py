@@ -174,3 +174,22 @@ def test_title_and_year_of_each_sample(name):
     assert (plan["title"], plan["year"]) == (expected["title"], expected["year"])
     # the same through a browser's textarea, which sends CRLF line ends
     assert parse_text((SAMPLES / f"{name}.txt").read_text(encoding="utf-8").replace("\n", "\r\n")) == plan
+
+
+def test_a_document_whose_top_level_is_bracketed_numerals():
+    plan = parse_text("2024年工作要点\n（一）强化思想引领\n1）开展宣讲。全年不少于12场。\n2）建强阵地。\n（二）服务青年\n1）举办招聘会。\n")
+    assert [(s["number"], s["title"], [p["number"] for p in s["points"]]) for s in plan["sections"]] == [
+        ("一", "强化思想引领", ["1", "2"]), ("二", "服务青年", ["1"])]
+    assert plan["sections"][0]["points"][0]["targets"][0]["value"] == 12
+
+
+def test_a_news_report_without_sections_still_yields_its_targets():
+    plan = parse_text("团县委召开会议部署全年工作\n会议提出，今年将组织志愿服务不少于200场，新建青年之家3个。\n会议由书记主持。")
+    targets = [(t["value"], t["unit"]) for s in plan["sections"] for p in s["points"] for t in p["targets"]]
+    assert targets == [(200, "场"), (3, "个")]
+
+
+def test_html_remnants_and_entities_are_cleaned():
+    plan = parse_text("<p>2025年工作要点</p><p>一、强化引领</p><p>1.开展宣讲&nbsp;活动。全年不少于&nbsp;8场。</p>")
+    point = plan["sections"][0]["points"][0]
+    assert point["title"] == "开展宣讲 活动" and point["targets"][0]["value"] == 8
