@@ -32,6 +32,7 @@ class Action:
     EDIT_PLAN = "edit_plan"  # create and change plans, sections, points and targets
     ASSIGN = "assign"  # hand points and targets down to child organisations
     RECORD_PROGRESS = "record_progress"  # enter progress on an organisation's assignments
+    REVIEW_REPORT = "review_report"  # return or approve the monthly reports of the organisations below
 
 
 GRANTS: dict[str, frozenset[str]] = {
@@ -41,6 +42,7 @@ GRANTS: dict[str, frozenset[str]] = {
     Action.EDIT_PLAN: frozenset({Role.ADMIN, Role.STAFF}),
     Action.ASSIGN: frozenset({Role.ADMIN, Role.STAFF}),
     Action.RECORD_PROGRESS: frozenset({Role.ADMIN, Role.STAFF, Role.REPORTER}),
+    Action.REVIEW_REPORT: frozenset({Role.ADMIN, Role.STAFF, Role.LEADER}),
 }
 # A reporter fills in the reports of one organisation and sees nothing below it.
 OWN_ORGANISATION_ONLY = frozenset({Role.REPORTER})

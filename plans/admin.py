@@ -2,7 +2,22 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Assignment, Evidence, Milestone, Plan, PointGroup, ProgressEntry, Section, Target, WorkPoint
+from .models import (
+    Assignment,
+    Evidence,
+    Milestone,
+    MonthlyReport,
+    Plan,
+    PointGroup,
+    ProgressEntry,
+    ReportEvent,
+    ReportField,
+    ReportingRule,
+    ReportLine,
+    Section,
+    Target,
+    WorkPoint,
+)
 
 
 class SectionInline(admin.TabularInline):
@@ -66,3 +81,37 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
 
 admin.site.register([Section, PointGroup])
+
+
+class ReportLineInline(admin.TabularInline):
+    model = ReportLine
+    extra = 0
+    raw_id_fields = ["assignment"]
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    readonly_fields = ["action", "by", "at", "reason"]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(admin.ModelAdmin):
+    list_display = ["organization", "month", "status", "due_on", "submitted_at", "days_late"]
+    list_filter = ["status", "month"]
+    search_fields = ["organization__name", "organization__code"]
+    raw_id_fields = ["organization"]
+    inlines = [ReportLineInline, ReportEventInline]
+
+
+@admin.register(ReportingRule)
+class ReportingRuleAdmin(admin.ModelAdmin):
+    list_display = ["organization", "due_day", "levels", "kinds", "is_active"]
+    raw_id_fields = ["organization"]
+    filter_horizontal = ["exceptions"]
+
+
+@admin.register(ReportField)
+class ReportFieldAdmin(admin.ModelAdmin):
+    list_display = ["label", "key", "field_type", "required", "organization", "order"]
+    raw_id_fields = ["organization"]

@@ -256,13 +256,28 @@ def record_progress(assignment, *, by, reported_on, value=None, numerator=None, 
     For a percentage with numerator and denominator and no value, the value is their ratio.
     """
     require(by, Action.RECORD_PROGRESS, assignment)
+    return _record(assignment, entered_by=by, reported_on=reported_on, value=value, numerator=numerator,
+                   denominator=denominator, status=status, note=note, files=files)
+
+
+@transaction.atomic
+def record_progress_from_report(line, *, submitted_by, reported_on, note):
+    """A monthly report's line becomes a progress entry when the report is approved.
+
+    The right was checked twice already: the reporter's when the line was filled in, the
+    reviewer's when the report was approved; the entry is the reporter's.
+    """
+    return _record(line.assignment, entered_by=submitted_by, reported_on=reported_on, value=line.value, note=note)
+
+
+def _record(assignment, *, entered_by, reported_on, value=None, numerator=None, denominator=None, status="", note="", files=()):
     if assignment.plan.status == PlanStatus.ARCHIVED:
         raise ValidationError(_("The plan is archived; progress can no longer be entered."))
     if value is None and numerator is not None and denominator:
         value = (Decimal(numerator) / Decimal(denominator) * 100).quantize(Decimal("0.01"))
     entry = ProgressEntry.objects.create(
         assignment=assignment, reported_on=reported_on, value=value, numerator=numerator, denominator=denominator,
-        status=status, note=note, entered_by=actor(by),
+        status=status, note=note, entered_by=actor(entered_by) if entered_by else None,
     )
     for upload in files:
         attach_evidence(entry, upload)

@@ -1,15 +1,21 @@
 """Plans → sections → work points → targets → assignments → progress entries and evidence."""
 from .plan import Milestone, Plan, PointGroup, Section, WorkPoint
 from .progress import Evidence, ProgressEntry
+from .reports import MonthlyReport, ReportEvent, ReportField, ReportingRule, ReportLine
 from .target import Assignment, Target
 
 __all__ = [
     "Assignment",
     "Evidence",
     "Milestone",
+    "MonthlyReport",
     "Plan",
     "PointGroup",
     "ProgressEntry",
+    "ReportEvent",
+    "ReportField",
+    "ReportingRule",
+    "ReportLine",
     "Section",
     "Target",
     "WorkPoint",
