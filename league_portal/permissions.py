@@ -161,6 +161,16 @@ def require_any(user, action: str) -> None:
         raise PermissionDenied
 
 
+class ScopedByOrganization:
+    """Model mixin: the row belongs to the organisation in its ``organization`` field."""
+
+    scope_path_lookup = "organization__path"
+
+    @property
+    def scope_organization(self):
+        return self.organization
+
+
 class RestrictedQuerySetMixin:
     """Adds ``restrict(user, action)`` to a queryset of a model that declares its scope."""
 

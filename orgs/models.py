@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from league_portal.permissions import RestrictedQuerySet, RestrictedQuerySetMixin
+from league_portal.permissions import RestrictedQuerySet, RestrictedQuerySetMixin, ScopedByOrganization
 
 from .choices import Kind, Level, Role, Sector
 
@@ -91,7 +91,7 @@ class Organization(MP_Node):
         return self.path[: -self.steplen] if self.depth > 1 else ""
 
 
-class Department(models.Model):
+class Department(ScopedByOrganization, models.Model):
     """A department (部室) of an organisation, e.g. 组织部 or 宣传部; plans name a lead department."""
 
     organization = models.ForeignKey(
@@ -102,7 +102,6 @@ class Department(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
-    scope_path_lookup = "organization__path"
 
     class Meta:
         verbose_name = _("department")
@@ -115,12 +114,8 @@ class Department(models.Model):
     def __str__(self):
         return f"{self.organization.display_name} · {self.name}"
 
-    @property
-    def scope_organization(self):
-        return self.organization
 
-
-class RoleAssignment(models.Model):
+class RoleAssignment(ScopedByOrganization, models.Model):
     """Ties a user to an organisation with one role; the role covers the organisation's subtree."""
 
     user = models.ForeignKey(
@@ -142,7 +137,6 @@ class RoleAssignment(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
-    scope_path_lookup = "organization__path"
 
     class Meta:
         verbose_name = _("role assignment")
@@ -156,12 +150,8 @@ class RoleAssignment(models.Model):
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organization.display_name}"
 
-    @property
-    def scope_organization(self):
-        return self.organization
 
-
-class OrganizationMove(models.Model):
+class OrganizationMove(ScopedByOrganization, models.Model):
     """History of a subtree moved under another parent: who, when, from where, why."""
 
     organization = models.ForeignKey(
@@ -183,7 +173,6 @@ class OrganizationMove(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
-    scope_path_lookup = "organization__path"
 
     class Meta:
         verbose_name = _("organisation move")
@@ -192,7 +181,3 @@ class OrganizationMove(models.Model):
 
     def __str__(self):
         return f"{self.organization}: {self.old_parent_name} → {self.new_parent_name}"
-
-    @property
-    def scope_organization(self):
-        return self.organization

@@ -226,17 +226,24 @@ def _review(report, by, version, expected_status):
     return report
 
 
-@transaction.atomic
-def return_report(report, *, by, reason, version=None):
-    if not (reason or "").strip():
+def _send_back(report, *, by, reason, version, expected_status, action):
+    """Return a submitted report, or reopen an approved one: it goes back as returned, with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError(_("Say why the report goes back."))
-    report = _review(report, by, version, ReportStatus.SUBMITTED)
-    report.status, report.return_reason = ReportStatus.RETURNED, reason.strip()
+    report = _review(report, by, version, expected_status)
+    report.status, report.return_reason = ReportStatus.RETURNED, reason
     report.reviewed_by, report.reviewed_at = actor(by), timezone.now()
     report.version += 1
     report.save()
-    _event(report, ReportAction.RETURN, by, reason.strip())
+    _event(report, action, by, reason)
     return report
+
+
+@transaction.atomic
+def return_report(report, *, by, reason, version=None):
+    return _send_back(report, by=by, reason=reason, version=version,
+                      expected_status=ReportStatus.SUBMITTED, action=ReportAction.RETURN)
 
 
 @transaction.atomic
@@ -261,11 +268,5 @@ def approve_report(report, *, by, version=None):
 @transaction.atomic
 def reopen_report(report, *, by, reason, version=None):
     """A reviewer unlocks an approved report (it goes back as returned); the reason is kept."""
-    if not (reason or "").strip():
-        raise ValidationError(_("Say why the report is reopened."))
-    report = _review(report, by, version, ReportStatus.APPROVED)
-    report.status, report.return_reason = ReportStatus.RETURNED, reason.strip()
-    report.version += 1
-    report.save()
-    _event(report, ReportAction.REOPEN, by, reason.strip())
-    return report
+    return _send_back(report, by=by, reason=reason, version=version,
+                      expected_status=ReportStatus.APPROVED, action=ReportAction.REOPEN)

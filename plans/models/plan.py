@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from league_portal.permissions import Action, RestrictedQuerySet, scope_q
+from league_portal.permissions import Action, RestrictedQuerySet, ScopedByOrganization, scope_q
 
 from ..choices import PlanStatus, PointStatus
 
@@ -36,7 +36,7 @@ class PlanPartQuerySet(RestrictedQuerySet):
         return self.filter(**{f"{self.model.plan_lookup}__in": Plan.objects.restrict(user).values("pk")})
 
 
-class Plan(models.Model):
+class Plan(ScopedByOrganization, models.Model):
     """年度工作要点: what an organisation means to do in a year."""
 
     organization = models.ForeignKey(
@@ -61,7 +61,6 @@ class Plan(models.Model):
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
 
-    scope_path_lookup = "organization__path"
 
     class Meta:
         verbose_name = _("plan")
@@ -77,10 +76,6 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:plan_detail", args=[self.pk])
-
-    @property
-    def scope_organization(self):
-        return self.organization
 
     @property
     def period_start(self):

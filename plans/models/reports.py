@@ -4,13 +4,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from league_portal.permissions import RestrictedQuerySet
+from league_portal.permissions import RestrictedQuerySet, ScopedByOrganization
 
 from ..choices import FieldType, ReportAction, ReportStatus
 from .target import AMOUNT, Assignment
 
 
-class ReportingRule(models.Model):
+class ReportingRule(ScopedByOrganization, models.Model):
     """Which organisations below ``organization`` report to it each month, and by which day."""
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="reporting_rules",
@@ -22,7 +22,6 @@ class ReportingRule(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_path_lookup = "organization__path"
 
     class Meta:
         verbose_name = _("reporting rule")
@@ -33,12 +32,8 @@ class ReportingRule(models.Model):
     def __str__(self):
         return f"{self.organization.display_name} · {self.due_day}"
 
-    @property
-    def scope_organization(self):
-        return self.organization
 
-
-class ReportField(models.Model):
+class ReportField(ScopedByOrganization, models.Model):
     """An indicator field of the monthly report, defined by a receiving organisation and inherited below it."""
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="report_fields",
@@ -53,7 +48,6 @@ class ReportField(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_path_lookup = "organization__path"
 
     class Meta:
         verbose_name = _("report field")
@@ -64,12 +58,8 @@ class ReportField(models.Model):
     def __str__(self):
         return self.label
 
-    @property
-    def scope_organization(self):
-        return self.organization
 
-
-class MonthlyReport(models.Model):
+class MonthlyReport(ScopedByOrganization, models.Model):
     """月度报告 of one organisation for one month: figures, narrative, lines on its assignments."""
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="monthly_reports",
@@ -92,7 +82,6 @@ class MonthlyReport(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_path_lookup = "organization__path"
 
     class Meta:
         verbose_name = _("monthly report")
@@ -105,10 +94,6 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.organization.display_name} · {self.month:%Y-%m}"
-
-    @property
-    def scope_organization(self):
-        return self.organization
 
     @property
     def is_locked(self):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from league_portal.permissions import RestrictedQuerySet
+from league_portal.permissions import RestrictedQuerySet, ScopedByOrganization
 
 from ..choices import Aggregation, Comparator, Light, ProgressRule
 from .plan import Plan, PlanPartQuerySet, WorkPoint
@@ -50,7 +50,7 @@ class Target(models.Model):
         return self.point.section.plan.organization
 
 
-class Assignment(models.Model):
+class Assignment(ScopedByOrganization, models.Model):
     """A work point, or one of its targets, handed to an organisation (任务分解).
 
     The plan's own organisation holds the root assignment of every target; decomposition adds
@@ -91,7 +91,6 @@ class Assignment(models.Model):
     history = HistoricalRecords(excluded_fields=[
         "own_value", "own_value_on", "actual_value", "completion", "expected", "light", "last_progress_at", "rolled_up_at",
     ])
-    scope_path_lookup = "organization__path"
 
     class Meta:
         verbose_name = _("assignment")
@@ -112,10 +111,6 @@ class Assignment(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:point_detail", args=[self.point_id])
-
-    @property
-    def scope_organization(self):
-        return self.organization
 
     @property
     def is_qualitative(self):
