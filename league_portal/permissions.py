@@ -33,6 +33,7 @@ class Action:
     ASSIGN = "assign"  # hand points and targets down to child organisations
     RECORD_PROGRESS = "record_progress"  # enter progress on an organisation's assignments
     REVIEW_REPORT = "review_report"  # return or approve the monthly reports of the organisations below
+    CONFIGURE_REPORTS = "configure_reports"  # who reports to an organisation, and the fields of its reports
 
 
 GRANTS: dict[str, frozenset[str]] = {
@@ -43,6 +44,7 @@ GRANTS: dict[str, frozenset[str]] = {
     Action.ASSIGN: frozenset({Role.ADMIN, Role.STAFF}),
     Action.RECORD_PROGRESS: frozenset({Role.ADMIN, Role.STAFF, Role.REPORTER}),
     Action.REVIEW_REPORT: frozenset({Role.ADMIN, Role.STAFF, Role.LEADER}),
+    Action.CONFIGURE_REPORTS: frozenset({Role.ADMIN, Role.STAFF}),
 }
 # A reporter fills in the reports of one organisation and sees nothing below it.
 OWN_ORGANISATION_ONLY = frozenset({Role.REPORTER})

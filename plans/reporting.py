@@ -134,6 +134,42 @@ def active_assignments(organization, month):
     ).select_related("target", "point")
 
 
+# --- configuration ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_rule(rule, *, by, exceptions=None):
+    """Create or change a reporting rule of an organisation the user may configure."""
+    require(by, Action.CONFIGURE_REPORTS, rule.organization)
+    if not 1 <= rule.due_day <= 28:
+        raise ValidationError({"due_day": _("The due day must be between 1 and 28.")})
+    rule.save()
+    if exceptions is not None:
+        outside = [o for o in exceptions if not o.path.startswith(rule.organization.path)]
+        if outside:
+            raise ValidationError({"exceptions": _("Exceptions must lie below the receiving organisation.")})
+        rule.exceptions.set(exceptions)
+    return rule
+
+
+@transaction.atomic
+def save_field(field, *, by):
+    """Create or change a report field of an organisation the user may configure."""
+    require(by, Action.CONFIGURE_REPORTS, field.organization)
+    if field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
+        raise ValidationError({"maximum": _("The maximum must not be below the minimum.")})
+    if ReportField.objects.filter(organization=field.organization, key=field.key).exclude(pk=field.pk).exists():
+        raise ValidationError({"key": _("This organisation has a field with this key already.")})
+    field.save()
+    return field
+
+
+@transaction.atomic
+def delete_config(obj, *, by):
+    require(by, Action.CONFIGURE_REPORTS, obj.organization)
+    obj.delete()
+
+
 # --- the workflow -----------------------------------------------------------------------------
 
 
