@@ -306,3 +306,35 @@ def reopen_report(report, *, by, reason, version=None):
     """A reviewer unlocks an approved report (it goes back as returned); the reason is kept."""
     return _send_back(report, by=by, reason=reason, version=version,
                       expected_status=ReportStatus.APPROVED, action=ReportAction.REOPEN)
+
+
+# --- the default form ---------------------------------------------------------------------------
+
+# What a branch reports each month (DOMAIN.md): 三会两制一课, 主题团日, new members, dues, 青年大学习,
+# volunteering, activities. Labels are Chinese because they are the organisation's own words, editable.
+DEFAULT_FIELDS = [
+    ("general_meetings", "支部团员大会（次）", "integer", 0, 31, "本月召开支部团员大会次数，每季度至少一次"),
+    ("committee_meetings", "支部委员会（次）", "integer", 0, 31, "本月召开支部委员会次数，每月一次"),
+    ("group_meetings", "团小组会（次）", "integer", 0, 100, ""),
+    ("league_lessons", "团课（次）", "integer", 0, 31, ""),
+    ("theme_days", "主题团日活动（次）", "integer", 0, 31, ""),
+    ("new_members", "发展团员（人）", "integer", 0, 10000, ""),
+    ("dues_collected", "收缴团费（元）", "decimal", 0, None, "学生团员每人每月0.2元"),
+    ("study_rate", "青年大学习参学率（%）", "percent", 0, None, "参学人数÷团员数，可超过100%"),
+    ("volunteer_activities", "志愿服务活动（次）", "integer", 0, 1000, ""),
+    ("volunteer_hours", "志愿服务时长（小时）", "decimal", 0, None, ""),
+    ("activities", "开展其他活动（次）", "integer", 0, 1000, ""),
+]
+
+
+@transaction.atomic
+def install_default_fields(organization, *, by):
+    """Give ``organization`` the default report fields (those it has already are left as they are)."""
+    require(by, Action.CONFIGURE_REPORTS, organization)
+    existing = set(organization.report_fields.values_list("key", flat=True))
+    ReportField.objects.bulk_create([
+        ReportField(organization=organization, key=key, label=label, field_type=kind, minimum=minimum, maximum=maximum,
+                    help_text=help_text, order=order, required=key in ("committee_meetings", "study_rate"))
+        for order, (key, label, kind, minimum, maximum, help_text) in enumerate(DEFAULT_FIELDS)
+        if key not in existing
+    ])

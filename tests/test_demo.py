@@ -43,6 +43,10 @@ def test_the_demo_plans_show_every_light(db):
     assert Plan.objects.filter(status="published").count() == 4
     assert set(Assignment.objects.values_list("light", flat=True)) == {"done", "green", "yellow", "red", "not_started"}
     assert Assignment.objects.filter(organization__code="3601010001001").exists()  # demo_reporter has a task
+    from plans.models import MonthlyReport
+
+    statuses = set(MonthlyReport.objects.filter(month="2026-06-01").values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "returned", "approved"}
 
 
 def test_django_admin_lists_organisations_for_a_superuser(client, people):

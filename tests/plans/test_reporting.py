@@ -136,3 +136,12 @@ def test_required_fields_block_submission(report, tree, people):
     assert "meetings" in exc.value.message_dict
     report = reporting.save_draft(report, by=people.reporter, values={"meetings": "2"})
     assert reporting.submit_report(report, by=people.reporter).status == "submitted"
+
+
+def test_the_default_fields_come_from_domain_practice(tree, people):
+    reporting.install_default_fields(tree.city_a, by=people.staff)
+    reporting.install_default_fields(tree.city_a, by=people.staff)  # a second time adds nothing
+    labels = [f.label for f in reporting.fields_for(tree.branch)]
+    assert len(labels) == len(reporting.DEFAULT_FIELDS) and "支部委员会（次）" in labels and "青年大学习参学率（%）" in labels
+    with pytest.raises(PermissionDenied):
+        reporting.install_default_fields(tree.city_a, by=people.leader)
