@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "plans"
 
@@ -25,4 +25,8 @@ urlpatterns = [
     path("assignments/<int:pk>/progress/", views.record_progress, name="record_progress"),
     path("assignments/<int:pk>/decompose/", views.decompose, name="decompose"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("reports/", report_views.my_reports, name="my_reports"),
+    path("reports/start/", report_views.report_start, name="report_start"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/review/", report_views.report_review, name="report_review"),
 ]
