@@ -149,10 +149,10 @@ def plan_import(table: Table, *, by) -> ImportPlan:
     for row_number, cells in table.rows:
         values, ok = {}, True
 
-        def error(column, message):
+        def error(column, message, row=row_number):
             nonlocal ok
             ok = False
-            plan.errors.append(CellError(row_number, column, message))
+            plan.errors.append(CellError(row, column, message))
 
         code = _text(cells.get(HEADER["code"]))
         name = _text(cells.get(HEADER["name"]))

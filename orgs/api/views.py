@@ -1,5 +1,4 @@
 """REST endpoints for the organisation tree, departments, users and role assignments."""
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
