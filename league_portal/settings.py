@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "league_portal",
     "orgs",
     "plans",
+    "notifications",
     "simple_history",
 ]
 
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "league_portal.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -177,6 +179,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "plans.tasks.rebuild_rollups",
         "schedule": crontab(hour=1, minute=0),
     },
+    "monthly-report-reminders": {
+        "task": "plans.tasks.send_report_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "monthly-report-review-digest": {
+        "task": "plans.tasks.send_review_digest",
+        "schedule": crontab(hour=8, minute=5),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -222,3 +232,5 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("League Portal")
+# The address users reach the portal at, for links in e-mail.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

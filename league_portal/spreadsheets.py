@@ -185,3 +185,22 @@ def parse_date(value):
         return datetime.date.fromisoformat(str(value).strip().replace("/", "-")), None
     except ValueError:
         return None, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE):
+    """An HTTP response that saves ``content`` as ``filename`` (Chinese names encoded as RFC 6266 asks)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def table_from_form(form, field: str = "file"):
+    """The table uploaded through a valid form, or None with the reason put on the form's field."""
+    try:
+        return read_table(form.cleaned_data[field])
+    except SpreadsheetError as exc:
+        form.add_error(field, str(exc))
+        return None

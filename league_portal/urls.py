@@ -12,7 +12,6 @@ from orgs.api.views import MeView
 from . import health, views
 
 
-
 def superusers_only(request):
     """Django admin is for system administrators. Committee administrators work in the portal's
     own pages, which the permission layer scopes by the tree; Django admin is not scoped."""
@@ -25,6 +24,7 @@ admin.site.site_header = admin.site.site_title = settings.PORTAL_NAME
 api_v1 = [
     path("", include("orgs.api.urls")),
     path("", include("plans.api.urls")),
+    path("", include("notifications.api")),
     path("me/", MeView.as_view(), name="me"),
     path("auth/token/", obtain_auth_token, name="token"),
 ]
@@ -34,6 +34,7 @@ urlpatterns = [
     path("switch-role/", views.switch_role, name="switch_role"),
     path("orgs/", include("orgs.urls")),
     path("plans/", include("plans.urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

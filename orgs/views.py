@@ -12,14 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from league_portal.pagination import paginate
 from league_portal.permissions import Action, can, require_any
-from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, read_table
+from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 
 from . import exports, importers, services
 from .filtersets import OrganizationFilterSet, RoleAssignmentFilterSet
@@ -162,12 +161,8 @@ def export(request):
         messages.error(request, _("The filter is not valid: %(errors)s") % {"errors": filterset.errors.as_text()})
         return redirect("orgs:tree")
     file_format = "csv" if request.GET.get("file_format") == "csv" else "xlsx"
-    response = HttpResponse(
-        exports.export_tree(filterset.qs, file_format),
-        content_type=CSV_CONTENT_TYPE if file_format == "csv" else XLSX_CONTENT_TYPE,
-    )
-    response["Content-Disposition"] = f'attachment; filename="organizations.{file_format}"'
-    return response
+    return download(exports.export_tree(filterset.qs, file_format), f"organizations.{file_format}",
+                    CSV_CONTENT_TYPE if file_format == "csv" else XLSX_CONTENT_TYPE)
 
 
 IMPORT_SESSION_KEY = "org_import_files"

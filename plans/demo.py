@@ -144,9 +144,9 @@ def _load_reports(province, year, today):
     """Grassroots organisations report to the province by the 5th; last month's reports of 城东区 in every state."""
     from . import reporting
 
-    reporting.save_rule(ReportingRule(organization=province, levels=[Level.GRASSROOTS], due_day=5), by=SYSTEM)
-    reporting.install_default_fields(province, by=SYSTEM)
     month = reporting.month_start(today.replace(day=1) - datetime.timedelta(days=1))
+    reporting.save_rule(ReportingRule(organization=province, levels=[Level.GRASSROOTS], due_day=5, since=month), by=SYSTEM)
+    reporting.install_default_fields(province, by=SYSTEM)
     if month.year != year:
         return
     district = Organization.objects.get(code="36010100")

@@ -5,7 +5,6 @@ from league_portal.permissions import Action
 from league_portal.spreadsheets import Table, parse_amount, parse_date
 from orgs.models import Organization
 
-
 CODE, VALUE, DEADLINE = "组织编码", "分解目标值", "完成时限"
 
 

@@ -10,17 +10,22 @@ import calendar
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from league_portal.permissions import GRANTS, Action, actor, require, role_assignments
+from notifications.models import Kind
+from notifications.services import notify
 from orgs.models import Organization
 
 from . import services
 from .choices import FieldType, PlanStatus, ReportAction, ReportStatus
-from .models import Assignment, MonthlyReport, ReportEvent, ReportField, ReportingRule, ReportLine
+from .models import Assignment, MonthlyReport, ReportAttachment, ReportEvent, ReportField, ReportingRule, ReportLine
 
 DEFAULT_DUE_DAY = 5
 
@@ -54,39 +59,118 @@ def days_late(submitted_at: datetime.datetime, due_on: datetime.date) -> int:
 # --- who reports, and on what -----------------------------------------------------------------
 
 
-def rule_for(organization):
-    """The reporting rule that applies to ``organization``: the nearest active rule above it that covers it."""
-    ancestors = Organization.objects.get_ancestors(organization)
-    rules = (
-        ReportingRule.objects.filter(organization__in=ancestors, is_active=True)
-        .select_related("organization").prefetch_related("exceptions").order_by("-organization__depth")
+def due_day_of(organization, month=None):
+    """The due day of the rule ``organization`` reports on ``month`` under; None when it need not report."""
+    return obligated(Organization.objects.filter(pk=organization.pk), month=month).values_list("due_day", flat=True).first()
+
+
+def active_rules(month=None):
+    """The active reporting rules in force for ``month`` (default: this month), nearest first, with exceptions."""
+    month = month_start(month or timezone.localdate())
+    return sorted(
+        ReportingRule.objects.filter(is_active=True, since__lte=month).select_related("organization")
+        .prefetch_related("exceptions"),
+        key=lambda r: (-r.organization.depth, r.pk),
     )
-    for rule in rules:
-        if (not rule.levels or organization.level in rule.levels) and (not rule.kinds or organization.kind in rule.kinds) \
-                and organization not in rule.exceptions.all():
-            return rule
-    return None
 
 
-def organizations_due(rule):
-    """Every organisation below the rule's organisation that must report under it."""
-    organizations = Organization.objects.within(rule.organization, include_self=False).filter(is_active=True)
+def _covers(rule, prefix=""):
+    """SQL condition: the organisation (reached through ``prefix``) lies below the rule's and matches it."""
+    q = Q(**{f"{prefix}path__startswith": rule.organization.path}) & ~Q(**{f"{prefix}pk": rule.organization_id})
     if rule.levels:
-        organizations = organizations.filter(level__in=rule.levels)
+        q &= Q(**{f"{prefix}level__in": rule.levels})
     if rule.kinds:
-        organizations = organizations.filter(kind__in=rule.kinds)
-    return organizations.exclude(pk__in=rule.exceptions.values("pk"))
+        q &= Q(**{f"{prefix}kind__in": rule.kinds})
+    exceptions = [o.pk for o in rule.exceptions.all()]
+    if exceptions:
+        q &= ~Q(**{f"{prefix}pk__in": exceptions})
+    return q
+
+
+def due_day_expression(rules, prefix=""):
+    """SQL: the due day of the nearest active rule that covers the organisation; NULL when none does."""
+    if not rules:
+        return Value(None, output_field=IntegerField())
+    return Case(*[When(_covers(rule, prefix), then=Value(rule.due_day)) for rule in rules],
+                default=None, output_field=IntegerField())
+
+
+def obligated(organizations=None, rules=None, month=None):
+    """The active organisations (of ``organizations``, default all) that must report on ``month`` (default this
+    month), annotated ``due_day``. One SQL query (plus two for the rules); the nearest rule in force that covers
+    an organisation decides."""
+    rules = active_rules(month) if rules is None else rules
+    organizations = Organization.objects.all() if organizations is None else organizations
+    return organizations.filter(is_active=True).annotate(due_day=due_day_expression(rules)).filter(due_day__isnull=False)
+
+
+def reviewer_scope(user):
+    """The organisations whose reports ``user`` reviews: below their reviewing roles (not the role's own)."""
+    own = [ra.organization_id for ra in role_assignments(user) if ra.role in GRANTS[Action.REVIEW_REPORT]]
+    return Organization.objects.restrict(user, Action.REVIEW_REPORT).exclude(pk__in=own)
+
+
+def reviewable(user, month=None):
+    """Those of ``reviewer_scope`` that must report on ``month``."""
+    return obligated(reviewer_scope(user), month=month)
+
+
+def fillable(user, month=None):
+    """The organisations that must report on ``month`` for which ``user`` may fill in the report."""
+    return obligated(Organization.objects.restrict(user, Action.RECORD_PROGRESS), month=month)
+
+
+def reviewers_by_organization(organizations):
+    """{organisation id: user ids} — who reviews each one's reports: the holders of a reviewing role at the
+    nearest organisation above it that has any (two queries)."""
+    from orgs.models import RoleAssignment
+
+    holders = {}
+    for path, user_id in RoleAssignment.objects.filter(
+        role__in=GRANTS[Action.REVIEW_REPORT], user__is_active=True
+    ).values_list("organization__path", "user_id"):
+        holders.setdefault(path, set()).add(user_id)
+    steplen = Organization.steplen
+    found = {}
+    for organization in organizations:
+        path = organization.path[:-steplen]
+        while path and path not in holders:
+            path = path[:-steplen]
+        found[organization.pk] = holders.get(path, set())
+    return found
+
+
+def reporters_by_organization(organization_ids):
+    """{organisation id: user ids} holding a role at that very organisation that fills in its report."""
+    from orgs.models import RoleAssignment
+
+    found = {}
+    for organization_id, user_id in RoleAssignment.objects.filter(
+        organization_id__in=organization_ids, role__in=GRANTS[Action.RECORD_PROGRESS], user__is_active=True
+    ).values_list("organization_id", "user_id"):
+        found.setdefault(organization_id, set()).add(user_id)
+    return found
 
 
 def fields_for(organization):
     """The report fields of ``organization``: defined by the organisations above it, the nearest winning a key."""
-    ancestors = [*Organization.objects.get_ancestors(organization), organization]
-    fields = {}
-    for field in ReportField.objects.filter(organization__in=ancestors).select_related("organization").order_by(
-        "organization__depth", "order", "pk"
-    ):
-        fields[field.key] = field
-    return sorted(fields.values(), key=lambda f: (f.order, f.pk))
+    return fields_for_many([organization])[organization.pk]
+
+
+def fields_for_many(organizations):
+    """{organisation id: its report fields} for several organisations, in one query."""
+    steplen = Organization.steplen
+    prefixes = {o.path[:end] for o in organizations for end in range(steplen, len(o.path) + 1, steplen)}
+    defined = list(ReportField.objects.filter(organization__path__in=prefixes).select_related("organization")
+                   .order_by("organization__depth", "order", "pk"))
+    found = {}
+    for organization in organizations:
+        fields = {}
+        for field in defined:  # shallow first: a nearer definition replaces a farther one
+            if organization.path.startswith(field.organization.path):
+                fields[field.key] = field
+        found[organization.pk] = sorted(fields.values(), key=lambda f: (f.order, f.pk))
+    return found
 
 
 def clean_values(fields, raw: dict) -> tuple[dict, dict]:
@@ -107,8 +191,11 @@ def clean_values(fields, raw: dict) -> tuple[dict, dict]:
                 continue
             values[field.key] = str(value).lower() in ("true", "1", "yes", "是")
             continue
+        text = str(value).strip()
+        if field.field_type == FieldType.PERCENT:
+            text = text.removesuffix("%").removesuffix("％").strip()
         try:
-            number = Decimal(str(value).strip())
+            number = Decimal(text)
             if not number.is_finite():
                 raise ValueError
         except (ArithmeticError, ValueError):
@@ -194,6 +281,26 @@ def _locked(report, version):
 
 def _event(report, action, by, reason=""):
     ReportEvent.objects.create(report=report, action=action, by=actor(by), reason=reason)
+    _tell(report, action, reason)
+
+
+def _tell(report, action, reason):
+    """A submitted report goes to its reviewers' bell; a returned, approved or reopened one to its reporters'."""
+    organization = report.organization
+    if action == ReportAction.SUBMIT:
+        users, kind = reviewers_by_organization([organization])[organization.pk], Kind.REPORT_SUBMITTED
+    else:
+        users = reporters_by_organization([organization.pk]).get(organization.pk, set())
+        kind = Kind.REPORT_APPROVED if action == ReportAction.APPROVE else Kind.REPORT_RETURNED
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = {"org": organization.display_name, "month": f"{report.month:%Y-%m}"}
+        title = {
+            ReportAction.SUBMIT: _("%(org)s submitted the report on %(month)s"),
+            ReportAction.RETURN: _("The report on %(month)s of %(org)s was returned"),
+            ReportAction.APPROVE: _("The report on %(month)s of %(org)s was approved"),
+            ReportAction.REOPEN: _("The report on %(month)s of %(org)s was reopened"),
+        }[action] % texts
+    notify(users, kind=kind, title=title, body=reason, url=reverse("plans:report_detail", args=[report.pk]))
 
 
 @transaction.atomic
@@ -201,10 +308,9 @@ def start_report(organization, month, *, by):
     """This month's draft for ``organization`` (the existing report when there is one), with a line per assignment."""
     require(by, Action.RECORD_PROGRESS, organization)
     month = month_start(month)
-    rule = rule_for(organization)
     report, created = MonthlyReport.objects.get_or_create(
         organization=organization, month=month,
-        defaults={"due_on": due_date(month, rule.due_day if rule else DEFAULT_DUE_DAY)},
+        defaults={"due_on": due_date(month, due_day_of(organization, month) or DEFAULT_DUE_DAY)},
     )
     if created:
         ReportLine.objects.bulk_create(
@@ -213,33 +319,119 @@ def start_report(organization, month, *, by):
     return report
 
 
-@transaction.atomic
-def save_draft(report, *, by, values=None, lines=None, version=None, **narrative):
-    """Save figures, narrative and line values of a draft or returned report (never of a submitted one)."""
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+NARRATIVE = ("work_done", "problems", "next_plan")
+MAX_ATTACHMENTS = 20
+
+
+def _editable(report, by, version):
     require(by, Action.RECORD_PROGRESS, report)
     report = _locked(report, version)
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if report.status not in EDITABLE:
         raise ValidationError(_("The report is %(status)s and cannot be edited.") % {"status": report.get_status_display()})
+    return report
+
+
+def _write_draft(report, by, version, values, lines, narrative, partial):
+    report = _editable(report, by, version)
+    errors = {}
     if values is not None:
         cleaned, errors = clean_values(fields_for(report.organization), values)
-        if errors:
+        if errors and not partial:
             raise ValidationError(errors)
-        report.values = cleaned
-    for name in ("work_done", "problems", "next_plan"):
+        # while typing, a figure that is not valid yet keeps its last saved value
+        report.values = {**{k: v for k, v in report.values.items() if k in errors}, **cleaned}
+    for name in NARRATIVE:
         if name in narrative:
             setattr(report, name, narrative[name])
     for line_id, (value, note) in (lines or {}).items():
         ReportLine.objects.filter(report=report, pk=line_id).update(value=value, note=note or "")
     report.version += 1
     report.save()
-    return report
+    return report, errors
+
+
+@transaction.atomic
+def save_draft(report, *, by, values=None, lines=None, version=None, **narrative):
+    """Save figures, narrative and line values of a draft or returned report (never of a submitted one)."""
+    return _write_draft(report, by, version, values, lines, narrative, partial=False)[0]
+
+
+@transaction.atomic
+def autosave(report, *, by, values=None, lines=None, version=None, **narrative):
+    """Save what the user has typed so far; figures that are not valid yet are left out and returned as errors."""
+    return _write_draft(report, by, version, values, lines, narrative, partial=True)
+
+
+def previous_report(report):
+    """The organisation's latest report before this one's month."""
+    return MonthlyReport.objects.filter(organization_id=report.organization_id, month__lt=report.month).order_by("-month").first()
+
+
+@transaction.atomic
+def copy_previous(report, *, by, version=None):
+    """Fill what is still empty from the previous report: figures, narrative, line figures and notes.
+
+    Nothing the user has entered is overwritten. Returns (report, number of items copied).
+    """
+    report = _editable(report, by, version)
+    previous = previous_report(report)
+    if previous is None:
+        raise ValidationError(_("There is no earlier report to copy from."))
+    copied = 0
+    for key, value in previous.values.items():
+        if report.values.get(key) in (None, ""):
+            report.values[key] = value
+            copied += 1
+    for name in NARRATIVE:
+        if not getattr(report, name).strip() and getattr(previous, name).strip():
+            setattr(report, name, getattr(previous, name))
+            copied += 1
+    earlier = {line.assignment_id: line for line in previous.lines.all()}
+    changed = []
+    for line in report.lines.all():
+        source = earlier.get(line.assignment_id)
+        if source is None:
+            continue
+        before = (line.value, line.note)
+        if line.value is None and source.value is not None:
+            line.value = source.value
+        if not line.note and source.note:
+            line.note = source.note
+        if (line.value, line.note) != before:
+            changed.append(line)
+    copied += len(changed)
+    ReportLine.objects.bulk_update(changed, ["value", "note"])
+    report.version += 1
+    report.save()
+    return report, copied
+
+
+@transaction.atomic
+def attach_files(report, uploads, *, by):
+    """Attach photos or documents (each checked by content) to a report that can still be edited: all or none."""
+    from .validators import validate_evidence
+
+    report = _editable(report, by, None)
+    if report.attachments.count() + len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError(_("A report takes at most %(n)d attachments.") % {"n": MAX_ATTACHMENTS})
+    for upload in uploads:
+        validate_evidence(upload)  # every file is checked before any is stored
+    return [services.store_file(ReportAttachment(report=report, uploaded_by=actor(by)), upload) for upload in uploads]
+
+
+@transaction.atomic
+def remove_attachment(attachment, *, by):
+    _editable(attachment.report, by, None)
+    attachment.file.delete(save=False)
+    attachment.delete()
 
 
 @transaction.atomic
 def submit_report(report, *, by, version=None):
     require(by, Action.RECORD_PROGRESS, report)
     report = _locked(report, version)
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if report.status not in EDITABLE:
         raise ValidationError(_("The report is %(status)s already.") % {"status": report.get_status_display()})
     _cleaned, errors = clean_values(fields_for(report.organization), report.values)
     if errors:

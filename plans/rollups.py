@@ -13,8 +13,8 @@ so their results are equal by construction (a property test checks it on random 
 """
 import datetime
 from dataclasses import dataclass
-from itertools import groupby
 from decimal import Decimal
+from itertools import groupby
 
 from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery

@@ -291,18 +291,22 @@ def _record(assignment, *, entered_by, reported_on, value=None, numerator=None, 
     return entry
 
 
-def attach_evidence(entry, upload):
+def store_file(stored, upload):
+    """Save ``upload`` into ``stored`` (a StoredFile row with its owner set): name, type, size, hash, file."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    evidence = Evidence(
-        entry=entry, original_name=upload.name[:255], content_type=getattr(upload, "content_type", "") or "",
-        size=upload.size, sha256=digest.hexdigest(),
-    )
-    evidence.file.save(upload.name, upload, save=False)
-    evidence.save()
-    return evidence
+    stored.original_name = upload.name[:255]
+    stored.content_type = getattr(upload, "content_type", "") or ""
+    stored.size, stored.sha256 = upload.size, digest.hexdigest()
+    stored.file.save(upload.name, upload, save=False)
+    stored.save()
+    return stored
+
+
+def attach_evidence(entry, upload):
+    return store_file(Evidence(entry=entry), upload)
 
 
 # --- milestones -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from league_portal.pagination import paginate
 from league_portal.permissions import Action, can, has_any
-from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, parse_amount, read_table
+from league_portal.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
 from orgs.choices import Kind, Level, Sector
 from orgs.forms import ImportForm
 from orgs.models import Organization
@@ -33,9 +33,8 @@ from .forms import (
     WorkPointForm,
     structure_from_post,
 )
-from .parser import highlight_targets, parse_text
 from .models import Assignment, Evidence, Milestone, Plan, Section, Target, WorkPoint
-
+from .parser import highlight_targets, parse_text
 
 CHILDREN_SHOWN = 100  # a target handed to hundreds of branches lists the first ones; the ledger has all
 
@@ -390,9 +389,7 @@ def ledger_export(request, pk):
     """The plan's ledger (台账) at the viewed organisation and below, as .xlsx."""
     plan = _get(request, Plan.objects.all(), pk)
     organization = _viewing_organization(request, plan)
-    response = HttpResponse(ledger.export_ledger(plan, request.user, organization), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{plan.pk}.xlsx"'
-    return response
+    return download(ledger.export_ledger(plan, request.user, organization), f"ledger-{plan.pk}.xlsx")
 
 
 @login_required
@@ -402,11 +399,8 @@ def ledger_import(request, pk):
     form = ImportForm(request.POST or None, request.FILES or None)
     checked = None
     if request.method == "POST" and form.is_valid():
-        try:
-            table = read_table(form.cleaned_data["file"])
-        except SpreadsheetError as exc:
-            form.add_error("file", str(exc))
-        else:
+        table = table_from_form(form)
+        if table is not None:
             checked = ledger.check_ledger(table, plan, request.user)
             if checked.is_valid and checked.entries:
                 count = ledger.apply_ledger(checked, by=request.user)

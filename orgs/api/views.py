@@ -1,6 +1,5 @@
 """REST endpoints for the organisation tree, departments, users and role assignments."""
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,7 +11,7 @@ from rest_framework.views import APIView
 
 from league_portal.api import ScopedAddRemoveViewSet, ScopedViewSetMixin
 from league_portal.permissions import Action, has_any, role_assignments
-from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, read_table
+from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 
 from .. import exports, importers, services
 from ..filtersets import DepartmentFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
@@ -87,9 +86,7 @@ class OrganizationViewSet(
         """The filtered organisations as .xlsx (default) or .csv, in the import format."""
         file_format = "csv" if request.query_params.get("file_format") == "csv" else "xlsx"
         data = exports.export_tree(self.filter_queryset(self.get_queryset()), file_format)
-        response = HttpResponse(data, content_type=CSV_CONTENT_TYPE if file_format == "csv" else XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="organizations.{file_format}"'
-        return response
+        return download(data, f"organizations.{file_format}", CSV_CONTENT_TYPE if file_format == "csv" else XLSX_CONTENT_TYPE)
 
     @extend_schema(request={"multipart/form-data": ImportSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])

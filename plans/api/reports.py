@@ -1,34 +1,28 @@
 """REST endpoints for monthly reports, their reporting rules and fields, and the workflow actions."""
-import django_filters
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from league_portal.api import ScopedViewSetMixin
+from league_portal.permissions import Action, require_any
+from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from orgs.api.serializers import OrganizationCodeField
-from orgs.filtersets import WithinFilter
+from orgs.models import Organization
 
-from .. import reporting
-from ..choices import ReportStatus
-from ..models import MonthlyReport, ReportField, ReportingRule, ReportLine
-
-
-class MonthlyReportFilterSet(django_filters.FilterSet):
-    month = django_filters.DateFilter(label=_("Month (its first day)"))
-    year = django_filters.NumberFilter(field_name="month__year", label=_("Year"))
-    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
-    within = WithinFilter(path_lookup="organization__path")
-    late = django_filters.BooleanFilter(method="filter_late", label=_("Late"))
-
-    class Meta:
-        model = MonthlyReport
-        fields = ["month", "year", "status", "within", "late"]
-
-    def filter_late(self, queryset, name, value):
-        return queryset.filter(days_late__gt=0) if value else queryset.filter(days_late=0)
+from .. import report_grid, report_sheets, reporting
+from ..filtersets import MonthField, MonthlyReportFilterSet
+from ..models import MonthlyReport, ReportAttachment, ReportField, ReportingRule, ReportLine
 
 
 class ReportingRuleSerializer(serializers.ModelSerializer):
@@ -75,14 +69,26 @@ class ReportLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["assignment"]
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportAttachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("plans:attachment_download", args=[obj.pk])
+
+
 class MonthlyReportSerializer(serializers.ModelSerializer):
     organization = OrganizationCodeField()
     lines = ReportLineSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = MonthlyReport
         fields = ["id", "organization", "month", "status", "values", "work_done", "problems", "next_plan", "due_on",
-                  "submitted_at", "days_late", "return_reason", "version", "lines", "updated_at"]
+                  "submitted_at", "days_late", "return_reason", "version", "lines", "attachments", "updated_at"]
         read_only_fields = ["status", "due_on", "submitted_at", "days_late", "return_reason", "version"]
         validators = []
 
@@ -100,6 +106,26 @@ class DraftSerializer(serializers.Serializer):
 class StepSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class MonthColumnSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    due = serializers.IntegerField(help_text=_("Organisations that must report."))
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text=_("Reports by status."))
+    late = serializers.IntegerField()
+    missing = serializers.IntegerField(help_text=_("Due organisations without a submitted report after the deadline."))
+    rate = serializers.FloatField(allow_null=True, help_text=_("Submitted share of the organisations due, in %."))
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("The offline form (.xlsx or .csv)."))
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class UploadErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
 
 
 class ConfigViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -127,7 +153,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     """Monthly reports; POST starts (or returns) the draft of an organisation's month."""
 
     queryset = MonthlyReport.objects.select_related("organization").prefetch_related(
-        Prefetch("lines", queryset=ReportLine.objects.select_related("assignment__target"))
+        Prefetch("lines", queryset=ReportLine.objects.select_related("assignment__target")), "attachments"
     )
     serializer_class = MonthlyReportSerializer
     filterset_class = MonthlyReportFilterSet
@@ -188,3 +214,102 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._step(request, reporting.reopen_report, needs_reason=True)
+
+    @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"], url_path="copy-previous")
+    def copy_previous(self, request, pk=None):
+        """Fill what is still empty from the organisation's previous report."""
+        report = self.get_object()
+        data = StepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report, _copied = reporting.copy_previous(report, by=request.user, version=data.validated_data.get("version"))
+        return self._respond(report)
+
+    @extend_schema(request={"multipart/form-data": inline_serializer("AttachmentUpload", {
+        "files": serializers.ListField(child=serializers.FileField())})}, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        """Attach photos or documents (checked by content) to a draft or returned report."""
+        report = self.get_object()
+        uploads = request.FILES.getlist("files")
+        if not uploads:
+            raise serializers.ValidationError({"files": [_("Choose one or more files first.")]})
+        reporting.attach_files(report, uploads, by=request.user)
+        return self._respond(report)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def remove_attachment(self, request, pk=None, attachment_id=None):
+        report = self.get_object()
+        attachment = get_object_or_404(report.attachments.all(), pk=attachment_id)
+        reporting.remove_attachment(attachment, by=request.user)
+        return Response(status=204)
+
+    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("within", str)],
+                   responses=MonthColumnSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def summary(self, request):
+        """Per month of the year: organisations due, reports by status, late, missing and the submission rate."""
+        require_any(request.user, Action.REVIEW_REPORT)
+        today = timezone.localdate()
+        scope = _within(request, reporting.reviewer_scope(request.user))
+        try:
+            year = int(request.query_params.get("year") or today.year)
+        except ValueError as exc:
+            raise serializers.ValidationError({"year": [_("A year, please.")]}) from exc
+        columns = report_grid.month_columns(scope, report_grid.months_of(year, today), today)
+        return Response(MonthColumnSerializer([{**c.__dict__, "rate": c.rate} for c in columns], many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM"), OpenApiParameter("within", str)],
+                   responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """A month's reports of the organisations you review, as .xlsx (one row per organisation)."""
+        require_any(request.user, Action.REVIEW_REPORT)
+        organizations = _within(request, reporting.reviewable(request.user))
+        month = _month(request)
+        return download(report_sheets.export_month(organizations, month, _root(request)), f"reports-{month:%Y-%m}.xlsx")
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer},
+                   responses={200: inline_serializer("UploadResult", {"saved": serializers.IntegerField()}),
+                              400: inline_serializer("UploadErrors", {"detail": serializers.CharField(),
+                                                                      "errors": UploadErrorSerializer(many=True)})})
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
+    def upload(self, request):
+        """The filled-in offline form: every row checked; all rows saved (and submitted if asked) or none."""
+        data = UploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            table = read_table(data.validated_data["file"])
+        except SpreadsheetError as exc:
+            raise serializers.ValidationError({"file": [str(exc)]}) from exc
+        checked = report_sheets.check_upload(table, request.user)
+        if not checked.is_valid:
+            return Response({"detail": _("The file has problems; nothing was saved."),
+                             "errors": [{"row": r, "column": c, "message": m} for r, c, m in checked.errors]}, status=400)
+        return Response({"saved": report_sheets.apply_upload(checked, by=request.user, submit=data.validated_data["submit"])})
+
+
+def _root(request):
+    code = request.query_params.get("within")
+    if not code:
+        return None
+    root = Organization.objects.restrict(request.user).filter(code=code).first()
+    if root is None:
+        raise serializers.ValidationError({"within": [_("No organisation with the code “%(code)s” in your organisations.")
+                                                      % {"code": code}]})
+    return root
+
+
+def _within(request, organizations):
+    root = _root(request)
+    return organizations.filter(path__startswith=root.path) if root else organizations
+
+
+def _month(request):
+    field = MonthField(required=False)
+    try:
+        month = field.clean(request.query_params.get("month"))
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"month": [_("A month as YYYY-MM, please.")]}) from exc
+    return month or reporting.month_start(reporting.month_start(timezone.localdate()) - datetime.timedelta(days=1))

@@ -1,7 +1,6 @@
 """REST endpoints for plans, sections, work points, targets, assignments and progress entries."""
-from django.db.models import Prefetch
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,16 +10,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from league_portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, read_table
+from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Organization
 
 from .. import ledger, services
-from ..parser import parse_text
-from ..validators import read_plan_document
 from ..filtersets import AssignmentFilterSet, PlanFilterSet, ProgressEntryFilterSet, TargetFilterSet, WorkPointFilterSet
 from ..models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
+from ..parser import parse_text
 from ..selectors import with_reuse_flag
+from ..validators import read_plan_document
 from .serializers import (
     AssignmentSerializer,
     DecomposeSerializer,
@@ -114,9 +113,7 @@ class PlanViewSet(WritableScopedViewSet):
         plan = self.get_object()
         if request.method == "GET":
             organization = Organization.objects.restrict(request.user).filter(code=request.query_params.get("org")).first()
-            response = HttpResponse(ledger.export_ledger(plan, request.user, organization), content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = f'attachment; filename="ledger-{plan.pk}.xlsx"'
-            return response
+            return download(ledger.export_ledger(plan, request.user, organization), f"ledger-{plan.pk}.xlsx")
         upload = LedgerUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         try:

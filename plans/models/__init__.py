@@ -1,7 +1,7 @@
 """Plans → sections → work points → targets → assignments → progress entries and evidence."""
 from .plan import Milestone, Plan, PointGroup, Section, WorkPoint
 from .progress import Evidence, ProgressEntry
-from .reports import MonthlyReport, ReportEvent, ReportField, ReportingRule, ReportLine
+from .reports import MonthlyReport, ReportAttachment, ReportEvent, ReportField, ReportingRule, ReportLine
 from .target import Assignment, Target
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Plan",
     "PointGroup",
     "ProgressEntry",
+    "ReportAttachment",
     "ReportEvent",
     "ReportField",
     "ReportingRule",

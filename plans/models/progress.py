@@ -53,16 +53,27 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 
-class Evidence(models.Model):
-    """A file backing a progress entry (佐证材料). The hash finds the same file used twice."""
+class StoredFile(models.Model):
+    """A file uploaded to the portal, with its original name, type, size and content hash."""
 
-    entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("progress entry"))
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+
+class Evidence(StoredFile):
+    """A file backing a progress entry (佐证材料). The hash finds the same file used twice."""
+
+    entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("progress entry"))
 
     objects = RestrictedQuerySet.as_manager()
     scope_path_lookup = "entry__assignment__organization__path"
@@ -71,9 +82,6 @@ class Evidence(models.Model):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["entry", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
     @property
     def scope_organization(self):

@@ -1,13 +1,20 @@
 """Monthly reports of grassroots organisations: who must report, the fields, the reports, their history."""
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from league_portal.permissions import RestrictedQuerySet, ScopedByOrganization
 
 from ..choices import FieldType, ReportAction, ReportStatus
+from .progress import StoredFile
 from .target import AMOUNT, Assignment
+
+
+def this_month():
+    return timezone.localdate().replace(day=1)
 
 
 class ReportingRule(ScopedByOrganization, models.Model):
@@ -17,7 +24,10 @@ class ReportingRule(ScopedByOrganization, models.Model):
                                      verbose_name=_("receiving organisation"))
     levels = models.JSONField(_("levels"), default=list, blank=True, help_text=_("Empty: every level."))
     kinds = models.JSONField(_("kinds"), default=list, blank=True, help_text=_("Empty: every kind."))
-    due_day = models.PositiveSmallIntegerField(_("due day of the following month"), default=5)
+    due_day = models.PositiveSmallIntegerField(_("due day of the following month"), default=5,
+                                               validators=[MinValueValidator(1), MaxValueValidator(28)])
+    since = models.DateField(_("reporting since"), default=this_month,
+                             help_text=_("The first month reported on under this rule (its first day)."))
     exceptions = models.ManyToManyField("orgs.Organization", blank=True, related_name="+", verbose_name=_("exceptions"))
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -134,3 +144,28 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.get_action_display()}"
+
+
+def report_file_path(instance, filename):
+    return f"reports/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class ReportAttachment(StoredFile):
+    """A photo or file attached to a monthly report (活动照片, 会议记录 …)."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report"))
+    file = models.FileField(_("file"), upload_to=report_file_path, max_length=300)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_path_lookup = "report__organization__path"
+
+    class Meta:
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
+        ordering = ["report", "pk"]
+
+    @property
+    def scope_organization(self):
+        return self.report.organization

@@ -2,6 +2,9 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from league_portal.spreadsheets import SpreadsheetError, read_table
@@ -142,9 +145,6 @@ def test_a_file_over_the_limit_is_refused(settings):
     with pytest.raises(SpreadsheetError):
         read_table(SimpleUploadedFile("t.csv", (HEADER * 3).encode()))
 
-
-from hypothesis import HealthCheck, given, settings as hsettings
-from hypothesis import strategies as st
 
 CELL = st.one_of(st.text(max_size=12), st.integers(-5, 10**6).map(str), st.sampled_from(["A", "A1", "P", "基层", "团支部", "学校", ""]))
 

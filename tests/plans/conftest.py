@@ -41,3 +41,17 @@ def other_plan(tree):
     target = services.add_target(point, by=SYSTEM, metric="活动", value=Decimal(5))
     return SimpleNamespace(plan=plan, section=section, point=point, target=target,
                            root=Assignment.objects.get(target=target, parent=None))
+
+
+@pytest.fixture
+def report_setup(tree):
+    """City A receives monthly reports from its grassroots organisations by the 5th; two fields."""
+    from plans.models import ReportField, ReportingRule
+
+    rule = ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=5,
+                                       since=datetime.date(2026, 1, 1))
+    meetings = ReportField.objects.create(organization=tree.city_a, key="meetings", label="支部委员会（次）",
+                                          required=True, minimum=0, maximum=31, order=1)
+    rate = ReportField.objects.create(organization=tree.city_a, key="study_rate", label="青年大学习参学率（%）",
+                                      field_type="percent", minimum=0, order=2)
+    return SimpleNamespace(rule=rule, meetings=meetings, rate=rate)

@@ -1,13 +1,16 @@
 """The monthly report pages: the reporter fills and submits, the reviewer returns and approves."""
+import datetime
+
 import pytest
 from freezegun import freeze_time
 
 from plans import reporting
-from plans.models import MonthlyReport, ProgressEntry, ReportField
+from plans.models import MonthlyReport, ProgressEntry, ReportField, ReportingRule
 
 
 @pytest.fixture
 def fields(tree):
+    ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], since=datetime.date(2026, 1, 1))
     return ReportField.objects.create(organization=tree.city_a, key="meetings", label="支部委员会（次）", required=True, maximum=31)
 
 

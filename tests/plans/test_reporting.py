@@ -34,10 +34,10 @@ def test_lateness_is_counted_in_shanghai_time():
 
 def test_rules_say_who_reports_with_exceptions(tree):
     rule = ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=8)
-    assert [o.code for o in reporting.organizations_due(rule)] == ["A1a"]
-    assert reporting.rule_for(tree.branch) == rule and reporting.rule_for(tree.district) is None
+    assert [o.code for o in reporting.obligated()] == ["A1a"]
+    assert reporting.due_day_of(tree.branch) == 8 and reporting.due_day_of(tree.district) is None
     rule.exceptions.add(tree.branch)
-    assert list(reporting.organizations_due(rule)) == [] and reporting.rule_for(tree.branch) is None
+    assert list(reporting.obligated()) == [] and reporting.due_day_of(tree.branch) is None
 
 
 def test_fields_are_inherited_and_the_nearest_definition_wins(tree):

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", "read_at", "emailed_at"]
+    search_fields = ["title", "user__username", "key"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "created_at"

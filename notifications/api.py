@@ -1,0 +1,57 @@
+"""REST endpoints of the caller's own notifications: list (unread filter), mark read."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from . import services
+from .models import Notification
+
+
+class NotificationFilterSet(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("Unread"))
+    kind = django_filters.CharFilter(label=_("Kind"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+COUNT = inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's notifications; nobody sees another user's."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilterSet
+    queryset = Notification.objects.none()
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user)
+
+    @extend_schema(request=None, responses=COUNT)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        return Response({"marked": services.mark_read(request.user, [notification.pk])})
+
+    @extend_schema(request=None, responses=COUNT)
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": services.mark_read(request.user)})
+
+
+router = DefaultRouter()
+router.register("notifications", NotificationViewSet)
+urlpatterns = router.urls

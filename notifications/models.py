@@ -1,0 +1,51 @@
+"""In-portal notifications: what the bell lists, and what is e-mailed to users with an address."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    REPORT_DUE_SOON = "report_due_soon", _("Report due in three days")
+    REPORT_DUE_TODAY = "report_due_today", _("Report due today")
+    REPORT_MISSING = "report_missing", _("Report missing")
+    REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+    REPORT_RETURNED = "report_returned", _("Report returned")
+    REPORT_APPROVED = "report_approved", _("Report approved")
+    REVIEW_DIGEST = "review_digest", _("Reports waiting for review")
+    OTHER = "other", _("Other")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one user. ``key`` makes a scheduled message idempotent: one per user and key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(_("key"), max_length=120, blank=True,
+                           help_text=_("Messages with the same key reach a user once (scheduled reminders)."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self):
+        return self.title
