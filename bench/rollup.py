@@ -6,45 +6,31 @@ down to every branch, one entry per branch, then times an incremental refresh of
 full rebuild, and counts the queries of the plan page. Numbers go into bench/RESULTS.md.
 """
 import argparse
-import os
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.setup import start  # noqa: E402
+
 parser = argparse.ArgumentParser()
 parser.add_argument("--branches", type=int, default=3000)
 parser.add_argument("--targets", type=int, default=5)
 parser.add_argument("--slow-ms", type=float, default=0, help="print the queries of a page slower than this")
 args = parser.parse_args()
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "league_portal.settings")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
-
-import django  # noqa: E402
-
-django.setup()
-import logging  # noqa: E402
-
-logging.disable(logging.INFO)
+start()
 import datetime  # noqa: E402
 
-from django.core.management import call_command  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-call_command("migrate", verbosity=0)
-from django.contrib.auth import get_user_model  # noqa: E402
-
+from bench.tree import build_tree  # noqa: E402
 from league_portal.permissions import SYSTEM  # noqa: E402
-from orgs.choices import Kind, Level  # noqa: E402
+from orgs.choices import Level  # noqa: E402
 from orgs.models import Organization  # noqa: E402
-from orgs.services import create_organization  # noqa: E402
 from plans import rollups, services  # noqa: E402
 from plans.models import Assignment, ProgressEntry  # noqa: E402
 
@@ -56,19 +42,7 @@ def timed(label, func):
     return result
 
 
-with transaction.atomic():
-    province = create_organization(by=SYSTEM, parent=None, name="省", code="P", level=Level.PROVINCE, kind=Kind.COMMITTEE)
-    counties = []
-    for c in range(10):
-        city = create_organization(by=SYSTEM, parent=province, name=f"市{c}", code=f"C{c}", level=Level.CITY, kind=Kind.COMMITTEE)
-        for k in range(10):
-            counties.append(create_organization(by=SYSTEM, parent=city, name=f"县{c}-{k}", code=f"K{c}-{k}",
-                                                level=Level.COUNTY, kind=Kind.COMMITTEE))
-    per_county = max(args.branches // len(counties), 1)
-    for county in counties:
-        for b in range(per_county):
-            create_organization(by=SYSTEM, parent=Organization.objects.get(pk=county.pk), name=f"{county.name}支部{b}",
-                                code=f"{county.code}-{b}", level=Level.GRASSROOTS, kind=Kind.BRANCH, member_count=20)
+province = build_tree(args.branches)
 print(f"organisations: {Organization.objects.count()}")
 
 with transaction.atomic():

@@ -1,5 +1,9 @@
 """Sending notifications (writes): in the portal always, by e-mail to users who have an address."""
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
@@ -7,23 +11,45 @@ from django.utils import timezone
 from .models import Kind, Notification
 
 
-def notify(users, *, title, kind=Kind.OTHER, body="", url="", key=""):
-    """Give each of ``users`` a notification; with a ``key``, a user who has it already gets no second one.
+@dataclass
+class Message:
+    """One notification to send to ``users``; with a ``key``, a user who has that key already gets none."""
 
-    Returns how many were created. E-mail goes out after the transaction commits, through Celery.
-    """
-    user_ids = {getattr(u, "pk", u) for u in users} - {None}
-    if key:
-        user_ids -= set(Notification.objects.filter(key=key, user_id__in=user_ids).values_list("user_id", flat=True))
-    if not user_ids:
+    users: Iterable
+    title: str
+    kind: str = Kind.OTHER
+    body: str = ""
+    url: str = ""
+    key: str = ""
+
+
+def notify(users, *, title, kind=Kind.OTHER, body="", url="", key=""):
+    """Give each of ``users`` a notification (see ``Message``). Returns how many were created."""
+    return send([Message(users, title, kind, body, url, key)])
+
+
+def send(messages):
+    """Create the notifications of many messages at once (two queries), then e-mail them through Celery
+    after the transaction commits. Returns how many were created."""
+    wanted = {}
+    for message in messages:
+        for user in message.users:
+            user_id = getattr(user, "pk", user)
+            if user_id is not None:
+                wanted.setdefault((user_id, message.key[:120] or None, id(message)), message)
+    keys = {key for _uid, key, _m in wanted if key}
+    taken = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key")) if keys else set()
+    rows = [
+        Notification(user_id=user_id, kind=m.kind, title=m.title[:200], body=m.body, url=m.url[:300], key=key or "")
+        for (user_id, key, _mid), m in wanted.items() if not (key and (user_id, key) in taken)
+    ]
+    if not rows:
         return 0
-    Notification.objects.bulk_create(
-        [Notification(user_id=uid, kind=kind, title=title[:200], body=body, url=url[:300], key=key[:120])
-         for uid in sorted(user_ids)],
-        ignore_conflicts=bool(key),  # a concurrent run of the same reminder: the constraint keeps one
-    )
-    transaction.on_commit(_queue_email)
-    return len(user_ids)
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(keys))  # a concurrent run: the constraint keeps one
+    recipients = get_user_model().objects.filter(pk__in={r.user_id for r in rows}, is_active=True).exclude(email="")
+    if recipients.exists():
+        transaction.on_commit(_queue_email)
+    return len(rows)
 
 
 def _queue_email():

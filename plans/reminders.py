@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import Message, send
 
 from . import reporting
 from .choices import ReportStatus
@@ -53,7 +53,7 @@ def send_report_reminders(today=None):
     done = set(MonthlyReport.objects.filter(month=month, status__in=IN_TIME).values_list("organization_id", flat=True))
     reports = dict(MonthlyReport.objects.filter(month=month).values_list("organization_id", "pk"))
     recipients = reporting.reporters_by_organization([pk for pk in due if pk not in done])
-    sent = 0
+    messages = []
     with translation.override(settings.LANGUAGE_CODE):
         for organization_id, users in recipients.items():
             organization, kind, due_on = due[organization_id]
@@ -66,9 +66,8 @@ def send_report_reminders(today=None):
             }[kind] % texts
             url = reverse("plans:report_detail", args=[reports[organization_id]]) if organization_id in reports \
                 else reverse("plans:my_reports")
-            sent += notify(users, kind=kind, title=title, url=url,
-                           key=f"{kind}:{organization_id}:{month:%Y%m}:{today:%Y%m%d}")
-    return sent
+            messages.append(Message(users, title, kind, url=url, key=f"{kind}:{organization_id}:{month:%Y%m}:{today:%Y%m%d}"))
+    return send(messages)
 
 
 def send_review_digest(today=None):
@@ -83,11 +82,12 @@ def send_review_digest(today=None):
     for report in waiting:
         for user_id in reviewers[report.organization_id]:
             counts[user_id] = counts.get(user_id, 0) + 1
-    sent = 0
-    url = f"{reverse('plans:report_grid')}?status=submitted"
+    url = f"{reverse('plans:report_grid')}?state=submitted"
     with translation.override(settings.LANGUAGE_CODE):
-        for user_id, count in sorted(counts.items()):
-            title = ngettext("%(n)d report is waiting for your review", "%(n)d reports are waiting for your review",
-                             count) % {"n": count}
-            sent += notify([user_id], kind=Kind.REVIEW_DIGEST, title=title, url=url, key=f"digest:{today:%Y%m%d}")
-    return sent
+        messages = [
+            Message([user_id], ngettext("%(n)d report is waiting for your review",
+                                        "%(n)d reports are waiting for your review", count) % {"n": count},
+                    Kind.REVIEW_DIGEST, url=url, key=f"digest:{today:%Y%m%d}")
+            for user_id, count in sorted(counts.items())
+        ]
+    return send(messages)

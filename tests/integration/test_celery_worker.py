@@ -70,3 +70,19 @@ def test_healthz_sees_the_broker_and_the_worker(worker, client):
     assert body["checks"]["broker"]["status"] == "ok"
     assert body["checks"]["worker"]["status"] == "ok", body
     assert body["status"] == "ok"
+
+
+def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
+    import datetime
+
+    from notifications.models import Kind, Notification
+    from plans.models import ReportingRule
+    from plans.tasks import send_report_reminders
+
+    # due on the 1st: whatever today is, last month's report is due today or missing
+    ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=1,
+                                 since=datetime.date(2000, 1, 1))
+    assert send_report_reminders.apply_async(queue=worker).get(timeout=60) == 1
+    assert send_report_reminders.apply_async(queue=worker).get(timeout=60) == 0  # once a day
+    notification = Notification.objects.get()
+    assert notification.user == people.reporter and notification.kind in (Kind.REPORT_DUE_TODAY, Kind.REPORT_MISSING)

@@ -13,10 +13,10 @@ def test_staff_add_a_rule_with_exceptions_and_see_who_reports(client, people, tr
     rule = ReportingRule.objects.get()
     assert rule.organization == tree.city_a and rule.due_day == 8 and list(rule.exceptions.all()) == [tree.branch]
     html = client.get("/plans/reports/settings/?org=A").content.decode()
-    assert "0 个下级组织" in html and "一区幸福社区团支部" in html
+    assert "目前有 0 个下级组织" in html and "一区幸福社区团支部" in html
     client.post(f"/plans/reports/settings/rules/{rule.pk}/", {
         "levels": ["grassroots"], "due_day": "8", "since": "2026-01-01", "is_active": "on", "exception_codes": ""})
-    assert "1 个下级组织" in client.get("/plans/reports/settings/?org=A").content.decode()
+    assert "目前有 1 个下级组织" in client.get("/plans/reports/settings/?org=A").content.decode()
 
 
 @pytest.mark.parametrize("data, message", [
