@@ -10,6 +10,7 @@ from .models import (
     Plan,
     PointGroup,
     ProgressEntry,
+    ReportAttachment,
     ReportEvent,
     ReportField,
     ReportingRule,
@@ -95,18 +96,25 @@ class ReportEventInline(admin.TabularInline):
     readonly_fields = ["action", "by", "at", "reason"]
 
 
+class ReportAttachmentInline(admin.TabularInline):
+    model = ReportAttachment
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    fields = readonly_fields
+
+
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(admin.ModelAdmin):
     list_display = ["organization", "month", "status", "due_on", "submitted_at", "days_late"]
     list_filter = ["status", "month"]
     search_fields = ["organization__name", "organization__code"]
     raw_id_fields = ["organization"]
-    inlines = [ReportLineInline, ReportEventInline]
+    inlines = [ReportLineInline, ReportAttachmentInline, ReportEventInline]
 
 
 @admin.register(ReportingRule)
 class ReportingRuleAdmin(admin.ModelAdmin):
-    list_display = ["organization", "due_day", "levels", "kinds", "is_active"]
+    list_display = ["organization", "due_day", "since", "levels", "kinds", "is_active"]
     raw_id_fields = ["organization"]
     filter_horizontal = ["exceptions"]
 

@@ -62,3 +62,21 @@ def test_django_admin_is_closed_to_everyone_but_superusers(client, people):
     client.force_login(people.admin)
     response = client.get("/admin/orgs/organization/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_every_admin_list_opens_on_the_demo(client, django_user_model):
+    from io import StringIO
+
+    from django.contrib import admin
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from plans.models import MonthlyReport
+
+    call_command("load_demo", stdout=StringIO())
+    client.force_login(django_user_model.objects.create_superuser("root_admin", password="x-pw-12345"))
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+    report = MonthlyReport.objects.first()
+    assert client.get(reverse("admin:plans_monthlyreport_change", args=[report.pk])).status_code == 200
