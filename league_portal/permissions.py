@@ -34,6 +34,7 @@ class Action:
     RECORD_PROGRESS = "record_progress"  # enter progress on an organisation's assignments
     REVIEW_REPORT = "review_report"  # return or approve the monthly reports of the organisations below
     CONFIGURE_REPORTS = "configure_reports"  # who reports to an organisation, and the fields of its reports
+    ASSESS = "assess"  # assessment schemes, manual points, bonuses and deductions, computing and publishing scores
 
 
 GRANTS: dict[str, frozenset[str]] = {
@@ -45,6 +46,7 @@ GRANTS: dict[str, frozenset[str]] = {
     Action.RECORD_PROGRESS: frozenset({Role.ADMIN, Role.STAFF, Role.REPORTER}),
     Action.REVIEW_REPORT: frozenset({Role.ADMIN, Role.STAFF, Role.LEADER}),
     Action.CONFIGURE_REPORTS: frozenset({Role.ADMIN, Role.STAFF}),
+    Action.ASSESS: frozenset({Role.ADMIN, Role.ASSESSOR}),
 }
 # A reporter fills in the reports of one organisation and sees nothing below it.
 OWN_ORGANISATION_ONLY = frozenset({Role.REPORTER})

@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "plans.tasks.send_report_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "monthly-assessment": {
+        "task": "plans.tasks.compute_due_assessments",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "monthly-report-review-digest": {
         "task": "plans.tasks.send_review_digest",
         "schedule": crontab(hour=8, minute=5),
@@ -232,5 +236,7 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("League Portal")
+# 考核评分表 with more rows than this are written by Celery and offered under the bell when ready.
+SCORE_SHEET_SYNC_ROWS = env.int("SCORE_SHEET_SYNC_ROWS", default=2000)
 # The address users reach the portal at, for links in e-mail.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification
+from .models import Download, Notification
 
 
 @admin.register(Notification)
@@ -10,3 +10,9 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["title", "user__username", "key"]
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Download)
+class DownloadAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "created_at"]
+    raw_id_fields = ["user"]

@@ -49,3 +49,21 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Download(models.Model):
+    """A file the portal prepared for a user in the background (a large spreadsheet); only they may fetch it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="downloads",
+                             verbose_name=_("user"))
+    name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="downloads/%Y/%m/", max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name

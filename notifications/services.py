@@ -92,3 +92,17 @@ def send_pending_email(limit=500):
         get_connection().send_messages(messages)
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
     return len(pending)
+
+
+def offer_download(user_id, name, content: bytes, title):
+    """Keep ``content`` for the user and tell them it is ready, with a link to fetch it."""
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from .models import Download
+
+    download = Download(user_id=user_id, name=name)
+    download.file.save(name, ContentFile(content), save=False)
+    download.save()
+    notify([user_id], title=title, url=reverse("notifications:download", args=[download.pk]))
+    return download

@@ -9,4 +9,5 @@ urlpatterns = [
     path("menu/", views.notification_menu, name="menu"),
     path("<int:pk>/", views.notification_open, name="open"),
     path("read-all/", views.notification_read_all, name="read_all"),
+    path("downloads/<int:pk>/", views.download, name="download"),
 ]

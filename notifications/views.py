@@ -1,5 +1,6 @@
 """The user's own notifications: the bell's menu, the list, opening one, marking all read."""
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_POST
 from league_portal.pagination import paginate
 
 from . import services
-from .models import Notification
+from .models import Download, Notification
 
 MENU_SIZE = 8
 
@@ -44,3 +45,10 @@ def notification_read_all(request):
     services.mark_read(request.user)
     return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
         request.POST.get("next"), allowed_hosts={request.get_host()}) else "notifications:list")
+
+
+@login_required
+def download(request, pk):
+    """A file prepared for the user in the background; nobody else may fetch it."""
+    prepared = get_object_or_404(Download, pk=pk, user=request.user)
+    return FileResponse(prepared.file.open("rb"), as_attachment=True, filename=prepared.name)

@@ -90,3 +90,4 @@ def report_state(state):
 
     extra = {"missing": _("missing"), "pending": _("not due yet"), "not_required": _("not required")}
     return extra.get(state) or ReportStatus(state).label
+

@@ -1,0 +1,369 @@
+"""Pages of the monthly assessment: schemes and their indicators, a month's score table (recompute, appeal
+window, publish, the Excel sheet), assessor entries, an organisation's score with its breakdown, trend and
+appeals, and the user's own scores."""
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from league_portal.pagination import paginate
+from league_portal.permissions import Action, can, has_any, require, require_any, role_assignments
+from league_portal.spreadsheets import download
+from orgs.forms import OrganizationChoiceByCode
+
+from . import assessment, reporting, score_sheets
+from .choices import AppealStatus, RunStatus
+from .filtersets import ScoreFilterSet
+from .forms import AdjustmentForm, IndicatorForm, ManualPointsForm, SchemeForm
+from .models import Adjustment, Appeal, AppealEvidence, AssessmentScheme, Indicator, ManualPoints, Score, ScoreItem
+
+
+def _errors(exc):
+    return " ".join(exc.messages)
+
+
+# --- schemes ------------------------------------------------------------------------------------
+
+
+@login_required
+def scheme_list(request):
+    schemes = assessment.visible_schemes(request.user).select_related("organization").order_by("-year", "organization__path")
+    return render(request, "plans/scheme_list.html", {
+        "page": paginate(request, schemes), "can_assess": has_any(request.user, Action.ASSESS)})
+
+
+class NewSchemeForm(SchemeForm):
+    ready = forms.BooleanField(label=_("Start from the ready scheme (团支部月度考核, 100 points)"), required=False,
+                               initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"] = OrganizationChoiceByCode(user=user, action=Action.ASSESS, label=_("Issuing organisation (code)"))
+        self.order_fields(["issuer", "ready"])
+
+
+@login_required
+def scheme_create(request):
+    require_any(request.user, Action.ASSESS)
+    form = NewSchemeForm(request.POST or None, user=request.user,
+                         initial={"year": timezone.localdate().year, "title": f"{timezone.localdate().year}年团支部工作月度考核"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["ready"]:
+                scheme = assessment.install_default_scheme(form.cleaned_data["issuer"], form.cleaned_data["year"],
+                                                           by=request.user, levels=form.cleaned_data["levels"] or ["grassroots"])
+                scheme.title = form.cleaned_data["title"]
+                assessment.save_scheme(scheme, by=request.user)
+            else:
+                scheme = form.save(commit=False)
+                scheme.organization = form.cleaned_data["issuer"]
+                assessment.save_scheme(scheme, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("The scheme was created."))
+            return redirect(scheme)
+    return render(request, "plans/edit_form.html", {"form": form, "heading": _("New assessment scheme"),
+                                                     "back": reverse("plans:scheme_list")})
+
+
+def _scheme(request, pk, action=Action.VIEW):
+    queryset = assessment.visible_schemes(request.user) if action == Action.VIEW else \
+        AssessmentScheme.objects.restrict(request.user, action)
+    return get_object_or_404(queryset.select_related("organization"), pk=pk)
+
+
+@login_required
+def scheme_detail(request, pk):
+    scheme = _scheme(request, pk)
+    may_assess = assessment.may_assess(request.user, scheme)
+    runs = assessment.visible_runs(request.user).filter(scheme=scheme).order_by("-month", "-version")
+    today = timezone.localdate()
+    months = [datetime.date(scheme.year, m, 1) for m in range(1, 13) if datetime.date(scheme.year, m, 1) <= today]
+    return render(request, "plans/scheme_detail.html", {
+        "scheme": scheme, "tree": score_sheets.indicator_tree(scheme), "runs": runs, "may_assess": may_assess,
+        "months": months, "default_month": assessment.previous_month(reporting.month_start(today)),
+        "group_size": assessment.group_of(scheme).count(),
+        "other_indicators": [i for i in scheme.indicators.all() if i.parent_id is None and not i.rule and not i.children.exists()],
+    })
+
+
+@login_required
+def scheme_edit(request, pk):
+    scheme = _scheme(request, pk, Action.ASSESS)
+    form = SchemeForm(request.POST or None, instance=scheme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment.save_scheme(form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(scheme)
+    return render(request, "plans/edit_form.html", {"form": form, "heading": _("Edit the scheme"), "back": scheme.get_absolute_url()})
+
+
+@login_required
+def indicator_edit(request, pk=None, scheme_pk=None):
+    if pk is None:
+        indicator = Indicator(scheme=_scheme(request, scheme_pk, Action.ASSESS))
+    else:
+        indicator = get_object_or_404(Indicator.objects.restrict(request.user, Action.ASSESS).select_related("scheme"), pk=pk)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment.save_indicator(form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(indicator.scheme)
+    return render(request, "plans/edit_form.html", {"form": form, "heading": _("Indicator of %(scheme)s") % {
+        "scheme": indicator.scheme.title}, "back": indicator.scheme.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def indicator_delete(request, pk):
+    indicator = get_object_or_404(Indicator.objects.restrict(request.user, Action.ASSESS).select_related("scheme"), pk=pk)
+    assessment.delete_indicator(indicator, by=request.user)
+    messages.success(request, _("Deleted."))
+    return redirect(indicator.scheme)
+
+
+@login_required
+@require_POST
+def scheme_compute(request, pk):
+    """重新计算: start computing a month (a new version, with a reason, when it is published)."""
+    scheme = _scheme(request, pk, Action.ASSESS)
+    try:
+        month = reporting.month_start(datetime.date.fromisoformat(f"{request.POST.get('month', '')}-01"))
+    except ValueError:
+        messages.error(request, _("A month as YYYY-MM, please."))
+        return redirect(scheme)
+    try:
+        run = assessment.request_computation(scheme, month, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect(scheme)
+    return redirect("plans:run_detail", pk=run.pk)
+
+
+@login_required
+def scheme_year_sheet(request, pk):
+    scheme = _scheme(request, pk)
+    if not assessment.may_assess(request.user, scheme):
+        raise PermissionDenied
+    rows = Score.objects.filter(run__scheme=scheme, run__status=RunStatus.PUBLISHED).count()
+    return _sheet(request, rows, f"{scheme.title}年度汇总.xlsx", lambda: score_sheets.year_workbook(scheme), ("year", scheme.pk))
+
+
+# --- a month's scores ------------------------------------------------------------------------------
+
+
+def _run(request, pk):
+    return get_object_or_404(assessment.visible_runs(request.user).select_related("scheme__organization"), pk=pk)
+
+
+@login_required
+def run_detail(request, pk):
+    run = _run(request, pk)
+    may_assess = assessment.may_assess(request.user, run.scheme)
+    scores = (assessment.visible_scores(request.user).filter(run=run).select_related("organization")
+              .order_by("rank", "organization__path"))
+    filterset = ScoreFilterSet(request.GET or None, queryset=scores, request=request)
+    shown = filterset.qs if filterset.is_bound and filterset.is_valid() else scores
+    return render(request, "plans/run_detail.html", {
+        "run": run, "scheme": run.scheme, "may_assess": may_assess, "filterset": filterset,
+        "page": paginate(request, shown, per_page=100), "progress": assessment.progress_of(run),
+        "versions": assessment.visible_runs(request.user).filter(scheme=run.scheme, month=run.month).order_by("-version"),
+        "appeals": run.appeals.select_related("organization", "filed_by", "decided_by").prefetch_related("evidence")
+        if may_assess else [],
+        "leaves": [leaf for _top, group in score_sheets.indicator_tree(run.scheme) for leaf in group],
+    })
+
+
+@login_required
+def run_progress(request, pk):
+    """htmx, every second while computing: the progress bar, or a reload once done."""
+    run = _run(request, pk)
+    response = render(request, "plans/_run_progress.html", {"run": run, "progress": assessment.progress_of(run)})
+    if run.status != RunStatus.COMPUTING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def run_step(request, pk):
+    run = _run(request, pk)
+    steps = {"appeals": assessment.open_appeals, "publish": assessment.publish}
+    step = steps.get(request.POST.get("step"))
+    if step is None:
+        raise PermissionDenied
+    try:
+        step(run, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("plans:run_detail", pk=pk)
+
+
+def _sheet(request, rows, filename, build, job):
+    """The workbook at once, or — for large groups — written by Celery and offered in the bell when ready."""
+    if rows <= settings.SCORE_SHEET_SYNC_ROWS:
+        return download(build(), filename)
+    from .tasks import write_score_sheet
+
+    write_score_sheet.delay(*job, request.user.pk, filename)
+    messages.info(request, _("The sheet is large; it is being written and will appear under the bell when ready."))
+    return redirect(request.META.get("HTTP_REFERER") or reverse("plans:scheme_list"))
+
+
+@login_required
+def run_sheet(request, pk):
+    """The month's 考核评分表: for the assessors, and for the issuing organisation's side once published."""
+    run = _run(request, pk)
+    if not (assessment.may_assess(request.user, run.scheme)
+            or (run.status == RunStatus.PUBLISHED and can(request.user, Action.VIEW, run.scheme.organization))):
+        raise PermissionDenied
+    return _sheet(request, run.scores.count(), f"{score_sheets.title_of(run)}.xlsx",
+                  lambda: score_sheets.month_workbook(run), ("month", run.pk))
+
+
+@login_required
+def run_entries(request, pk):
+    """Assessor entries of the month: manual points and bonuses or deductions, each with its reason."""
+    run = _run(request, pk)
+    scheme = run.scheme
+    require(request.user, Action.ASSESS, scheme)
+    manual_form = ManualPointsForm(request.POST if "manual" in request.POST else None, scheme=scheme, user=request.user,
+                                   prefix="m")
+    adjustment_form = AdjustmentForm(request.POST if "adjustment" in request.POST else None, user=request.user, prefix="a")
+    if request.method == "POST":
+        form = manual_form if "manual" in request.POST else adjustment_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if form is manual_form:
+                    assessment.set_manual_points(data["indicator"], data["organization"], run.month, by=request.user,
+                                                 points_given=data["points"], comment=data["comment"])
+                else:
+                    assessment.add_adjustment(scheme, data["organization"], run.month, by=request.user, kind=data["kind"],
+                                              points_given=data["points"], reason=data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, _("Saved; recompute the month to see it in the scores."))
+                return redirect("plans:run_entries", pk=pk)
+    return render(request, "plans/run_entries.html", {
+        "run": run, "scheme": scheme, "manual_form": manual_form, "adjustment_form": adjustment_form,
+        "manual": ManualPoints.objects.filter(indicator__scheme=scheme, month=run.month).select_related(
+            "indicator", "organization", "entered_by"),
+        "adjustments": Adjustment.objects.filter(scheme=scheme, month=run.month).select_related("organization", "entered_by"),
+    })
+
+
+@login_required
+@require_POST
+def adjustment_delete(request, pk):
+    adjustment = get_object_or_404(Adjustment.objects.restrict(request.user, Action.ASSESS), pk=pk)
+    assessment.remove_adjustment(adjustment, by=request.user)
+    messages.success(request, _("Deleted."))
+    run = assessment.latest_run(adjustment.scheme, adjustment.month)
+    return redirect("plans:run_entries", pk=run.pk) if run else redirect(adjustment.scheme)
+
+
+# --- an organisation's score ----------------------------------------------------------------------
+
+
+@login_required
+def score_detail(request, pk):
+    score = get_object_or_404(assessment.visible_scores(request.user).select_related("run__scheme__organization", "organization")
+                              .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("indicator__parent")
+                                                         .order_by("indicator__order", "pk"))), pk=pk)
+    run = score.run
+    trend = list(assessment.trend(score.organization, run.scheme, request.user))
+    peak = max([t.total for t in trend] + [Decimal(1)])
+    bars = []
+    for index, t in enumerate(trend):
+        height = max(round(50 * float(t.total) / float(peak), 1), 0.5)
+        bars.append((t, index * 10 + 2, round(52 - height, 1), height))
+    appeals = run.appeals.filter(organization=score.organization).select_related("filed_by", "decided_by").prefetch_related("evidence")
+    may_appeal = (run.status == RunStatus.APPEAL and run.appeal_until and timezone.localdate() <= run.appeal_until
+                  and can(request.user, Action.RECORD_PROGRESS, score.organization)
+                  and not appeals.filter(status=AppealStatus.PENDING).exists())
+    return render(request, "plans/score_detail.html", {
+        "score": score, "run": run, "scheme": run.scheme, "trend": trend, "bars": bars, "chart_width": max(len(trend) * 10 + 4, 40),
+        "appeals": appeals,
+        "may_appeal": may_appeal, "may_assess": assessment.may_assess(request.user, run.scheme),
+        "group_size": run.scores.count(),
+    })
+
+
+@login_required
+@require_POST
+def appeal_file(request, pk):
+    score = get_object_or_404(assessment.visible_scores(request.user).select_related("run", "organization"), pk=pk)
+    try:
+        assessment.file_appeal(score.run, score.organization, by=request.user, reason=request.POST.get("reason", ""),
+                               files=request.FILES.getlist("files"))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, _("The appeal was filed; the assessor will decide on it."))
+    return redirect("plans:score_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def appeal_decide(request, pk):
+    appeal = get_object_or_404(Appeal.objects.filter(run__in=assessment.visible_runs(request.user)).select_related("run"), pk=pk)
+    try:
+        adjustment = Decimal(request.POST.get("adjustment") or 0)
+    except ArithmeticError:
+        adjustment = None
+    try:
+        if adjustment is None:
+            raise ValidationError(_("The adjustment is a number of points, e.g. 2 or -1.5."))
+        assessment.decide_appeal(appeal, by=request.user, accept=request.POST.get("decision_step") == "accept",
+                                 decision=request.POST.get("decision", ""), adjustment=adjustment)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The appeal was decided."))
+    return redirect("plans:run_detail", pk=appeal.run_id)
+
+
+@login_required
+def appeal_evidence(request, pk):
+    evidence = get_object_or_404(AppealEvidence.objects.select_related("appeal__run"), pk=pk)
+    visible = assessment.visible_runs(request.user).filter(pk=evidence.appeal.run_id).exists()
+    if not visible or not (assessment.may_assess(request.user, evidence.appeal.run.scheme)
+                           or can(request.user, Action.VIEW, evidence.appeal.organization)):
+        raise PermissionDenied
+    return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)
+
+
+@login_required
+def my_scores(request):
+    """The published (or open for appeal) scores of the user's own organisations, newest first."""
+    own = {ra.organization_id for ra in role_assignments(request.user)}
+    scores = (assessment.visible_scores(request.user).filter(organization_id__in=own,
+                                                             run__status__in=[RunStatus.APPEAL, RunStatus.PUBLISHED])
+              .select_related("run__scheme", "organization").order_by("-run__month", "run__scheme__title"))
+    return render(request, "plans/my_scores.html", {"scores": scores[:60]})

@@ -1,0 +1,182 @@
+"""考核评分表: a month's scores as the Excel sheet assessors print, and the year's summary workbook.
+
+Written with openpyxl in write-only mode (rows stream out, memory stays flat for large groups):
+a merged title row, the issuing organisation and date, two header rows with each 一级指标 merged
+over its 二级指标, one row per organisation with points, total, rank and grade, frozen panes,
+borders, widths, number formats, A4 landscape fitted to the page width; a second sheet holds
+every explanation.
+"""
+import io
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .assessment import fmt, ranks
+from .choices import RunStatus
+from .models import AssessmentRun, Score, ScoreItem
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+POINTS_FORMAT = "0.00"
+GRADES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+FIXED = ["序号", "组织编码", "组织名称"]
+TAIL = ["加分", "扣分", "申诉调整", "总分", "排名", "等次"]
+
+
+def title_of(run):
+    scheme = run.scheme
+    name = scheme.title.removeprefix(f"{scheme.year}年")
+    return f"{run.month.year}年{run.month.month}月 {scheme.organization.display_name}{name}评分表"
+
+
+def indicator_tree(scheme):
+    """[(一级指标, [二级指标, …])]; a 一级指标 scored by itself is its own only column."""
+    indicators = list(scheme.indicators.all())
+    tops = [i for i in indicators if i.parent_id is None]
+    children = {t.pk: [i for i in indicators if i.parent_id == t.pk] for t in tops}
+    return [(top, children[top.pk] or ([top] if top.rule else [])) for top in tops]
+
+
+def scores_of(run):
+    return (Score.objects.filter(run=run).select_related("organization").order_by("rank", "organization__path")
+            .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.order_by("pk"))))
+
+
+def _cell(ws, value, *, bold=False, fill=False, align=CENTER, number_format=None, size=None, border=True):
+    cell = WriteOnlyCell(ws, value=value)
+    if bold or size:
+        cell.font = Font(bold=bold, size=size or 11)
+    if fill:
+        cell.fill = HEADER_FILL
+    cell.alignment = align
+    if border:
+        cell.border = BORDER
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _month_sheet(workbook, run, sheet_title):
+    """Write the run's score sheet and its explanations sheet into a write-only workbook."""
+    tree = indicator_tree(run.scheme)
+    leaves = [leaf for _top, group in tree for leaf in group]
+    scores = list(scores_of(run))
+    width = len(FIXED) + len(leaves) + len(TAIL)
+    ws = workbook.create_sheet(sheet_title[:31])
+    # widths, print setup and frozen panes are declared before the rows stream out
+    for index, chars in enumerate([6, 16, 30] + [10] * len(leaves) + [8, 8, 9, 9, 7, 8], start=1):
+        ws.column_dimensions[get_column_letter(index)].width = chars
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "3:4"
+    ws.freeze_panes = "D5"
+    last = get_column_letter(width)
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.merged_cells.add(f"A2:{last}2")
+    ws.append([_cell(ws, title_of(run), bold=True, size=16, border=False)] + [None] * (width - 1))
+    when = run.published_at or run.computed_at or timezone.now()
+    state = {RunStatus.PUBLISHED: "已公布", RunStatus.SUPERSEDED: "已被新版本替代"}.get(run.status, "未公布（暂定）")
+    info = (f"发布单位：{run.scheme.organization.name}    日期：{timezone.localtime(when):%Y-%m-%d}    "
+            f"版本：v{run.version}（{state}）    满分：{fmt(sum(leaf.max_points for leaf in leaves))}")
+    ws.append([_cell(ws, info, align=LEFT, border=False)] + [None] * (width - 1))
+    # two header rows: fixed and tail columns merged down, each 一级指标 merged over its 二级指标
+    first, second = [], []
+    for label in FIXED:
+        first.append(_cell(ws, label, bold=True, fill=True))
+        second.append(_cell(ws, None, fill=True))
+    column = len(FIXED) + 1
+    for top, group in tree:
+        for position, leaf in enumerate(group):
+            first.append(_cell(ws, f"{top.name}（{fmt(top.max_points)}分）" if position == 0 else None, bold=True, fill=True))
+            second.append(_cell(ws, f"{leaf.name}（{fmt(leaf.max_points)}分）", bold=True, fill=True))
+        if len(group) > 1:
+            ws.merged_cells.add(f"{get_column_letter(column)}3:{get_column_letter(column + len(group) - 1)}3")
+        column += len(group)
+    for label in TAIL:
+        first.append(_cell(ws, label, bold=True, fill=True))
+        second.append(_cell(ws, None, fill=True))
+    for index in list(range(1, len(FIXED) + 1)) + list(range(width - len(TAIL) + 1, width + 1)):
+        letter = get_column_letter(index)
+        ws.merged_cells.add(f"{letter}3:{letter}4")
+    ws.append(first)
+    ws.append(second)
+    for number, score in enumerate(scores, start=1):
+        by_indicator = {item.indicator_id: item.points for item in score.items.all() if item.indicator_id}
+        appeal = sum((item.points for item in score.items.all()
+                      if item.indicator_id is None and item.explanation.startswith("申诉")), start=0)
+        ws.append(
+            [_cell(ws, number), _cell(ws, score.organization.code), _cell(ws, score.organization.name, align=LEFT)]
+            + [_cell(ws, by_indicator.get(leaf.pk), number_format=POINTS_FORMAT) for leaf in leaves]
+            + [_cell(ws, score.bonus, number_format=POINTS_FORMAT), _cell(ws, -score.deduction, number_format=POINTS_FORMAT),
+               _cell(ws, appeal, number_format=POINTS_FORMAT), _cell(ws, score.total, bold=True, number_format=POINTS_FORMAT),
+               _cell(ws, score.rank), _cell(ws, GRADES.get(score.grade, score.grade))]
+        )
+    # the explanations
+    notes = workbook.create_sheet(f"{sheet_title}计分说明"[:31])
+    for index, chars in enumerate([16, 30, 22, 10, 8, 80], start=1):
+        notes.column_dimensions[get_column_letter(index)].width = chars
+    notes.freeze_panes = "A2"
+    notes.append([_cell(notes, h, bold=True, fill=True) for h in ("组织编码", "组织名称", "指标", "原始数据", "得分", "计分说明")])
+    names = {leaf.pk: leaf.name for leaf in leaves}
+    for score in scores:
+        for item in score.items.all():
+            notes.append([_cell(notes, score.organization.code), _cell(notes, score.organization.name, align=LEFT),
+                          _cell(notes, names.get(item.indicator_id, "加减分及申诉"), align=LEFT),
+                          _cell(notes, item.raw, number_format="0.##"), _cell(notes, item.points, number_format=POINTS_FORMAT),
+                          _cell(notes, item.explanation, align=LEFT)])
+    return scores
+
+
+def _save(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def month_workbook(run) -> bytes:
+    workbook = Workbook(write_only=True)
+    _month_sheet(workbook, run, f"{run.month.month}月评分表")
+    return _save(workbook)
+
+
+def year_workbook(scheme) -> bytes:
+    """A sheet per published month and a totals sheet: each organisation's monthly totals, sum, average, rank."""
+    workbook = Workbook(write_only=True)
+    runs = {}
+    for run in AssessmentRun.objects.filter(scheme=scheme, status=RunStatus.PUBLISHED).order_by("month", "-version"):
+        runs.setdefault(run.month, run)
+    totals, names = {}, {}
+    summary = workbook.create_sheet("年度汇总")
+    for month, run in sorted(runs.items()):
+        for score in _month_sheet(workbook, run, f"{month.month}月"):
+            totals.setdefault(score.organization.code, {})[month.month] = score.total
+            names[score.organization.code] = score.organization.name
+    months = [m.month for m in sorted(runs)]
+    for index, chars in enumerate([16, 30] + [8] * len(months) + [10, 10, 7], start=1):
+        summary.column_dimensions[get_column_letter(index)].width = chars
+    summary.freeze_panes = "C3"
+    width = 2 + len(months) + 3
+    summary.merged_cells.add(f"A1:{get_column_letter(width)}1")
+    summary.append([_cell(summary, f"{scheme.year}年 {scheme.organization.display_name}{scheme.title.removeprefix(f'{scheme.year}年')}年度汇总",
+                          bold=True, size=14, border=False)] + [None] * (width - 1))
+    summary.append([_cell(summary, h, bold=True, fill=True) for h in ["组织编码", "组织名称", *(f"{m}月" for m in months),
+                                                                     "合计", "月均", "排名"]])
+    sums = {code: sum(by_month.values()) for code, by_month in totals.items()}
+    rank = ranks(sums)
+    for code in sorted(totals, key=lambda c: (rank[c], c)):
+        by_month = totals[code]
+        summary.append([_cell(summary, code), _cell(summary, names[code], align=LEFT)]
+                       + [_cell(summary, by_month.get(m), number_format=POINTS_FORMAT) for m in months]
+                       + [_cell(summary, sums[code], bold=True, number_format=POINTS_FORMAT),
+                          _cell(summary, sums[code] / len(by_month), number_format=POINTS_FORMAT), _cell(summary, rank[code])])
+    return _save(workbook)
