@@ -126,7 +126,8 @@ def scopes(user, action: str) -> list[Scope]:
 def scope_q(user, action: str, path_lookup: str) -> Q:
     """A filter that keeps the rows whose organisation path lies in the user's scopes."""
     if getattr(user, "is_superuser", False) and user.is_active:
-        return Q()
+        # not Q(): an empty Q vanishes when OR-ed with another condition, and everything must stay visible
+        return Q(pk__isnull=False)
     parts = [
         Q(**{f"{path_lookup}__startswith" if s.subtree else path_lookup: s.path})
         for s in scopes(user, action)

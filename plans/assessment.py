@@ -99,6 +99,7 @@ class Facts:
     appeals: dict = field(default_factory=lambda: defaultdict(list))  # org → [accepted Appeal]
     last_month: dict = field(default_factory=dict)  # org → total of last month's published run
     earlier: dict = field(default_factory=lambda: defaultdict(list))  # org → totals of this year's published months
+    labels: dict = field(default_factory=dict)  # report field key → its label (as the issuer's reports name it)
 
 
 def published_runs(scheme, months):
@@ -122,6 +123,8 @@ def gather(run, group) -> Facts:
     for appeal in Appeal.objects.filter(run__scheme=scheme, run__month=month, status=AppealStatus.ACCEPTED,
                                         organization__in=group).order_by("pk"):
         facts.appeals[appeal.organization_id].append(appeal)
+    keys = {i.params.get("field") for i in scheme.indicators.all() if i.rule == RuleKind.REPORT_FIELD}
+    facts.labels = {f.key: f.label for f in reporting.fields_for(scheme.organization) if f.key in keys}
     earlier_months = [datetime.date(month.year, m, 1) for m in range(1, month.month)]
     for run_month, organization_id, total in Score.objects.filter(
         run__in=published_runs(scheme, earlier_months), organization__in=group,
@@ -186,15 +189,16 @@ def score_reporting(indicator, report):
         parts.append(_("%(days)d days late −%(points)s") % {"days": report.days_late, "points": fmt(per_day * report.days_late)})
     text = _("Report of %(month)s, %(status)s: %(parts)s") % {
         "month": f"{report.month:%Y-%m}", "status": report.get_status_display(), "parts": "，".join(parts) or "0"}
-    return Decimal(report.days_late), min(max(total, ZERO), indicator.max_points), text
+    return Decimal(report.days_late) if report.days_late else None, min(max(total, ZERO), indicator.max_points), text
 
 
-def score_field(indicator, report):
+def score_field(indicator, report, labels=None):
     """A report figure against a standard: full points when met, in proportion, or by steps."""
     params = indicator.params
     key, standard = params.get("field", ""), Decimal(str(params.get("standard", 0)))
+    label = (labels or {}).get(key, key)
     if report is None or report.status not in ACCEPTED_FIGURES or report.values.get(key) in (None, ""):
-        return None, ZERO, _("No submitted figure for “%(field)s” this month: 0 points.") % {"field": key}
+        return None, ZERO, _("No submitted figure for “%(field)s” this month: 0 points.") % {"field": label}
     value = Decimal(str(report.values[key]))
     mode = params.get("mode", FieldMode.FULL)
     if mode == FieldMode.PROPORTIONAL:
@@ -209,7 +213,7 @@ def score_field(indicator, report):
         earned = indicator.max_points if value >= standard else ZERO
         rule = _("full points at %(standard)s or more") % {"standard": fmt(standard)}
     text = _("“%(field)s” = %(value)s in the report of %(month)s, %(rule)s") % {
-        "field": key, "value": fmt(value), "month": f"{report.month:%Y-%m}", "rule": rule}
+        "field": label, "value": fmt(value), "month": f"{report.month:%Y-%m}", "rule": rule}
     return value, earned, text
 
 
@@ -228,7 +232,7 @@ def score_leaf(indicator, organization_id, facts):
     if indicator.rule == RuleKind.REPORTING:
         return score_reporting(indicator, facts.reports.get(organization_id))
     if indicator.rule == RuleKind.REPORT_FIELD:
-        return score_field(indicator, facts.reports.get(organization_id))
+        return score_field(indicator, facts.reports.get(organization_id), facts.labels)
     return score_manual(indicator, facts.manual.get((indicator.pk, organization_id)))
 
 

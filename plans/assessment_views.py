@@ -294,8 +294,7 @@ def adjustment_delete(request, pk):
 @login_required
 def score_detail(request, pk):
     score = get_object_or_404(assessment.visible_scores(request.user).select_related("run__scheme__organization", "organization")
-                              .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("indicator__parent")
-                                                         .order_by("indicator__order", "pk"))), pk=pk)
+                              .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("indicator__parent"))), pk=pk)
     run = score.run
     trend = list(assessment.trend(score.organization, run.scheme, request.user))
     peak = max([t.total for t in trend] + [Decimal(1)])

@@ -150,3 +150,17 @@ def test_the_dashboard_counts_only_the_users_subtree(client, people):
     assert client.get("/").context["totals"]["organizations"] == 3
     client.force_login(people.reporter)
     assert client.get("/").context["totals"]["organizations"] == 1
+
+
+def test_a_superuser_sees_everything_also_where_scopes_are_combined(people, tree):
+    from league_portal.permissions import Action
+    from plans import services
+    from plans.models import Plan
+
+    plan = services.create_plan(by=people.root, organization=tree.city_b, year=2026, title="无任务的计划")
+    assert Plan.objects.restrict(people.root).filter(pk=plan.pk).exists()  # OR-ed with "where assigned"
+    from plans import assessment
+
+    scheme = assessment.install_default_scheme(tree.city_b, 2026, by=people.root)
+    assert assessment.visible_schemes(people.root).filter(pk=scheme.pk).exists()
+    assert Plan.objects.restrict(people.root, Action.EDIT_PLAN).filter(pk=plan.pk).exists()

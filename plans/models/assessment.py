@@ -182,7 +182,7 @@ class ScoreItem(models.Model):
     class Meta:
         verbose_name = _("score item")
         verbose_name_plural = _("score items")
-        ordering = ["score", "indicator__order", "indicator_id", "pk"]
+        ordering = ["score", models.F("indicator__order").asc(nulls_last=True), "pk"]
 
     def __str__(self):
         return f"{self.indicator or '—'}: {self.points}"

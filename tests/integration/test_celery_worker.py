@@ -86,3 +86,26 @@ def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     assert send_report_reminders.apply_async(queue=worker).get(timeout=60) == 0  # once a day
     notification = Notification.objects.get()
     assert notification.user == people.reporter and notification.kind in (Kind.REPORT_DUE_TODAY, Kind.REPORT_MISSING)
+
+
+def test_scores_are_computed_on_a_real_worker_and_again_identically(worker, people, tree):
+    import datetime
+
+    from plans import assessment
+    from plans.models import AssessmentRun, Score, ScoreItem
+    from plans.tasks import compute_scores
+
+    scheme = assessment.install_default_scheme(tree.city_a, datetime.date.today().year, by=people.assessor)
+    run = AssessmentRun.objects.create(scheme=scheme, month=datetime.date.today().replace(day=1))
+
+    def rows():
+        return (sorted(Score.objects.filter(run=run).values_list("organization__code", "total", "rank", "grade")),
+                sorted(ScoreItem.objects.filter(score__run=run).values_list("score__organization__code", "indicator_id",
+                                                                            "points", "explanation")))
+
+    assert compute_scores.apply_async(args=[run.pk], queue=worker).get(timeout=60) == 1
+    first = rows()
+    AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
+    assert compute_scores.apply_async(args=[run.pk], queue=worker).get(timeout=60) == 1
+    assert rows() == first and first[0][0][0] == "A1a"
+    assert AssessmentRun.objects.get(pk=run.pk).status == "provisional"

@@ -289,3 +289,25 @@ def test_beat_starts_last_months_computation_on_the_compute_day(month_data, peop
     with freeze_time("2026-06-08 07:30:00+08:00"):
         assert compute_due_assessments() == []  # once
     assert Score.objects.filter(run_id=run_id).count() == 3
+
+
+def test_the_computation_takes_the_same_number_of_queries_for_a_larger_group(month_data, people, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans.models import AssessmentRun
+
+    run = AssessmentRun.objects.create(scheme=month_data.scheme, month=MAY)
+    with freeze_time("2026-06-10 09:00:00+08:00"):
+        assessment.compute(run.pk)  # the first time there are no rows to replace
+    run.status = "computing"
+    run.save()
+    with freeze_time("2026-06-10 09:00:00+08:00"), CaptureQueriesContext(connection) as small:
+        assessment.compute(run.pk)
+    for i in range(10):
+        OrganizationFactory(parent=tree.district, name=f"新支部{i}", code=f"N{i}")
+    run.status = "computing"
+    run.save()
+    with freeze_time("2026-06-10 09:00:00+08:00"), CaptureQueriesContext(connection) as large:
+        assessment.compute(run.pk)
+    assert run.scores.count() == 13 and len(large) == len(small)
