@@ -6,6 +6,7 @@ second process cannot share); .ci/run sets both variables, so CI runs it.
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from urllib.parse import quote
@@ -29,39 +30,62 @@ def database_url():
     return f"postgres://{quote(db['USER'] or '')}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+class Worker:
+    """A Celery worker process on its own queue; it can be killed (SIGKILL) and started again."""
+
+    def __init__(self):
+        self.queue = f"test-{uuid.uuid4().hex[:8]}"
+        self.process = None
+        self.log = tempfile.TemporaryFile(mode="w+")  # not a pipe: a full pipe would stall the worker's logging
+
+    def start(self):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "league_portal.settings", "DATABASE_URL": database_url(),
+               "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "league_portal", "worker", "--pool=solo", "-Q", self.queue,
+             "-n", f"{self.queue}-{uuid.uuid4().hex[:4]}@%h", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+            cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not any(self.queue in name for reply in (app.control.ping(timeout=1.0) or []) for name in reply):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start:\n" + self.output())
+            time.sleep(0.5)
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read()[-5000:]
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait(timeout=20)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
 @pytest.fixture
 def worker(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("the worker needs a database it can share with the test: set DATABASE_URL to PostgreSQL")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "league_portal.settings", "DATABASE_URL": database_url()}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "league_portal", "worker", "--pool=solo", "-Q", queue,
-         "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
+    running = Worker()
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=1.0, destination=None) or not any(
-            queue in name for reply in app.control.ping(timeout=1.0) for name in reply
-        ):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the Celery worker did not start:\n" + (process.stdout.read() if process.poll() is not None else ""))
-            time.sleep(0.5)
-        yield queue
+        running.start()
+        yield running
     finally:
         app.conf.task_always_eager = eager
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        running.stop()
 
 
 def test_a_task_travels_through_redis_to_a_real_worker(worker, tree):
-    result = verify_tree.apply_async(queue=worker)
+    result = verify_tree.apply_async(queue=worker.queue)
     assert result.get(timeout=60) == {"organizations": 6, "problems": {}}
 
 
@@ -82,8 +106,8 @@ def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     # due on the 1st: whatever today is, last month's report is due today or missing
     ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=1,
                                  since=datetime.date(2000, 1, 1))
-    assert send_report_reminders.apply_async(queue=worker).get(timeout=60) == 1
-    assert send_report_reminders.apply_async(queue=worker).get(timeout=60) == 0  # once a day
+    assert send_report_reminders.apply_async(queue=worker.queue).get(timeout=60) == 1
+    assert send_report_reminders.apply_async(queue=worker.queue).get(timeout=60) == 0  # once a day
     notification = Notification.objects.get()
     assert notification.user == people.reporter and notification.kind in (Kind.REPORT_DUE_TODAY, Kind.REPORT_MISSING)
 
@@ -103,9 +127,59 @@ def test_scores_are_computed_on_a_real_worker_and_again_identically(worker, peop
                 sorted(ScoreItem.objects.filter(score__run=run).values_list("score__organization__code", "indicator_id",
                                                                             "points", "explanation")))
 
-    assert compute_scores.apply_async(args=[run.pk], queue=worker).get(timeout=60) == 1
+    assert compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60) == 1
     first = rows()
     AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
-    assert compute_scores.apply_async(args=[run.pk], queue=worker).get(timeout=60) == 1
+    assert compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60) == 1
     assert rows() == first and first[0][0][0] == "A1a"
     assert AssessmentRun.objects.get(pk=run.pk).status == "provisional"
+
+
+def test_a_worker_killed_midway_leaves_the_last_rows_and_a_rerun_writes_the_same(worker, people, tree):
+    """Hold the run's row lock so the computation stops just before it writes, kill the worker there,
+    and compute again on a fresh worker."""
+    import datetime
+
+    import psycopg2
+
+    from plans import assessment
+    from plans.models import AssessmentRun, Score, ScoreItem
+    from plans.tasks import compute_scores
+
+    scheme = assessment.install_default_scheme(tree.city_a, datetime.date.today().year, by=people.assessor)
+    run = AssessmentRun.objects.create(scheme=scheme, month=datetime.date.today().replace(day=1))
+
+    def rows():
+        return (sorted(Score.objects.filter(run=run).values_list("organization__code", "total", "rank", "grade")),
+                sorted(ScoreItem.objects.filter(score__run=run).values_list("score__organization__code", "indicator_id",
+                                                                            "points", "explanation")))
+
+    compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60)
+    clean = rows()
+    AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
+    blocker = psycopg2.connect(database_url())
+    try:
+        with blocker.cursor() as cursor:
+            cursor.execute("SELECT id FROM plans_assessmentrun WHERE id = %s FOR UPDATE", [run.pk])
+            pending = compute_scores.apply_async(args=[run.pk], queue=worker.queue)
+            deadline = time.monotonic() + 60
+            while True:  # the worker has gathered and scored, and waits for the lock to write
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is a snapshot per transaction otherwise
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND query LIKE %s", ["%plans_assessmentrun%FOR UPDATE%"])
+                if cursor.fetchone()[0]:
+                    break
+                if time.monotonic() > deadline:
+                    cursor.execute("SELECT state, wait_event_type, wait_event, left(query, 200) FROM pg_stat_activity")
+                    raise AssertionError(f"the computation never reached its write ({pending.state}): {cursor.fetchall()}\n"
+                                         f"{worker.output()}")
+                time.sleep(0.2)
+            worker.kill()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert rows() == clean  # nothing half-written
+    assert AssessmentRun.objects.get(pk=run.pk).status == "computing"
+    worker.start()
+    assert compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60) == 1
+    assert rows() == clean and AssessmentRun.objects.get(pk=run.pk).status == "provisional"
