@@ -308,7 +308,7 @@ def parse_steps(text):
 class IndicatorForm(forms.ModelForm):
     """An indicator; the rule's parameters are plain fields, gathered into ``params``."""
 
-    field_key = forms.CharField(label=_("Report field (key)"), required=False, help_text=_("e.g. study_rate"))
+    field_key = forms.ChoiceField(label=_("Report field"), required=False)
     standard_value = forms.DecimalField(label=_("Standard"), required=False, min_value=0)
     mode = forms.ChoiceField(label=_("Counting"), choices=[("", "---------"), *FieldMode.choices], required=False)
     steps = forms.CharField(label=_("Steps"), required=False, help_text=_("“at least:points”, e.g. 2:10, 1:6"))
@@ -325,9 +325,25 @@ class IndicatorForm(forms.ModelForm):
         fields = ["parent", "name", "max_points", "rule", "standard", "order"]
         widgets = {"standard": forms.Textarea(attrs={"rows": 2})}
 
+    SHOWN_FOR = {
+        RuleKind.TARGETS: ["key_weight", "against_expected", "none_zero"],
+        RuleKind.REPORTING: ["submitted", "on_time", "approved", "per_day_late"],
+        RuleKind.REPORT_FIELD: ["field_key", "standard_value", "mode", "steps"],
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for rule, names in self.SHOWN_FOR.items():
+            for name in names:
+                self.fields[name].widget.attrs["data-shown-when"] = f"rule={rule}"
         scheme = self.instance.scheme
+        from .report_sheets import field_columns  # the report fields used at, above and below the issuer
+
+        known = [(f.key, f"{f.label} ({f.key})") for f in field_columns(scheme.organization)]
+        current = (self.instance.params or {}).get("field")
+        if current and current not in dict(known):
+            known.append((current, current))
+        self.fields["field_key"].choices = [("", "---------"), *known]
         self.fields["parent"].queryset = scheme.indicators.filter(parent=None).exclude(pk=self.instance.pk)
         self.fields["parent"].required = False
         self.fields["parent"].empty_label = _("— none: this is a 一级指标 —")

@@ -16,3 +16,18 @@ function portalToggle(button) {
     open[r.dataset.path] = visible && !!toggle && toggle.getAttribute("aria-expanded") === "true";
   });
 }
+
+/* Forms whose fields depend on a choice: an input with data-shown-when="name=value1,value2" is shown (with its
+   label) only while the field `name` of its form holds one of those values. */
+function portalDependentFields(root) {
+  root.querySelectorAll("[data-shown-when]").forEach(function (input) {
+    const [name, values] = input.dataset.shownWhen.split("=");
+    const control = input.form && input.form.elements[name];
+    if (!control) return;
+    const block = input.closest(".mb-3") || input;
+    const update = function () { block.hidden = !values.split(",").includes(control.value); };
+    control.addEventListener("change", update);
+    update();
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { portalDependentFields(document); });

@@ -21,6 +21,12 @@ def test_assessor_recomputes_publishes_and_the_branch_sees_its_rank(page, browse
     month = reporting.month_start(reporting.month_start(timezone.localdate()) - timezone.timedelta(days=1))
 
     login(page, "demo_assessor")
+    leaf = first.scheme.indicators.get(name="青年大学习参学率")  # the editor shows the chosen rule's parameters only
+    page.goto(f"{live_server.url}/plans/indicators/{leaf.pk}/")
+    assert page.locator("#id_field_key").is_visible() and not page.locator("#id_submitted").is_visible()
+    page.select_option("#id_rule", "reporting")
+    assert page.locator("#id_submitted").is_visible() and not page.locator("#id_field_key").is_visible()
+
     page.goto(f"{live_server.url}/plans/runs/{first.pk}/entries/")
     page.fill("#id_a-organization", branch.code)
     page.select_option("#id_a-kind", "bonus")
