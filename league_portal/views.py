@@ -1,8 +1,11 @@
 """Project-wide pages: the dashboard, the organisation switch and error pages that speak JSON to the API."""
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -13,7 +16,7 @@ from orgs.models import Organization
 
 from .api import json_error
 from .middleware import SESSION_KEY
-from .permissions import role_assignments
+from .permissions import Action, has_any, role_assignments
 
 
 @login_required
@@ -30,7 +33,30 @@ def home(request):
         )
         counts = dict(subtree.order_by().values_list("level").annotate(n=Count("pk")))
         context["by_level"] = [{"label": label, "n": counts[value]} for value, label in Level.choices if value in counts]
+        context.update(_reporting_and_scores(request.user, organization))
     return render(request, "home.html", context)
+
+
+def _reporting_and_scores(user, organization):
+    """Last month's reporting in the subtree (for reviewers) and the newest published ranking around it."""
+    from plans import assessment, report_grid, reporting
+    from plans.choices import RunStatus
+
+    today = timezone.localdate()
+    last_month = reporting.month_start(reporting.month_start(today) - datetime.timedelta(days=1))
+    found = {}
+    if has_any(user, Action.REVIEW_REPORT):
+        scope = reporting.reviewer_scope(user).filter(path__startswith=organization.path)
+        (found["reporting"],) = report_grid.month_columns(scope, [last_month], today)
+    above = [organization.path[:end] for end in range(organization.steplen, len(organization.path) + 1, organization.steplen)]
+    run = (assessment.visible_runs(user).filter(status=RunStatus.PUBLISHED)
+           .filter(Q(scheme__organization__path__in=above) | Q(scheme__organization__path__startswith=organization.path))
+           .select_related("scheme").order_by("-month", "-scheme__organization__depth", "-version").first())
+    if run is not None:
+        found["ranking_run"] = run
+        found["ranking"] = assessment.visible_scores(user).filter(run=run).select_related("organization").order_by(
+            "rank", "organization__path")[:5]
+    return found
 
 
 @login_required

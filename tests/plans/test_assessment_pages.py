@@ -191,3 +191,17 @@ def test_my_scores_lists_published_results_of_my_organisation(client, people, mo
     assessment.publish(run, by=people.assessor)
     html = client.get("/plans/scores/mine/").content.decode()
     assert "61" in html and "第 1 名" in html and "合格" in html
+
+
+def test_the_dashboard_shows_last_months_reporting_and_the_newest_ranking(client, people, month_data,
+                                                                          django_capture_on_commit_callbacks):
+    run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
+    assessment.publish(run, by=people.assessor)
+    client.force_login(people.leader)
+    with freeze_time("2026-06-10 09:00:00+08:00"):
+        html = client.get("/").content.decode()
+    assert 'id="home-reporting"' in html and "66.7%" in html  # A1a and B1 of three submitted May
+    assert 'id="home-ranking"' in html and html.index("一区幸福社区团支部") < html.index("一区乙团支部")
+    client.force_login(people.reporter)
+    html = client.get("/").content.decode()
+    assert 'id="home-reporting"' not in html and 'id="home-ranking"' in html
