@@ -60,6 +60,7 @@ ZERO, ONE, HUNDRED, CENT = Decimal(0), Decimal(1), Decimal(100), Decimal("0.01")
 SENT = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED)
 ACCEPTED_FIGURES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 LISTED_TASKS = 5  # tasks named in an explanation; the rest are counted
+MAX_APPEAL_FILES = 10
 
 
 def points(value) -> Decimal:
@@ -454,6 +455,8 @@ def file_appeal(run, organization, *, by, reason, files=()):
         raise ValidationError(_("Say why the score is wrong."))
     if run.appeals.filter(organization=organization, status=AppealStatus.PENDING).exists():
         raise ValidationError(_("An appeal of this organisation is waiting for a decision already."))
+    if len(files) > MAX_APPEAL_FILES:
+        raise ValidationError(_("An appeal takes at most %(n)d files.") % {"n": MAX_APPEAL_FILES})
     for upload in files:
         validate_evidence(upload)
     appeal = Appeal.objects.create(run=run, organization=organization, reason=reason.strip(), filed_by=actor(by))
@@ -575,10 +578,25 @@ def save_scheme(scheme, *, by):
     return scheme
 
 
+FROZEN = (RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
+
+
+def in_published_scores(indicator):
+    return ScoreItem.objects.filter(indicator=indicator, score__run__status__in=FROZEN).exists() or \
+        ScoreItem.objects.filter(indicator__parent=indicator, score__run__status__in=FROZEN).exists()
+
+
 @transaction.atomic
 def save_indicator(indicator, *, by):
+    """Save an indicator; once published scores rest on it, its points and rule stay as they were."""
     require(by, Action.ASSESS, indicator)
     check_indicator(indicator)
+    if indicator.pk and in_published_scores(indicator):
+        stored = Indicator.objects.get(pk=indicator.pk)
+        if (stored.max_points, stored.rule, stored.params, stored.parent_id) != (
+                indicator.max_points, indicator.rule, indicator.params, indicator.parent_id):
+            raise ValidationError(_("Published scores rest on this indicator: its points and rule can no longer "
+                                    "change (the name and standard text can). Issue a new scheme for new rules."))
     indicator.save()
     return indicator
 
@@ -586,7 +604,17 @@ def save_indicator(indicator, *, by):
 @transaction.atomic
 def delete_indicator(indicator, *, by):
     require(by, Action.ASSESS, indicator)
+    if in_published_scores(indicator):
+        raise ValidationError(_("Published scores rest on this indicator; it cannot be deleted."))
     indicator.delete()
+
+
+@transaction.atomic
+def delete_scheme(scheme, *, by):
+    require(by, Action.ASSESS, scheme)
+    if scheme.runs.filter(status__in=FROZEN).exists():
+        raise ValidationError(_("The scheme has published scores; make it inactive instead."))
+    scheme.delete()
 
 
 # --- reads ----------------------------------------------------------------------------------------

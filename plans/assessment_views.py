@@ -139,8 +139,12 @@ def indicator_edit(request, pk=None, scheme_pk=None):
 @require_POST
 def indicator_delete(request, pk):
     indicator = get_object_or_404(Indicator.objects.restrict(request.user, Action.ASSESS).select_related("scheme"), pk=pk)
-    assessment.delete_indicator(indicator, by=request.user)
-    messages.success(request, _("Deleted."))
+    try:
+        assessment.delete_indicator(indicator, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Deleted."))
     return redirect(indicator.scheme)
 
 

@@ -115,8 +115,7 @@ class SchemeViewSet(viewsets.ModelViewSet):
         return assessment.visible_schemes(self.request.user).select_related("organization").prefetch_related("indicators")
 
     def perform_destroy(self, instance):
-        require(self.request.user, Action.ASSESS, instance)
-        instance.delete()
+        assessment.delete_scheme(instance, by=self.request.user)
 
     @extend_schema(request=ComputeSerializer, responses=RunSerializer)
     @action(detail=True, methods=["post"])

@@ -311,3 +311,24 @@ def test_the_computation_takes_the_same_number_of_queries_for_a_larger_group(mon
     with freeze_time("2026-06-10 09:00:00+08:00"), CaptureQueriesContext(connection) as large:
         assessment.compute(run.pk)
     assert run.scores.count() == 13 and len(large) == len(small)
+
+
+def test_published_scores_keep_their_indicators(month_data, people, django_capture_on_commit_callbacks):
+    run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
+    leaf = month_data.leaves.study
+    leaf.max_points = 30
+    assessment.save_indicator(leaf, by=people.assessor)  # nothing is published yet: free to change
+    assessment.publish(run, by=people.assessor)
+    leaf.max_points = 25
+    with pytest.raises(ValidationError):
+        assessment.save_indicator(leaf, by=people.assessor)
+    leaf.refresh_from_db()
+    leaf.standard = "参学率达到80%得满分"
+    assessment.save_indicator(leaf, by=people.assessor)  # the wording may change
+    with pytest.raises(ValidationError):
+        assessment.delete_indicator(leaf, by=people.assessor)
+    with pytest.raises(ValidationError):
+        assessment.delete_indicator(leaf.parent, by=people.assessor)
+    with pytest.raises(ValidationError):
+        assessment.delete_scheme(month_data.scheme, by=people.assessor)
+    assert ScoreItem.objects.filter(indicator=leaf).count() == 3
