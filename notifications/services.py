@@ -35,13 +35,14 @@ def send(messages):
     for message in messages:
         for user in message.users:
             user_id = getattr(user, "pk", user)
-            if user_id is not None:
-                wanted.setdefault((user_id, message.key[:120] or None, id(message)), message)
-    keys = {key for _uid, key, _m in wanted if key}
+            if user_id is not None:  # a keyed message reaches a user once, unkeyed ones each time
+                key = message.key[:120]
+                wanted.setdefault((user_id, key) if key else (user_id, id(message)), (key, message))
+    keys = {key for key, _m in wanted.values() if key}
     taken = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key")) if keys else set()
     rows = [
-        Notification(user_id=user_id, kind=m.kind, title=m.title[:200], body=m.body, url=m.url[:300], key=key or "")
-        for (user_id, key, _mid), m in wanted.items() if not (key and (user_id, key) in taken)
+        Notification(user_id=user_id, kind=m.kind, title=m.title[:200], body=m.body, url=m.url[:300], key=key)
+        for (user_id, _k), (key, m) in wanted.items() if not (key and (user_id, key) in taken)
     ]
     if not rows:
         return 0

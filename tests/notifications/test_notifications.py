@@ -91,3 +91,11 @@ def test_the_api_lists_and_marks_only_the_callers_notifications(api, alice, bob)
 def test_anonymous_users_get_no_notifications(client, api):
     assert client.get("/notifications/").status_code == 302
     assert api.get("/api/v1/notifications/").status_code in (401, 403)
+
+
+def test_two_messages_with_one_key_in_one_batch_reach_a_user_once(alice):
+    from notifications.services import Message, send
+
+    assert send([Message([alice], "一", key="k"), Message([alice], "二", key="k"), Message([alice], "三"),
+                 Message([alice], "三")]) == 3
+    assert Notification.objects.filter(user=alice).count() == 3

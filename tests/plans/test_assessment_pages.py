@@ -205,3 +205,27 @@ def test_the_dashboard_shows_last_months_reporting_and_the_newest_ranking(client
     client.force_login(people.reporter)
     html = client.get("/").content.decode()
     assert 'id="home-reporting"' not in html and 'id="home-ranking"' in html
+
+
+def test_score_pages_take_the_same_number_of_queries_for_more_organisations(client, people, month_data, tree,
+                                                                            django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OrganizationFactory
+
+    def measure():
+        run = compute_may(month_data.scheme, people.assessor, reason="再算", callbacks=django_capture_on_commit_callbacks)
+        score = Score.objects.get(run=run, organization=tree.branch)
+        counts = []
+        for url in [f"/plans/runs/{run.pk}/", f"/plans/scores/{score.pk}/", "/plans/schemes/"]:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    client.force_login(people.assessor)
+    before = measure()
+    for i in range(10):
+        OrganizationFactory(parent=tree.district, name=f"新支部{i}", code=f"N{i}")
+    assert measure() == before
