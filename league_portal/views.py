@@ -1,5 +1,4 @@
 """Project-wide pages: the dashboard, the organisation switch and error pages that speak JSON to the API."""
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,7 +42,7 @@ def _reporting_and_scores(user, organization):
     from plans.choices import RunStatus
 
     today = timezone.localdate()
-    last_month = reporting.month_start(reporting.month_start(today) - datetime.timedelta(days=1))
+    last_month = reporting.last_month(today)
     found = {}
     if has_any(user, Action.REVIEW_REPORT):
         scope = reporting.reviewer_scope(user).filter(path__startswith=organization.path)

@@ -84,10 +84,6 @@ def group_of(scheme):
     return organizations.order_by("path")
 
 
-def previous_month(month):
-    return reporting.month_start(month - datetime.timedelta(days=1))
-
-
 # --- what a computation reads -------------------------------------------------------------------
 
 
@@ -131,7 +127,7 @@ def gather(run, group) -> Facts:
         run__in=published_runs(scheme, earlier_months), organization__in=group,
     ).values_list("run__month", "organization_id", "total"):
         facts.earlier[organization_id].append(total)
-        if run_month == previous_month(month):
+        if run_month == reporting.previous_month(month):
             facts.last_month[organization_id] = total
     return facts
 
@@ -699,7 +695,7 @@ def install_default_scheme(organization, year, *, by, levels=("grassroots",)):
 
 def schemes_due(today):
     """Active schemes whose compute day is today, with last month to compute (beat, every morning)."""
-    month = previous_month(reporting.month_start(today))
+    month = reporting.last_month(today)
     return [(scheme, month) for scheme in AssessmentScheme.objects.filter(is_active=True, compute_day=today.day,
                                                                           year=month.year)
             if latest_run(scheme, month) is None]

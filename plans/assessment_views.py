@@ -93,7 +93,7 @@ def scheme_detail(request, pk):
     months = [datetime.date(scheme.year, m, 1) for m in range(1, 13) if datetime.date(scheme.year, m, 1) <= today]
     return render(request, "plans/scheme_detail.html", {
         "scheme": scheme, "tree": score_sheets.indicator_tree(scheme), "runs": runs, "may_assess": may_assess,
-        "months": months, "default_month": assessment.previous_month(reporting.month_start(today)),
+        "months": months, "default_month": reporting.last_month(today),
         "group_size": assessment.group_of(scheme).count(),
         "other_indicators": [i for i in scheme.indicators.all() if i.parent_id is None and not i.rule and not i.children.exists()],
     })

@@ -145,7 +145,7 @@ def _load_reports(province, year, today):
     """Grassroots organisations report to the province by the 5th; last month's reports of 城东区 in every state."""
     from . import reporting
 
-    month = reporting.month_start(today.replace(day=1) - datetime.timedelta(days=1))
+    month = reporting.last_month(today)
     reporting.save_rule(ReportingRule(organization=province, levels=[Level.GRASSROOTS], due_day=5, since=month), by=SYSTEM)
     reporting.install_default_fields(province, by=SYSTEM)
     if month.year != year:
@@ -182,7 +182,7 @@ def _load_assessment(today):
     from . import assessment, reporting
 
     city = Organization.objects.get(code="36010000")
-    month = reporting.month_start(reporting.month_start(today) - datetime.timedelta(days=1))
+    month = reporting.last_month(today)
     scheme = assessment.install_default_scheme(city, month.year, by=SYSTEM)
     run = assessment.request_computation(scheme, month, by=SYSTEM)
     manual = scheme.indicators.get(rule="manual")

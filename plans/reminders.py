@@ -39,7 +39,7 @@ def stage(today: datetime.date, due_on: datetime.date):
 def send_report_reminders(today=None):
     """Remind the reporters of every organisation whose report on last month is not in. Returns the count sent."""
     today = today or timezone.localdate()
-    month = reporting.month_start(reporting.month_start(today) - datetime.timedelta(days=1))
+    month = reporting.last_month(today)
     due = {}
     # today lies in the month after ``month``, so the due date is that month's ``due_day`` (at most the 28th)
     candidates = reporting.obligated(month=month).filter(Q(due_day__lte=today.day) | Q(due_day=today.day + 3))

@@ -35,7 +35,7 @@ def my_reports(request):
     own = {ra.organization_id for ra in role_assignments(request.user) if ra.role in GRANTS[Action.RECORD_PROGRESS]}
     organizations = list(reporting.obligated(Organization.objects.filter(pk__in=own)).order_by("path"))
     this_month = reporting.month_start(timezone.localdate())
-    last_month = reporting.month_start(this_month - datetime.timedelta(days=1))
+    last_month = reporting.previous_month(this_month)
     reports = {(r.organization_id, r.month): r for r in MonthlyReport.objects.filter(
         organization__in=organizations, month__in=[this_month, last_month])}
     rows = [(org, month, reports.get((org.pk, month)), reporting.due_date(month, org.due_day))
@@ -220,7 +220,7 @@ def _reviewable(request):
 def _grid_filters(request, organizations):
     today = timezone.localdate()
     data = request.GET.copy()
-    data.setdefault("month", f"{reporting.month_start(reporting.month_start(today) - datetime.timedelta(days=1)):%Y-%m}")
+    data.setdefault("month", f"{reporting.last_month(today):%Y-%m}")
     filterset = ReportGridFilterSet(data, queryset=organizations, request=request)
     valid = filterset.is_valid()
     root = filterset.form.cleaned_data.get("within") if valid else None
@@ -273,7 +273,7 @@ def report_template(request):
     try:
         month = reporting.month_start(datetime.date.fromisoformat(f"{request.GET.get('month', '')}-01"))
     except ValueError:
-        month = reporting.month_start(reporting.month_start(timezone.localdate()) - datetime.timedelta(days=1))
+        month = reporting.last_month()
     return download(report_sheets.template(organizations, month), f"{month:%Y年%m月}月度报告填报表.xlsx")
 
 
@@ -313,11 +313,10 @@ def _configurable(request, code=None):
     current = getattr(request, "current_role", None)
     if current and allowed.filter(pk=current.organization_id).exists():
         return current.organization
-    return allowed.order_by("path").first() or _not_found()
-
-
-def _not_found():
-    raise Http404
+    first = allowed.order_by("path").first()
+    if first is None:
+        raise Http404
+    return first
 
 
 @login_required

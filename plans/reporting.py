@@ -41,6 +41,15 @@ def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+def previous_month(month: datetime.date) -> datetime.date:
+    return month_start(month_start(month) - datetime.timedelta(days=1))
+
+
+def last_month(today: datetime.date | None = None) -> datetime.date:
+    """The month reported on now: the one before today's (in Asia/Shanghai)."""
+    return previous_month(today or timezone.localdate())
+
+
 def next_month(month: datetime.date) -> datetime.date:
     return (month_end(month) + datetime.timedelta(days=1)).replace(day=1)
 

@@ -1,5 +1,4 @@
 """REST endpoints for monthly reports, their reporting rules and fields, and the workflow actions."""
-import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
@@ -312,4 +311,4 @@ def _month(request):
         month = field.clean(request.query_params.get("month"))
     except DjangoValidationError as exc:
         raise serializers.ValidationError({"month": [_("A month as YYYY-MM, please.")]}) from exc
-    return month or reporting.month_start(reporting.month_start(timezone.localdate()) - datetime.timedelta(days=1))
+    return month or reporting.last_month()

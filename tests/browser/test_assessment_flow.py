@@ -4,7 +4,6 @@ and rank on a phone."""
 import io
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from orgs.models import Organization
@@ -18,7 +17,7 @@ def test_assessor_recomputes_publishes_and_the_branch_sees_its_rank(page, browse
     branch = Organization.objects.get(code="3601010001001")
     first = AssessmentRun.objects.get()
     before = Score.objects.get(run=first, organization=branch).total
-    month = reporting.month_start(reporting.month_start(timezone.localdate()) - timezone.timedelta(days=1))
+    month = reporting.last_month()
 
     login(page, "demo_assessor")
     leaf = first.scheme.indicators.get(name="青年大学习参学率")  # the editor shows the chosen rule's parameters only
