@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Download, Notification
+from .models import Download, Notification, Preference
 
 
 @admin.register(Notification)
@@ -15,4 +15,10 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(Download)
 class DownloadAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "created_at"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email", "changed_at"]
     raw_id_fields = ["user"]

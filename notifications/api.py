@@ -1,11 +1,13 @@
 """REST endpoints of the caller's own notifications: list (unread filter), mark read."""
 import django_filters
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from . import services
 from .models import Notification
@@ -52,6 +54,26 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response({"marked": services.mark_read(request.user)})
 
 
+class PreferenceSerializer(serializers.Serializer):
+    email = serializers.BooleanField(help_text=_("Also send notifications by e-mail (when the account has an address)."))
+
+
+class PreferenceView(APIView):
+    """The caller's notification preference: e-mail on or off."""
+
+    @extend_schema(responses=PreferenceSerializer)
+    def get(self, request):
+        return Response({"email": services.wants_email(request.user)})
+
+    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    def put(self, request):
+        data = PreferenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.set_email(request.user, data.validated_data["email"])
+        return self.get(request)
+
+
 router = DefaultRouter()
 router.register("notifications", NotificationViewSet)
-urlpatterns = router.urls
+urlpatterns = [path("notifications/preferences/", PreferenceView.as_view(), name="notification-preferences"),
+               *router.urls]

@@ -67,3 +67,19 @@ class Download(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Preference(models.Model):
+    """How a user wants to be told: in the portal always, by e-mail unless switched off."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference",
+                                verbose_name=_("user"))
+    email = models.BooleanField(_("also by e-mail"), default=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.user} · {self.email}"

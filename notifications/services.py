@@ -1,4 +1,5 @@
 """Sending notifications (writes): in the portal always, by e-mail to users who have an address."""
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Kind, Notification
@@ -47,8 +49,7 @@ def send(messages):
     if not rows:
         return 0
     Notification.objects.bulk_create(rows, ignore_conflicts=bool(keys))  # a concurrent run: the constraint keeps one
-    recipients = get_user_model().objects.filter(pk__in={r.user_id for r in rows}, is_active=True).exclude(email="")
-    if recipients.exists():
+    if emailed(get_user_model().objects.filter(pk__in={r.user_id for r in rows})).exists():
         transaction.on_commit(_queue_email)
     return len(rows)
 
@@ -59,6 +60,22 @@ def _queue_email():
     send_pending_email.delay()
 
 
+def emailed(users):
+    """Those of ``users`` who get e-mail: active, with an address, not switched off."""
+    return users.filter(is_active=True).exclude(email="").exclude(notification_preference__email=False)
+
+
+def set_email(user, on: bool):
+    """Switch e-mail on or off for ``user`` (the portal's own notifications always stay)."""
+    from .models import Preference
+
+    Preference.objects.update_or_create(user=user, defaults={"email": bool(on)})
+
+
+def wants_email(user) -> bool:
+    return emailed(get_user_model().objects.filter(pk=user.pk)).exists()
+
+
 def mark_read(user, ids=None):
     """Mark the user's notifications (all, or those in ``ids``) read; returns how many changed."""
     unread = Notification.objects.unread().filter(user=user)
@@ -67,16 +84,23 @@ def mark_read(user, ids=None):
     return unread.update(read_at=timezone.now())
 
 
+EMAIL_WITHIN = datetime.timedelta(days=1)  # older unsent messages (e-mail was off, the mail server down) stay in the portal
+
+
 def send_pending_email(limit=500):
-    """E-mail the notifications not e-mailed yet to users with an address, over one connection.
+    """E-mail the notifications of the last day not e-mailed yet to users who get e-mail, over one connection.
 
     Each row is claimed (``emailed_at`` set) in the same transaction that sends it, so a retry
     after a crash sends what is left and never a message twice.
     """
     with transaction.atomic():
         pending = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(emailed_at__isnull=True, user__is_active=True).exclude(user__email="")
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(emailed_at__isnull=True, user__in=emailed(get_user_model().objects.all()),
+                    created_at__gte=timezone.now() - EMAIL_WITHIN)
+            # what arrived while e-mail was off stays in the portal
+            .filter(Q(user__notification_preference__isnull=True)
+                    | Q(created_at__gt=F("user__notification_preference__changed_at")))
             .select_related("user").order_by("pk")[:limit]
         )
         if not pending:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("menu/", views.notification_menu, name="menu"),
     path("<int:pk>/", views.notification_open, name="open"),
     path("read-all/", views.notification_read_all, name="read_all"),
+    path("email/", views.notification_email, name="email"),
     path("downloads/<int:pk>/", views.download, name="download"),
 ]

@@ -1,8 +1,10 @@
 """The user's own notifications: the bell's menu, the list, opening one, marking all read."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from league_portal.pagination import paginate
@@ -18,7 +20,8 @@ def notification_list(request):
     notifications = Notification.objects.filter(user=request.user)
     if request.GET.get("unread"):
         notifications = notifications.unread()
-    return render(request, "notifications/list.html", {"page": paginate(request, notifications, per_page=30)})
+    return render(request, "notifications/list.html", {"page": paginate(request, notifications, per_page=30),
+                                                       "email_on": services.wants_email(request.user)})
 
 
 @login_required
@@ -52,3 +55,12 @@ def download(request, pk):
     """A file prepared for the user in the background; nobody else may fetch it."""
     prepared = get_object_or_404(Download, pk=pk, user=request.user)
     return FileResponse(prepared.file.open("rb"), as_attachment=True, filename=prepared.name)
+
+
+@login_required
+@require_POST
+def notification_email(request):
+    """Switch e-mail of notifications on or off."""
+    services.set_email(request.user, request.POST.get("email") == "on")
+    messages.success(request, _("Saved."))
+    return redirect("notifications:list")

@@ -99,3 +99,32 @@ def test_two_messages_with_one_key_in_one_batch_reach_a_user_once(alice):
     assert send([Message([alice], "一", key="k"), Message([alice], "二", key="k"), Message([alice], "三"),
                  Message([alice], "三")]) == 3
     assert Notification.objects.filter(user=alice).count() == 3
+
+
+def test_email_can_be_switched_off_and_on(client, api, alice, django_capture_on_commit_callbacks):
+    client.force_login(alice)
+    assert 'id="email-switch" checked' in client.get("/notifications/").content.decode()
+    client.post("/notifications/email/", {})  # the switch unticked
+    assert 'id="email-switch" checked' not in client.get("/notifications/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice], title="不发邮件")
+    assert len(mail.outbox) == 0 and Notification.objects.get().emailed_at is None
+    api.login(alice)
+    assert api.get("/api/v1/notifications/preferences/").json() == {"email": False}
+    assert api.put("/api/v1/notifications/preferences/", {"email": True}).json() == {"email": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice], title="发邮件")
+    assert [m.subject for m in mail.outbox] == ["[共青团工作任务管理平台] 发邮件"]
+    assert api.put("/api/v1/notifications/preferences/", {"email": "maybe"}).status_code == 400
+
+
+def test_a_message_older_than_a_day_is_not_mailed_any_more(alice, django_capture_on_commit_callbacks):
+    from freezegun import freeze_time
+
+    from notifications.services import send_pending_email
+
+    with freeze_time("2026-06-01 08:00:00"):
+        Notification.objects.create(user=alice, title="昨天的提醒")
+    with freeze_time("2026-06-02 09:00:00"):
+        assert send_pending_email() == 0
+    assert len(mail.outbox) == 0
