@@ -188,21 +188,30 @@ class ScoreItem(models.Model):
         return f"{self.indicator or '—'}: {self.points}"
 
 
-class ManualPoints(models.Model):
-    """Points an assessor gives one organisation on a manual indicator for a month, with a comment."""
+class AssessorEntry(models.Model):
+    """Points an assessor enters for one organisation and month, and who entered them."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="manual_points",
-                                  verbose_name=_("indicator"))
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+",
                                      verbose_name=_("organisation"))
     month = models.DateField(_("month"))
     points = models.DecimalField(_("points"), validators=[MinValueValidator(0)], **POINTS)
-    comment = models.CharField(_("comment"), max_length=500)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                                    verbose_name=_("entered by"))
-    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ManualPoints(AssessorEntry):
+    """Points an assessor gives one organisation on a manual indicator for a month, with a comment."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="manual_points",
+                                  verbose_name=_("indicator"))
+    comment = models.CharField(_("comment"), max_length=500)
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
     scope_path_lookup = "indicator__scheme__organization__path"
 
     class Meta:
@@ -215,22 +224,15 @@ class ManualPoints(models.Model):
         return f"{self.indicator} · {self.organization} · {self.points}"
 
 
-class Adjustment(models.Model):
+class Adjustment(AssessorEntry):
     """加分 or 扣分 for one organisation in a month, with the reason; capped by the scheme."""
 
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="adjustments",
                                verbose_name=_("scheme"))
-    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+",
-                                     verbose_name=_("organisation"))
-    month = models.DateField(_("month"))
     kind = models.CharField(_("kind"), max_length=10, choices=AdjustmentKind.choices)
-    points = models.DecimalField(_("points"), validators=[MinValueValidator(0)], **POINTS)
     reason = models.CharField(_("reason"), max_length=500)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-                                   verbose_name=_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_path_lookup = "scheme__organization__path"
 
     class Meta:
