@@ -1,10 +1,11 @@
 """API plumbing shared by every app: JSON errors and the scoped base viewsets."""
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -34,14 +35,42 @@ def json_error(request, status_code, message):
     return JsonResponse({"detail": str(message)}, status=status_code)
 
 
-class ScopedViewSetMixin:
-    """Lists and lookups only ever see rows in the caller's part of the tree.
+def writes_through_a_service(serializer_class, method="update") -> bool:
+    """Whether a serializer saves by calling a service of its own (``create()``/``update()`` or ``save()``
+    overridden).
 
-    Writes are checked again by the service functions that carry them out.
+    ModelSerializer's own ``create()`` and ``update()`` write the row without asking anyone, so a write
+    through them would cross the tree; a service checks the right on the row as stored and as saved.
+    """
+    own = getattr(serializer_class, method, None)
+    return (own is not getattr(serializers.ModelSerializer, method)
+            or serializer_class.save is not serializers.BaseSerializer.save)
+
+
+class ScopedViewSetMixin:
+    """The base of every API viewset: lists and lookups only see rows in the caller's part of the tree,
+    and every write goes through a service function that checks the right again.
+
+    DRF's default update (through ModelSerializer.update) and destroy (``instance.delete()``) write
+    without a check, so they are refused here: a viewset that offers them names its service.
+    tests/test_write_matrix.py fails for a viewset that does not.
     """
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, Action.VIEW)
+
+    def perform_create(self, serializer):
+        if not writes_through_a_service(type(serializer), "create"):
+            raise ImproperlyConfigured(f"{type(serializer).__name__} must create through a service.")
+        serializer.save()
+
+    def perform_update(self, serializer):
+        if not writes_through_a_service(type(serializer), "update"):
+            raise ImproperlyConfigured(f"{type(serializer).__name__} must update through a service.")
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        raise ImproperlyConfigured(f"{type(self).__name__} must delete through a service (perform_destroy).")
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -153,6 +153,21 @@ def require(user, action: str, obj) -> None:
         raise PermissionDenied(_("You do not have permission for %(object)s.") % {"object": obj})
 
 
+def require_write(user, action: str, obj) -> None:
+    """Check a create or an update: the right on the row as the database holds it now, and on the row
+    as it will be saved.
+
+    Callers may have set the new values on ``obj`` already (serializers and forms do), so the stored
+    row is read again: an update can neither reach a row outside the user's part of the tree nor move
+    a row out of it (a new organisation, plan, scheme or parent) or into it.
+    """
+    if obj.pk is not None:
+        stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+        if stored is not None:
+            require(user, action, stored)
+    require(user, action, obj)
+
+
 def has_any(user, action: str) -> bool:
     """Whether ``user`` may do ``action`` anywhere (to show or hide menu entries)."""
     if not getattr(user, "is_authenticated", False):

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from league_portal.api import ScopedViewSetMixin
+
 from . import services
 from .models import Notification
 
@@ -32,7 +34,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 COUNT = inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The caller's notifications; nobody sees another user's."""
 
     serializer_class = NotificationSerializer

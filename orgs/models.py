@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -108,7 +108,8 @@ class Department(ScopedByOrganization, models.Model):
         verbose_name_plural = _("departments")
         ordering = ["organization__path", "display_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="department_unique_name_per_org")
+            models.UniqueConstraint("organization", Lower("name"), name="department_unique_name_per_org",
+                                    violation_error_message=_("This department exists already."))
         ]
 
     def __str__(self):

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, actor, can, forget_roles, require
+from league_portal.permissions import Action, actor, forget_roles, require
 
 from .choices import Role
 from .models import Department, Organization, OrganizationMove, RoleAssignment
+from .selectors import manageable_users
 
 User = get_user_model()
 
@@ -67,7 +68,10 @@ def move_organization(organization, new_parent, *, by, reason=""):
 @transaction.atomic
 def add_department(organization, *, by, name, display_order=0):
     require(by, Action.CHANGE_ORG, organization)
-    return Department.objects.create(organization=organization, name=name, display_order=display_order)
+    department = Department(organization=organization, name=name, display_order=display_order)
+    department.validate_constraints()
+    department.save()
+    return department
 
 
 @transaction.atomic
@@ -78,8 +82,14 @@ def remove_department(department, *, by):
 
 @transaction.atomic
 def assign_role(user, organization, role, *, by):
-    """Give ``user`` ``role`` at ``organization``; assigning it twice changes nothing."""
+    """Give ``user`` ``role`` at ``organization``; assigning it twice changes nothing.
+
+    The account must be one the admin fully covers: nobody attaches an account from elsewhere in the
+    tree to their own organisations (and then reads its e-mail and last log-in).
+    """
     require(by, Action.MANAGE_USERS, organization)
+    if not can_manage_account(by, user):
+        raise PermissionDenied(_("This account holds roles outside your organisations."))
     assignment, _created = RoleAssignment.objects.get_or_create(
         user=user, organization=organization, role=role, defaults={"granted_by": actor(by)}
     )
@@ -97,23 +107,17 @@ def revoke_role(assignment, *, by):
 
 
 def can_manage_account(by, user) -> bool:
-    """An admin may change an account only when every role it holds lies in the admin's subtree.
-
-    Otherwise a county admin could reset the password of a provincial leader who also holds
-    a role in the county.
-    """
-    if by.is_superuser:
-        return True
-    if user.is_superuser:
-        return False
-    assignments = list(RoleAssignment.objects.filter(user=user).select_related("organization"))
-    return bool(assignments) and all(can(by, Action.MANAGE_USERS, a) for a in assignments)
+    """An admin may change an account, or grant it a role, only when every role it holds lies in the
+    admin's subtree (``selectors.manageable``)."""
+    return getattr(by, "is_superuser", False) or manageable_users(by).filter(pk=user.pk).exists()
 
 
 @transaction.atomic
 def create_user(*, by, username, password, organization, role, first_name="", email=""):
     """Create an account together with its first role, so that no account is left without one."""
     require(by, Action.MANAGE_USERS, organization)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
     user = User(username=username, first_name=first_name, email=email)
     user.set_password(password)
     user.save()

@@ -133,10 +133,11 @@ def department_add(request, pk):
     organization = _organization(request, pk, Action.CHANGE_ORG)
     form = DepartmentForm(request.POST)
     if form.is_valid():
-        if organization.departments.filter(name=form.cleaned_data["name"]).exists():
-            messages.error(request, _("This department exists already."))
-        else:
+        try:
             services.add_department(organization, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
             messages.success(request, _("The department was added."))
     else:
         messages.error(request, _("Please give the department a name."))
@@ -263,6 +264,8 @@ def user_detail(request, pk):
     account_form = AccountForm(instance=account) if may_edit_account else None
     if request.method == "POST":
         if "add_role" in request.POST:
+            if not may_edit_account:
+                raise PermissionDenied
             role_form = RoleForm(request.POST, user=request.user)
             if role_form.is_valid():
                 services.assign_role(account, role_form.cleaned_data["organization"], role_form.cleaned_data["role"], by=request.user)

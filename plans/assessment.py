@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, actor, can, require, role_assignments, scope_q
+from league_portal.permissions import Action, actor, can, require, require_write, role_assignments, scope_q
 from notifications.models import Kind
 from notifications.services import Message, send
 from orgs.models import Organization
@@ -562,7 +562,7 @@ def check_indicator(indicator):
 
 @transaction.atomic
 def save_scheme(scheme, *, by):
-    require(by, Action.ASSESS, scheme)
+    require_write(by, Action.ASSESS, scheme)
     thresholds = scheme.thresholds or {}
     try:
         values = [Decimal(str(thresholds[k])) for k in ("excellent", "good", "pass")]
@@ -585,7 +585,7 @@ def in_published_scores(indicator):
 @transaction.atomic
 def save_indicator(indicator, *, by):
     """Save an indicator; once published scores rest on it, its points and rule stay as they were."""
-    require(by, Action.ASSESS, indicator)
+    require_write(by, Action.ASSESS, indicator)
     check_indicator(indicator)
     if indicator.pk and in_published_scores(indicator):
         stored = Indicator.objects.get(pk=indicator.pk)

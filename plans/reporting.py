@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import GRANTS, Action, actor, require, role_assignments
+from league_portal.permissions import GRANTS, Action, actor, require, require_write, role_assignments
 from notifications.models import Kind
 from notifications.services import notify
 from orgs.models import Organization
@@ -236,7 +236,7 @@ def active_assignments(organization, month):
 @transaction.atomic
 def save_rule(rule, *, by, exceptions=None):
     """Create or change a reporting rule of an organisation the user may configure."""
-    require(by, Action.CONFIGURE_REPORTS, rule.organization)
+    require_write(by, Action.CONFIGURE_REPORTS, rule)
     if not 1 <= rule.due_day <= 28:
         raise ValidationError({"due_day": _("The due day must be between 1 and 28.")})
     rule.save()
@@ -251,11 +251,13 @@ def save_rule(rule, *, by, exceptions=None):
 @transaction.atomic
 def save_field(field, *, by):
     """Create or change a report field of an organisation the user may configure."""
-    require(by, Action.CONFIGURE_REPORTS, field.organization)
+    require_write(by, Action.CONFIGURE_REPORTS, field)
     if field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
         raise ValidationError({"maximum": _("The maximum must not be below the minimum.")})
-    if ReportField.objects.filter(organization=field.organization, key=field.key).exclude(pk=field.pk).exists():
-        raise ValidationError({"key": _("This organisation has a field with this key already.")})
+    try:
+        field.validate_constraints()
+    except ValidationError as exc:
+        raise ValidationError({"key": exc.messages}) from exc
     field.save()
     return field
 
@@ -454,12 +456,20 @@ def submit_report(report, *, by, version=None):
     return report
 
 
+def _last_submission(report):
+    return report.events.filter(action=ReportAction.SUBMIT).order_by("-at", "-pk").first()
+
+
 def _review(report, by, version, expected_status):
+    """The locked report, ready for a reviewer's step: never the person who submitted it (four eyes)."""
     if not may_review(by, report):
         raise PermissionDenied(_("Only staff and leaders of the organisations above may review this report."))
     report = _locked(report, version)
     if report.status != expected_status:
         raise ValidationError(_("The report is %(status)s; that step is not possible now.") % {"status": report.get_status_display()})
+    submitted, reviewer = _last_submission(report), actor(by)
+    if reviewer is not None and submitted is not None and submitted.by_id == reviewer.pk:
+        raise PermissionDenied(_("You submitted this report yourself; another reviewer must return or approve it."))
     return report
 
 
@@ -493,7 +503,7 @@ def approve_report(report, *, by, version=None):
     report.save()
     _event(report, ReportAction.APPROVE, by)
     as_of = min(month_end(report.month), timezone.localdate())
-    submitted = report.events.filter(action=ReportAction.SUBMIT).order_by("-at", "-pk").first()
+    submitted = _last_submission(report)
     for line in report.lines.filter(value__isnull=False).select_related("assignment__plan", "assignment__organization"):
         services.record_progress_from_report(
             line, submitted_by=submitted.by if submitted else None, reported_on=as_of,

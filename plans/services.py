@@ -3,6 +3,7 @@
 Every function takes ``by=``, checks the permission layer, runs in one transaction and defers
 side effects (the roll-up refresh) until the transaction commits.
 """
+import datetime
 import hashlib
 import re
 from decimal import ROUND_DOWN, Decimal
@@ -10,6 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from league_portal.permissions import Action, actor, require
@@ -62,7 +64,10 @@ def _check_open(plan):
 @transaction.atomic
 def create_plan(*, by, organization, year, title, **fields):
     require(by, Action.EDIT_PLAN, organization)
-    return Plan.objects.create(organization=organization, year=year, title=title, created_by=actor(by), **fields)
+    plan = Plan(organization=organization, year=year, title=title, created_by=actor(by), **fields)
+    plan.validate_constraints()
+    plan.save()
+    return plan
 
 
 @transaction.atomic
@@ -86,6 +91,17 @@ def add_section(plan, *, by, title, number="", order=None):
     _check_open(plan)
     order = plan.sections.count() if order is None else order
     return Section.objects.create(plan=plan, number=number, title=title, order=order)
+
+
+@transaction.atomic
+def update_section(section, *, by, **fields):
+    """Rename, renumber or reorder a section; it stays in its plan."""
+    require(by, Action.EDIT_PLAN, section)
+    _check_open(section.plan)
+    for name, value in fields.items():
+        setattr(section, name, value)
+    section.save()
+    return section
 
 
 @transaction.atomic
@@ -249,13 +265,26 @@ def decompose(parent: Assignment, parts, *, by, confirm_mismatch=False):
 # --- progress -------------------------------------------------------------------------------
 
 
+REPEAT_WINDOW = datetime.timedelta(seconds=30)
+
+
 @transaction.atomic
 def record_progress(assignment, *, by, reported_on, value=None, numerator=None, denominator=None, status="", note="", files=()):
     """Record a dated figure (or a status) with evidence files; the roll-up follows on commit.
 
-    For a percentage with numerator and denominator and no value, the value is their ratio.
+    For a percentage with numerator and denominator and no value, the value is their ratio. The same
+    entry sent again by the same user within ``REPEAT_WINDOW`` (a double click, a retried request)
+    returns the first one instead of recording it twice; the assignment's row lock orders the two.
     """
     require(by, Action.RECORD_PROGRESS, assignment)
+    value = _value(value, numerator, denominator)
+    Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+    repeat = ProgressEntry.objects.filter(
+        assignment=assignment, entered_by=actor(by), reported_on=reported_on, value=value, numerator=numerator,
+        denominator=denominator, status=status, note=note, entered_at__gte=timezone.now() - REPEAT_WINDOW,
+    ).order_by("-pk").first()
+    if repeat is not None and actor(by) is not None:
+        return repeat
     return _record(assignment, entered_by=by, reported_on=reported_on, value=value, numerator=numerator,
                    denominator=denominator, status=status, note=note, files=files)
 
@@ -270,11 +299,17 @@ def record_progress_from_report(line, *, submitted_by, reported_on, note):
     return _record(line.assignment, entered_by=submitted_by, reported_on=reported_on, value=line.value, note=note)
 
 
+def _value(value, numerator, denominator):
+    """The figure itself, or for a percentage given as numerator and denominator their ratio."""
+    if value is None and numerator is not None and denominator:
+        return (Decimal(numerator) / Decimal(denominator) * 100).quantize(Decimal("0.01"))
+    return value
+
+
 def _record(assignment, *, entered_by, reported_on, value=None, numerator=None, denominator=None, status="", note="", files=()):
     if assignment.plan.status == PlanStatus.ARCHIVED:
         raise ValidationError(_("The plan is archived; progress can no longer be entered."))
-    if value is None and numerator is not None and denominator:
-        value = (Decimal(numerator) / Decimal(denominator) * 100).quantize(Decimal("0.01"))
+    value = _value(value, numerator, denominator)
     entry = ProgressEntry.objects.create(
         assignment=assignment, reported_on=reported_on, value=value, numerator=numerator, denominator=denominator,
         status=status, note=note, entered_by=actor(entered_by) if entered_by else None,
@@ -340,7 +375,6 @@ COMPARATORS = {">=": "gte", "<=": "lte", "=": "eq"}
 def deadline_from_phrase(phrase, year):
     """年内/到年底 → 31 Dec; 6月底(前) → 30 Jun; 6月前 → 31 May; 上半年 → 30 Jun; otherwise None."""
     import calendar
-    import datetime
 
     if not phrase or not year:
         return None

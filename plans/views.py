@@ -251,10 +251,6 @@ def plan_create(request):
     if organization is None:
         raise PermissionDenied
     form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
-    if form.is_bound and form.is_valid() and Plan.objects.filter(
-        organization=organization, year=form.cleaned_data["year"], title=form.cleaned_data["title"]
-    ).exists():
-        form.add_error("title", _("This organisation has a plan with this title for that year already."))
 
     def save(data):
         plan = services.create_plan(by=request.user, organization=organization, **data)
@@ -282,13 +278,15 @@ def plan_import(request):
             errors.append(_("Give the plan's year, e.g. 2026."))
         if not title:
             errors.append(_("Give the plan a title."))
-        elif organization and year.isdigit() and Plan.objects.filter(organization=organization, year=int(year), title=title).exists():
-            errors.append(_("This organisation has a plan with this title for that year already."))
         if not errors:
-            plan = services.create_plan_from_structure(by=request.user, organization=organization, year=int(year),
-                                                       title=title, sections=sections)
-            messages.success(request, _("The draft plan was created from the document; check it and publish it."))
-            return redirect(plan)
+            try:
+                plan = services.create_plan_from_structure(by=request.user, organization=organization, year=int(year),
+                                                           title=title, sections=sections)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, _("The draft plan was created from the document; check it and publish it."))
+                return redirect(plan)
         document = request.POST.get("document", "")
         parsed = {"title": title, "year": int(year) if year.isdigit() else None, "sections": sections}
         return render(request, "plans/plan_import_review.html", {

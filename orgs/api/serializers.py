@@ -10,6 +10,7 @@ from league_portal.permissions import Action, can
 from .. import services
 from ..choices import Role
 from ..models import Department, Organization, RoleAssignment
+from ..selectors import manageable_users
 
 User = get_user_model()
 
@@ -102,8 +103,24 @@ class DepartmentSerializer(serializers.ModelSerializer):
         return services.add_department(by=self.context["request"].user, **validated_data)
 
 
+class ManageableUserField(serializers.SlugRelatedField):
+    """An account named by its user name, among those the caller fully covers; others are not named."""
+
+    default_error_messages = {
+        "does_not_exist": _("No account with this user name that you may manage."),
+        "invalid": _("No account with this user name that you may manage."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "username")
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return manageable_users(self.context["request"].user)
+
+
 class RoleAssignmentSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    user = ManageableUserField()
     organization = OrganizationCodeField()
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -139,6 +156,14 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "email", "is_active", "last_login", "roles"]
+        extra_kwargs = {"email": {"allow_null": True}}
+
+    def to_representation(self, user):
+        data = super().to_representation(user)
+        if not getattr(user, "is_manageable", False):
+            # an account the caller does not fully cover: its name and roles in reach, nothing private
+            data["email"] = data["last_login"] = None
+        return data
 
     @extend_schema_field(RoleSummarySerializer(many=True))
     def get_roles(self, user):

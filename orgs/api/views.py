@@ -131,7 +131,7 @@ class RoleAssignmentViewSet(ScopedAddRemoveViewSet):
         services.revoke_role(instance, by=self.request.user)
 
 
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class UserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Accounts holding a role in the caller's subtree; an account is created with its first role."""
 
     serializer_class = UserSerializer

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from league_portal.api import ScopedViewSetMixin
 from league_portal.permissions import Action, require, scope_q
 from league_portal.spreadsheets import XLSX_CONTENT_TYPE, download
 from orgs.api.serializers import OrganizationCodeField
@@ -105,7 +106,7 @@ class ComputeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, help_text=_("Needed once the month is published."))
 
 
-class SchemeViewSet(viewsets.ModelViewSet):
+class SchemeViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Assessment schemes: readable by their issuer's side and by the organisations they assess."""
 
     serializer_class = SchemeSerializer
@@ -129,7 +130,7 @@ class SchemeViewSet(viewsets.ModelViewSet):
         return Response(RunSerializer(run).data, status=202)
 
 
-class IndicatorViewSet(viewsets.ModelViewSet):
+class IndicatorViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = IndicatorSerializer
     queryset = Indicator.objects.none()
     filterset_fields = ["scheme"]
@@ -141,7 +142,7 @@ class IndicatorViewSet(viewsets.ModelViewSet):
         assessment.delete_indicator(instance, by=self.request.user)
 
 
-class RunViewSet(viewsets.ReadOnlyModelViewSet):
+class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """A scheme's months; provisional ones only for its assessors."""
 
     serializer_class = RunSerializer
@@ -170,7 +171,7 @@ class RunViewSet(viewsets.ReadOnlyModelViewSet):
         return download(score_sheets.month_workbook(run), f"scores-{run.month:%Y-%m}-v{run.version}.xlsx")
 
 
-class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
+class ScoreViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Scores; filter by run, scheme, month, subtree, grade; ``ordering`` by rank, total, change; the detail
     carries the per-indicator breakdown."""
 
@@ -214,7 +215,7 @@ class AdjustmentSerializer(serializers.ModelSerializer):
                                          kind=data["kind"], points_given=data["points"], reason=data["reason"])
 
 
-class _AssessorEntries(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class _AssessorEntries(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     filterset_fields = ["month", "organization"]
 
 
@@ -267,7 +268,7 @@ class DecisionSerializer(serializers.Serializer):
     adjustment = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, default=0)
 
 
-class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class AppealViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Appeals: filed by an assessed organisation during the window, decided by the scheme's assessors."""
 
     serializer_class = AppealSerializer

@@ -18,6 +18,12 @@ def acting(serializer):
     return serializer.context["request"].user
 
 
+def stays(instance, validated_data, name, message):
+    """Take the owner ``name`` out of an update's data: naming another owner is an error, not a move."""
+    if validated_data.pop(name, getattr(instance, name)) != getattr(instance, name):
+        raise serializers.ValidationError({name: message})
+
+
 class PlanSerializer(serializers.ModelSerializer):
     organization = OrganizationCodeField()
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -38,9 +44,7 @@ class PlanSerializer(serializers.ModelSerializer):
         return services.create_plan(by=acting(self), **validated_data)
 
     def update(self, instance, validated_data):
-        if "organization" in validated_data and validated_data["organization"] != instance.organization:
-            raise serializers.ValidationError({"organization": _("A plan cannot change its organisation.")})
-        validated_data.pop("organization", None)
+        stays(instance, validated_data, "organization", _("A plan cannot change its organisation."))
         return services.update_plan(instance, by=acting(self), **validated_data)
 
 
@@ -59,6 +63,10 @@ class SectionSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         plan = validated_data.pop("plan")
         return services.add_section(plan, by=acting(self), **validated_data)
+
+    def update(self, instance, validated_data):
+        stays(instance, validated_data, "plan", _("A section stays in its plan."))
+        return services.update_section(instance, by=acting(self), **validated_data)
 
 
 class VisibleSectionField(serializers.PrimaryKeyRelatedField):
@@ -89,7 +97,7 @@ class WorkPointSerializer(serializers.ModelSerializer):
         return services.add_point(section, by=acting(self), **validated_data)
 
     def update(self, instance, validated_data):
-        validated_data.pop("section", None)
+        stays(instance, validated_data, "section", _("A work point stays in its section."))
         return services.update_point(instance, by=acting(self), **validated_data)
 
 
@@ -112,7 +120,7 @@ class TargetSerializer(serializers.ModelSerializer):
         return services.add_target(point, by=acting(self), **validated_data)
 
     def update(self, instance, validated_data):
-        validated_data.pop("point", None)
+        stays(instance, validated_data, "point", _("A target stays with its work point."))
         return services.update_target(instance, by=acting(self), **validated_data)
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -67,7 +68,10 @@ class Plan(ScopedByOrganization, models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-year", "organization__path", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "year", "title"], name="plan_unique_title_per_org_year"),
+            models.UniqueConstraint(
+                "organization", "year", Lower("title"), name="plan_unique_title_per_org_year",
+                violation_error_message=_("This organisation has a plan with this title for that year already."),
+            ),
             models.CheckConstraint(condition=Q(yellow_threshold__lte=models.F("red_threshold")), name="plan_thresholds_ordered"),
         ]
 

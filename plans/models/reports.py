@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +64,10 @@ class ReportField(ScopedByOrganization, models.Model):
         verbose_name = _("report field")
         verbose_name_plural = _("report fields")
         ordering = ["organization__path", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="report_field_unique_key")]
+        constraints = [models.UniqueConstraint(
+            "organization", Lower("key"), name="report_field_unique_key",
+            violation_error_message=_("This organisation has a field with this key already."),
+        )]
 
     def __str__(self):
         return self.label

@@ -31,3 +31,15 @@ function portalDependentFields(root) {
   });
 }
 document.addEventListener("DOMContentLoaded", function () { portalDependentFields(document); });
+
+/* A second click on a form's button while the page is still sending the first does nothing (the services also
+   treat a repeated progress entry as one). htmx requests disable their own elements with hx-disabled-elt. */
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  if (form.hasAttribute("hx-post") || form.dataset.submitting) {
+    if (form.dataset.submitting) event.preventDefault();
+    return;
+  }
+  form.dataset.submitting = "1";
+  setTimeout(function () { delete form.dataset.submitting; }, 5000);  // a download keeps the page: allow again
+});

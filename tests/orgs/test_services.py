@@ -59,9 +59,17 @@ def test_an_admin_cannot_move_a_node_out_of_their_subtree(people, tree):
 
 
 def test_assigning_a_role_twice_creates_one_assignment(people, tree):
-    services.assign_role(people.nobody, tree.district, Role.STAFF, by=people.admin)
-    services.assign_role(people.nobody, tree.district, Role.STAFF, by=people.admin)
-    assert RoleAssignment.objects.filter(user=people.nobody).count() == 1
+    services.assign_role(people.reporter, tree.district, Role.STAFF, by=people.admin)
+    services.assign_role(people.reporter, tree.district, Role.STAFF, by=people.admin)
+    assert RoleAssignment.objects.filter(user=people.reporter, role=Role.STAFF).count() == 1
+
+
+def test_an_admin_cannot_grant_a_role_to_an_account_that_holds_roles_elsewhere(people, tree):
+    with pytest.raises(PermissionDenied):
+        services.assign_role(people.outsider, tree.branch, Role.LEADER, by=people.admin)
+    with pytest.raises(PermissionDenied):  # nor claim an account without roles: that is for superusers
+        services.assign_role(people.nobody, tree.branch, Role.LEADER, by=people.admin)
+    services.assign_role(people.nobody, tree.branch, Role.LEADER, by=people.root)
 
 
 def test_an_admin_cannot_grant_roles_outside_their_subtree(people, tree):
@@ -70,7 +78,7 @@ def test_an_admin_cannot_grant_roles_outside_their_subtree(people, tree):
 
 
 def test_an_admin_cannot_change_an_account_that_holds_roles_elsewhere(people, tree):
-    services.assign_role(people.staff, tree.city_b, Role.STAFF, by=people.outsider)
+    services.assign_role(people.staff, tree.city_b, Role.STAFF, by=people.root)
     with pytest.raises(PermissionDenied):
         services.update_user(people.staff, by=people.admin, password="new-Passw0rd!")
     services.update_user(people.leader, by=people.admin, first_name="新名字")

@@ -23,9 +23,9 @@ def branches(tree, report_setup, people):
     states = {}
     with freeze_time("2026-06-03 10:00:00+08:00"):
         approved = _submitted(extra[0], people)
-        reporting.approve_report(approved, by=people.staff)
+        reporting.approve_report(approved, by=people.leader)  # staff submitted it: another reviewer approves
         returned = _submitted(extra[2], people)
-        reporting.return_report(returned, by=people.staff, reason="补充")
+        reporting.return_report(returned, by=people.leader, reason="补充")
         draft = reporting.start_report(extra[3], D(2026, 5, 1), by=people.staff)
     with freeze_time("2026-06-08 10:00:00+08:00"):
         late = _submitted(extra[1], people)
