@@ -148,9 +148,11 @@ def can(user, action: str, obj) -> bool:
 
 
 def require(user, action: str, obj) -> None:
-    """Raise PermissionDenied unless ``user`` may do ``action`` on ``obj`` (services call this)."""
+    """Raise PermissionDenied unless ``user`` may do ``action`` on ``obj`` (services call this).
+
+    The message never names ``obj``: the refusal may concern something the user cannot see at all."""
     if not can(user, action, obj):
-        raise PermissionDenied(_("You do not have permission for %(object)s.") % {"object": obj})
+        raise PermissionDenied(_("You do not have permission to perform this action."))
 
 
 def require_write(user, action: str, obj) -> None:

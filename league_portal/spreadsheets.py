@@ -2,21 +2,27 @@
 
 Readers turn an upload into numbered rows keyed by the header text, or raise
 ``SpreadsheetError`` with a message a person can act on; writers produce workbooks with a
-bold frozen header row, sensible widths and number formats.
+bold frozen header row, sensible widths and number formats, and write whatever users typed as
+inert text (see "writing" below).
 """
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TYPE_STRING
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -89,7 +95,7 @@ def _csv_rows(data: bytes):
     else:
         raise SpreadsheetError(_("The text encoding of the file could not be recognised."))
     try:
-        return [tuple(_clean(v) for v in row) for row in csv.reader(io.StringIO(text))]
+        return [tuple(_clean(csv_unescape(v)) for v in row) for row in csv.reader(io.StringIO(text))]
     except csv.Error as exc:
         raise SpreadsheetError(_("The file is not a valid CSV table: %(error)s") % {"error": exc}) from exc
 
@@ -107,10 +113,95 @@ def _to_table(raw_rows) -> Table:
     return table
 
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-THIN = Side(style="thin", color="999999")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# --- writing ---------------------------------------------------------------------------------------
+# Every value the portal writes into a spreadsheet goes through cell() (.xlsx) or csv_value() (.csv):
+# names, narratives, labels, comments and reasons are typed by users, and a spreadsheet program runs
+# text that starts like a formula. Workbooks come only from new_workbook(), whose sheets pass every
+# appended value through the same function, so that an export cannot forget it.
+
+# What Excel and LibreOffice start a formula with (OWASP, "CSV injection"): = + - @, and a tab or a
+# carriage return in front of one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A CSV cell we escaped: the apostrophe we added (and any the text had) before a formula character.
+_CSV_ESCAPED = re.compile(r"'*[=+\-@\t\r]")
+_CSV_UNESCAPE = re.compile(r"'+[=+\-@\t\r]")
+MAX_CELL_TEXT = 32767  # Excel's limit for the text of one cell
+
+
+def sheet_text(value) -> str:
+    """Text as a cell can hold it: without the control characters that XML 1.0 cannot hold (openpyxl
+    refuses the whole workbook for one of them), and no longer than Excel's limit."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT]
+
+
+def cell(worksheet, value, style: str | None = None, number_format: str | None = None):
+    """The one way a value enters a workbook the portal writes: text is stored as text (never a formula or an
+    error value, whatever it starts with), and text that looks like a formula is also marked to stay text
+    when someone edits the cell in Excel; numbers, dates and booleans keep their type."""
+    text = isinstance(value, str | Promise)
+    if text:
+        value = sheet_text(value)
+    result = WriteOnlyCell(worksheet, value=value)
+    if text:
+        result.data_type = TYPE_STRING  # openpyxl makes "=…" a formula and "#N/A" an error otherwise
+    if style:
+        result.style = style
+    if number_format:
+        result.number_format = number_format
+    if text and value.startswith(FORMULA_START):
+        result.quotePrefix = True
+    return result
+
+
+def _appended(worksheet, value):
+    """A value as the sheet appends it: plain numbers, dates and inert text as they are (openpyxl writes them
+    faster that way), everything else as a cell()."""
+    if value is None or isinstance(value, Cell):
+        return value
+    if isinstance(value, str | Promise):
+        value = sheet_text(value)
+        if value.startswith(FORMULA_START) or value in ERROR_CODES:
+            return cell(worksheet, value)
+    return value
+
+
+class _Sheet(WriteOnlyWorksheet):
+    """A streamed worksheet whose every appended value goes through cell()."""
+
+    def append(self, row):
+        super().append([_appended(self, value) for value in row])
+
+
+class _Workbook(Workbook):
+    def create_sheet(self, title=None, index=None):
+        sheet = _Sheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+
+def new_workbook(styles: dict[str, NamedStyle] | None = None):
+    """A write-only workbook (rows stream out, memory stays flat) without the default empty sheet; its sheets
+    take rows of values or of cell()s. ``styles`` are registered as named styles for cell(style=…)."""
+    workbook = _Workbook(write_only=True)
+    for style in (styles or {}).values():
+        workbook.add_named_style(style)
+    return workbook
+
+
+def workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER_STYLE = "portal_header"
+
+
+def _header_style():
+    thin = Side(style="thin", color="999999")
+    return NamedStyle(name=HEADER_STYLE, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"),
+                      border=Border(left=thin, right=thin, top=thin, bottom=thin),
+                      alignment=Alignment(horizontal="center", vertical="center"))
 
 
 @dataclass
@@ -124,37 +215,46 @@ class Column:
 
 def write_xlsx(columns: list[Column], rows, *, sheet_title: str) -> bytes:
     """A workbook with one sheet: bold, frozen header row, widths and number formats set."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]
-    sheet.append([c.header for c in columns])
-    for cell in sheet[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    for row in rows:
-        sheet.append(list(row))
+    workbook = new_workbook({HEADER_STYLE: _header_style()})
+    sheet = workbook.create_sheet(sheet_title[:31])
     for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        if column.number_format:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = column.number_format
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet.append([cell(sheet, column.header, HEADER_STYLE) for column in columns])
+    formats = [column.number_format for column in columns]
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        # a formatted column gets a cell even where it is empty, so that a figure typed in later is formatted too
+        sheet.append([cell(sheet, value, number_format=formats[i]) if i < len(formats) and formats[i] else value
+                      for i, value in enumerate(row)])
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"
+    return workbook_bytes(workbook)
+
+
+def csv_value(value):
+    """A value as a CSV cell (OWASP's advice on CSV injection): text that a spreadsheet would take for a
+    formula gets a leading apostrophe, which spreadsheets read as "this is text"; numbers stay numbers,
+    negative ones included. read_table() removes the apostrophe again, so an export re-imports unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, str | Promise):
+        value = sheet_text(value)
+        return f"'{value}" if _CSV_ESCAPED.match(value) else value
+    return value
+
+
+def csv_unescape(text: str) -> str:
+    """The text of a CSV cell as it was before csv_value() escaped it."""
+    return text[1:] if _CSV_UNESCAPE.match(text) else text
 
 
 def write_csv(columns: list[Column], rows) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly."""
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly; text quoted, numbers not."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([c.header for c in columns])
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow([csv_value(c.header) for c in columns])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([csv_value(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -1,6 +1,5 @@
 """URL configuration: pages, the REST API under /api/v1/, its schema and docs, health."""
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -46,8 +45,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("healthz", health.healthz, name="healthz"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are never served under MEDIA_URL, not even with DEBUG on: every file has a view that checks the
+# right to see what it belongs to (plans:evidence_download, attachment_download, appeal_evidence,
+# notifications:download).
 
 handler400 = "league_portal.views.bad_request"
 handler403 = "league_portal.views.permission_denied"

@@ -337,9 +337,9 @@ class IndicatorForm(forms.ModelForm):
             for name in names:
                 self.fields[name].widget.attrs["data-shown-when"] = f"rule={rule}"
         scheme = self.instance.scheme
-        from .report_sheets import field_columns  # the report fields used at, above and below the issuer
+        from .report_sheets import fields_at_and_below  # the report fields used at, above and below the issuer
 
-        known = [(f.key, f"{f.label} ({f.key})") for f in field_columns(scheme.organization)]
+        known = [(f.key, f"{f.label} ({f.key})") for f in fields_at_and_below(scheme.organization)]
         current = (self.instance.params or {}).get("field")
         if current and current not in dict(known):
             known.append((current, current))

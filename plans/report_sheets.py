@@ -29,16 +29,27 @@ INFO = [Column("状态", 8), Column("截止日期", 12, "yyyy-mm-dd"), Column("�
 NUMBER_FORMATS = {FieldType.INTEGER: "0", FieldType.DECIMAL: "#,##0.##", FieldType.PERCENT: "0.#"}
 
 
-def field_columns(root=None):
-    """The report fields that occur at or below ``root`` (all when None), one per key, in form order."""
-    fields = ReportField.objects.select_related("organization").order_by("organization__depth", "order", "pk")
-    if root is not None:
-        above = [o.pk for o in Organization.objects.get_ancestors(root)] + [root.pk]
-        fields = fields.filter(Q(organization__in=above) | Q(organization__path__startswith=root.path))
+def one_per_key(fields):
+    """One field per key (the first given, i.e. the shallowest definition), in form order."""
     by_key = {}
     for f in fields:
         by_key.setdefault(f.key, f)
     return sorted(by_key.values(), key=lambda f: (f.order, f.pk))
+
+
+def field_columns(organizations):
+    """The columns of ``organizations``' report fields: only fields defined on their own paths, so that a
+    sheet never names a field of a part of the tree that is not in it."""
+    return one_per_key(reporting.fields_defined_for(organizations))
+
+
+def fields_at_and_below(root):
+    """The report fields used at, above and below ``root``, one per key: for those who see its whole subtree
+    (the assessors of a scheme issued at ``root``)."""
+    above = [o.pk for o in Organization.objects.get_ancestors(root)] + [root.pk]
+    fields = (ReportField.objects.filter(Q(organization__in=above) | Q(organization__path__startswith=root.path))
+              .select_related("organization").order_by("organization__depth", "order", "pk"))
+    return one_per_key(fields)
 
 
 def _columns(fields, with_info):
@@ -61,10 +72,10 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def export_month(organizations, month, root=None, *, with_info=True) -> bytes:
+def export_month(organizations, month, *, with_info=True) -> bytes:
     """A month's reports of ``organizations`` (annotated ``due_day``): one row each, reports or not."""
-    fields = field_columns(root)
     organizations = list(organizations.order_by("path"))
+    fields = field_columns(organizations)
     reports = {r.organization_id: r for r in MonthlyReport.objects.filter(
         organization__in=organizations, month=month).select_related("reviewed_by")}
     with translation.override("zh-hans"):
@@ -87,9 +98,9 @@ def export_month(organizations, month, root=None, *, with_info=True) -> bytes:
     return write_xlsx(_columns(fields, with_info), rows, sheet_title=f"{month:%Y-%m}月度报告")
 
 
-def template(organizations, month, root=None) -> bytes:
+def template(organizations, month) -> bytes:
     """The offline form: the export's layout without the review columns, what is saved already filled in."""
-    return export_month(organizations, month, root, with_info=False)
+    return export_month(organizations, month, with_info=False)
 
 
 @dataclass

@@ -254,7 +254,7 @@ def report_export(request):
     """The month's reports of the filtered organisations: one row each, one column per field."""
     _filterset, rows, root, month = _grid_filters(request, _reviewable(request))
     name = f"{root.display_name if root else ''}{month:%Y年%m月}月度报告.xlsx"
-    return download(report_sheets.export_month(rows, month, root), name)
+    return download(report_sheets.export_month(rows, month), name)
 
 
 # --- reporters: the offline form ------------------------------------------------------------------

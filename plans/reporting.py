@@ -166,12 +166,18 @@ def fields_for(organization):
     return fields_for_many([organization])[organization.pk]
 
 
-def fields_for_many(organizations):
-    """{organisation id: its report fields} for several organisations, in one query."""
+def fields_defined_for(organizations):
+    """The report fields defined at or above any of ``organizations`` (on their own paths), shallow first: the
+    only ones their forms, sheets and exports may show, whoever looks at them."""
     steplen = Organization.steplen
     prefixes = {o.path[:end] for o in organizations for end in range(steplen, len(o.path) + 1, steplen)}
-    defined = list(ReportField.objects.filter(organization__path__in=prefixes).select_related("organization")
-                   .order_by("organization__depth", "order", "pk"))
+    return list(ReportField.objects.filter(organization__path__in=prefixes).select_related("organization")
+                .order_by("organization__depth", "order", "pk"))
+
+
+def fields_for_many(organizations):
+    """{organisation id: its report fields} for several organisations, in one query."""
+    defined = fields_defined_for(organizations)
     found = {}
     for organization in organizations:
         fields = {}

@@ -6,15 +6,13 @@ over its 二级指标, one row per organisation with points, total, rank and gra
 borders, widths, number formats, A4 landscape fitted to the page width; a second sheet holds
 every explanation.
 """
-import io
-
 from django.db.models import Prefetch
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from league_portal.spreadsheets import cell, new_workbook, workbook_bytes
 
 from .assessment import fmt, ranks
 from .choices import RunStatus
@@ -62,7 +60,8 @@ STYLES = {
 }
 
 
-def _register_styles(workbook):
+def _named_styles():
+    styles = {}
     for name, (font, fill, alignment, border, number_format) in STYLES.items():
         style = NamedStyle(name=name, alignment=alignment)
         if font:
@@ -73,13 +72,12 @@ def _register_styles(workbook):
             style.border = border
         if number_format:
             style.number_format = number_format
-        workbook.add_named_style(style)
+        styles[name] = style
+    return styles
 
 
 def _cell(ws, value, style="cell"):
-    cell = WriteOnlyCell(ws, value=value)
-    cell.style = style
-    return cell
+    return cell(ws, value, style)
 
 
 def _month_sheet(workbook, run, sheet_title):
@@ -153,22 +151,14 @@ def _month_sheet(workbook, run, sheet_title):
     return scores
 
 
-def _save(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _workbook():
-    workbook = Workbook(write_only=True)
-    _register_styles(workbook)
-    return workbook
+    return new_workbook(_named_styles())
 
 
 def month_workbook(run) -> bytes:
     workbook = _workbook()
     _month_sheet(workbook, run, f"{run.month.month}月评分表")
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def year_workbook(scheme) -> bytes:
@@ -201,4 +191,4 @@ def year_workbook(scheme) -> bytes:
                        + [_cell(summary, by_month.get(m), "points") for m in months]
                        + [_cell(summary, sums[code], "total"),
                           _cell(summary, sums[code] / len(by_month), "points"), _cell(summary, rank[code])])
-    return _save(workbook)
+    return workbook_bytes(workbook)

@@ -23,9 +23,10 @@ def my_tasks(user):
     )
 
 
-def with_reuse_flag(evidence):
-    """Mark evidence whose file (same hash) was also used for another entry."""
-    elsewhere = Evidence.objects.filter(sha256=OuterRef("sha256")).exclude(entry=OuterRef("entry"))
+def with_reuse_flag(evidence, user):
+    """Mark evidence whose file (same hash) was also used for another entry that ``user`` may see; evidence
+    elsewhere in the tree is not compared, or the flag would tell that a file exists there."""
+    elsewhere = Evidence.objects.restrict(user).filter(sha256=OuterRef("sha256")).exclude(entry=OuterRef("entry"))
     return evidence.annotate(reused=Exists(elsewhere))
 
 
@@ -88,7 +89,7 @@ def point_entries(point, user, organization=None):
     return (
         entries.restrict(user)
         .select_related("assignment__organization", "assignment__target", "entered_by")
-        .prefetch_related(Prefetch("evidence", queryset=with_reuse_flag(Evidence.objects.all())))
+        .prefetch_related(Prefetch("evidence", queryset=with_reuse_flag(Evidence.objects.all(), user)))
     )
 
 

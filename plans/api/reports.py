@@ -267,7 +267,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         require_any(request.user, Action.REVIEW_REPORT)
         organizations = _within(request, reporting.reviewable(request.user))
         month = _month(request)
-        return download(report_sheets.export_month(organizations, month, _root(request)), f"reports-{month:%Y-%m}.xlsx")
+        return download(report_sheets.export_month(organizations, month), f"reports-{month:%Y-%m}.xlsx")
 
     @extend_schema(request={"multipart/form-data": UploadSerializer},
                    responses={200: inline_serializer("UploadResult", {"saved": serializers.IntegerField()}),

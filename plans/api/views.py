@@ -177,5 +177,5 @@ class ProgressEntryViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(
-            Prefetch("evidence", queryset=with_reuse_flag(Evidence.objects.all()))
+            Prefetch("evidence", queryset=with_reuse_flag(Evidence.objects.all(), self.request.user))
         )

@@ -90,7 +90,7 @@ def test_evidence_reused_elsewhere_is_flagged(plan, people, settings, tmp_path):
                                      files=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")])
     services.record_progress(plan.district, by=people.staff, reported_on=datetime.date(2026, 6, 1), value=D(9),
                              files=[SimpleUploadedFile("same.png", PNG, content_type="image/png")])
-    flagged = with_reuse_flag(Evidence.objects.all())
+    flagged = with_reuse_flag(Evidence.objects.all(), people.staff)
     assert [e.reused for e in flagged] == [True, True]
     assert first.evidence.get().sha256 == Evidence.objects.last().sha256
 
