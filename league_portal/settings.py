@@ -3,6 +3,7 @@
 The defaults give the embedded set-up that ``make run`` serves: SQLite, Celery in eager
 mode, no other server. Production and CI set ``DATABASE_URL`` and ``REDIS_URL``.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "league_portal",
+    "accounts",
     "orgs",
     "plans",
     "notifications",
@@ -191,12 +193,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "plans.tasks.send_review_digest",
         "schedule": crontab(hour=8, minute=5),
     },
+    "purge-expired-api-tokens": {
+        "task": "accounts.tasks.purge_expired_tokens",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous call then answers 401 with "WWW-Authenticate: Token", not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -204,7 +211,21 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "league_portal.api.exception_handler",
+    # Throttles count by REMOTE_ADDR, the address axes uses too, never by X-Forwarded-For, which
+    # the client writes. Behind a reverse proxy set both (NUM_PROXIES, AXES_IPWARE_PROXY_COUNT).
+    "NUM_PROXIES": 0,
 }
+# API tokens (django-rest-knox): a new key per log-in, stored only as a hash, sent as
+# "Authorization: Token <key>". They expire, and a new password or a deactivation revokes them.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.float("API_TOKEN_TTL_HOURS", default=10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    # With auto-refresh each use pushes the expiry on, but never past the maximum from creation.
+    "AUTO_REFRESH": env.bool("API_TOKEN_AUTO_REFRESH", default=False),
+    "AUTO_REFRESH_MAX_TTL": timedelta(hours=env.float("API_TOKEN_MAX_HOURS", default=7 * 24)),
+}
+# Token log-ins per client address (any user names); axes also locks one name after failures.
+API_TOKEN_LOGIN_RATE = env("API_TOKEN_LOGIN_RATE", default="20/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "League Portal API",
     "DESCRIPTION": "共青团工作任务管理平台 REST API. Every list is scoped to the organisation "

@@ -514,8 +514,10 @@ def api_write_routes():
     return routes
 
 
-# Writes whose rights are not a place in the tree; tested where they are built.
-ELSEWHERE = {("post", "auth/token/")}
+# Writes whose rights are not a place in the tree but the caller's own tokens: their matrix (owner, another
+# user, a superuser, anonymous) is tests/accounts/test_permissions.py.
+ELSEWHERE = {("post", "auth/token/"), ("post", "auth/logout/"), ("post", "auth/logoutall/"),
+             ("delete", "auth/tokens/<id>/")}
 
 
 def test_every_write_endpoint_is_in_the_matrix():
