@@ -278,7 +278,7 @@ def record_progress(assignment, *, by, reported_on, value=None, numerator=None, 
     """
     require(by, Action.RECORD_PROGRESS, assignment)
     value = _value(value, numerator, denominator)
-    Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+    list(Assignment.objects.select_for_update().filter(pk=assignment.pk).order_by().values_list("pk", flat=True))
     repeat = ProgressEntry.objects.filter(
         assignment=assignment, entered_by=actor(by), reported_on=reported_on, value=value, numerator=numerator,
         denominator=denominator, status=status, note=note, entered_at__gte=timezone.now() - REPEAT_WINDOW,
