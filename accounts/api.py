@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -21,6 +21,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from league_portal.api import ScopedViewSetMixin
+from league_portal.openapi import ErrorSerializer
 
 from . import selectors, services
 
@@ -50,7 +51,7 @@ class TokenSerializer(serializers.ModelSerializer):
         return isinstance(auth, AuthToken) and auth.digest == token.digest
 
 
-ERROR = inline_serializer("TokenLoginError", {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)})
+ERROR = ErrorSerializer
 
 
 class LockedOut(exceptions.APIException):

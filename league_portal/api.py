@@ -9,11 +9,15 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.uploads import UploadRejected
+
 from .permissions import Action
 
 
 def exception_handler(exc, context):
     """Every error as JSON with a ``detail`` message; field errors under ``errors``."""
+    if isinstance(exc, UploadRejected):  # the upload guard's refusal: 400, or 413 for sizes
+        return Response({"detail": exc.message}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied):

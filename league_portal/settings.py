@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "league_portal.middleware.CurrentOrganizationMiddleware",
+    # before anything reads the body (CSRF and the views read request.POST later)
+    "core.middleware.RequestSizeLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -139,10 +141,38 @@ STORAGES = {
         )
     },
 }
-# Uploaded spreadsheets are read in memory; larger ones are refused with a message.
+# The upload guard (core/uploads.py). A request body larger than UPLOAD_MAX_REQUEST_BYTES is refused
+# before it is read: evidence files are up to EVIDENCE_MAX_BYTES each and a report attaches several.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded spreadsheets and documents are read in memory; larger ones are refused with a message.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Zip-based files (.xlsx, .docx): parts, unpacked size (counted as they unpack), packing ratio.
+UPLOAD_ZIP_MAX_MEMBERS = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=1000)
+UPLOAD_ZIP_MAX_UNPACKED_BYTES = env.int("UPLOAD_ZIP_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+UPLOAD_ZIP_MAX_RATIO = env.int("UPLOAD_ZIP_MAX_RATIO", default=100)
+# Seconds a request may spend reading and checking an upload; background imports get IMPORT_TASK_SECONDS.
+UPLOAD_READ_SECONDS = env.int("UPLOAD_READ_SECONDS", default=20)
+IMPORT_TASK_SECONDS = env.int("IMPORT_TASK_SECONDS", default=900)
+# Rows and columns of an uploaded sheet (the header row not counted), by use; the declared size of a
+# sheet is never trusted, rows are counted as they are read.
+SHEET_MAX_ROWS = env.int("SHEET_MAX_ROWS", default=20_000)
+SHEET_MAX_COLUMNS = env.int("SHEET_MAX_COLUMNS", default=200)
+UPLOAD_LIMITS = {
+    "org_import": {"max_rows": env.int("ORG_IMPORT_MAX_ROWS", default=200_000),
+                   "max_bytes": env.int("ORG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)},
+    "ledger": {"max_rows": env.int("LEDGER_MAX_ROWS", default=50_000)},
+    "report_form": {"max_rows": env.int("REPORT_FORM_MAX_ROWS", default=20_000)},
+    "decompose": {"max_rows": 5_000},
+}
+# Organisation imports with more rows than this are checked and carried out by Celery, with progress.
+ORG_IMPORT_SYNC_ROWS = env.int("ORG_IMPORT_SYNC_ROWS", default=5_000)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -209,7 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "league_portal.pagination.APIPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "league_portal.openapi.PortalAutoSchema",
     "EXCEPTION_HANDLER": "league_portal.api.exception_handler",
     # Throttles count by REMOTE_ADDR, the address axes uses too, never by X-Forwarded-For, which
     # the client writes. Behind a reverse proxy set both (NUM_PROXIES, AXES_IPWARE_PROXY_COUNT).

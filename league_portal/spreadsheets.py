@@ -9,27 +9,27 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core.uploads import Deadline, UploadRejected, bounded_rows, read_upload, sheet_limits, xlsx_rows
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
-class SpreadsheetError(Exception):
-    """The file as a whole cannot be read; the message says why."""
+# Every refusal of an uploaded sheet is the upload guard's: callers catch SpreadsheetError as before.
+SpreadsheetError = UploadRejected
 
 
 @dataclass
@@ -47,38 +47,25 @@ def _clean(value):
     return value
 
 
-def read_table(upload, *, max_bytes=None) -> Table:
-    """Read the first sheet of an .xlsx file or a .csv file (UTF-8 or GB18030)."""
-    max_bytes = max_bytes or settings.IMPORT_MAX_BYTES
+def read_table(upload, *, use="default", limits=None, deadline=None) -> Table:
+    """Read the first sheet of an .xlsx file or a .csv file (UTF-8 or GB18030) through the upload guard.
+
+    ``use`` picks the limits (core.uploads.sheet_limits): file size, rows, columns, seconds. Rows are
+    streamed and counted; a file past any limit is refused as soon as that is known.
+    """
+    limits = limits or sheet_limits(use)
+    deadline = deadline or Deadline(limits.seconds)
     name = (getattr(upload, "name", "") or "").lower()
-    data = upload.read()
-    if len(data) > max_bytes:
-        raise SpreadsheetError(
-            _("The file is larger than %(limit)d MB.") % {"limit": max_bytes // (1024 * 1024)}
-        )
+    data = read_upload(upload, limits.max_bytes)
     if not data.strip():
         raise SpreadsheetError(_("The file is empty."))
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        raw_rows = _xlsx_rows(data)
+        raw_rows = xlsx_rows(data, deadline)
     elif name.endswith(".csv") or name.endswith(".txt") or not name:
         raw_rows = _csv_rows(data)
     else:
         raise SpreadsheetError(_("Only .xlsx and .csv files can be imported."))
-    return _to_table(raw_rows)
-
-
-def _xlsx_rows(data: bytes):
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SpreadsheetError(_("The file is not a readable .xlsx workbook.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [tuple(_clean(v) for v in row) for row in sheet.iter_rows(values_only=True)]
-    except Exception as exc:  # openpyxl raises many kinds on a damaged sheet
-        raise SpreadsheetError(_("The file is not a readable .xlsx workbook.")) from exc
-    finally:
-        workbook.close()
+    return _to_table(bounded_rows(raw_rows, limits, deadline))
 
 
 def _csv_rows(data: bytes):
@@ -94,22 +81,30 @@ def _csv_rows(data: bytes):
             continue
     else:
         raise SpreadsheetError(_("The text encoding of the file could not be recognised."))
+    return _csv_reader(text)
+
+
+def _csv_reader(text: str):
     try:
-        return [tuple(_clean(csv_unescape(v)) for v in row) for row in csv.reader(io.StringIO(text))]
+        for row in csv.reader(io.StringIO(text)):
+            yield tuple(csv_unescape(v) for v in row)
     except csv.Error as exc:
         raise SpreadsheetError(_("The file is not a valid CSV table: %(error)s") % {"error": exc}) from exc
 
 
 def _to_table(raw_rows) -> Table:
-    header_index = next((i for i, row in enumerate(raw_rows) if any(v not in (None, "") for v in row)), None)
-    if header_index is None:
-        raise SpreadsheetError(_("The file has no header row."))
-    headers = ["" if v is None else str(v) for v in raw_rows[header_index]]
-    table = Table(headers=headers)
-    for offset, row in enumerate(raw_rows[header_index + 1 :], start=header_index + 2):
+    """Rows after the first non-empty one (the header), keyed by header; empty rows are skipped."""
+    table = None
+    for number, row in enumerate(raw_rows, start=1):
+        row = tuple(_clean(v) for v in row)
         if not any(v not in (None, "") for v in row):
             continue
-        table.rows.append((offset, {h: (row[i] if i < len(row) else None) for i, h in enumerate(headers) if h}))
+        if table is None:
+            table = Table(headers=["" if v is None else str(v) for v in row])
+            continue
+        table.rows.append((number, {h: (row[i] if i < len(row) else None) for i, h in enumerate(table.headers) if h}))
+    if table is None:
+        raise SpreadsheetError(_("The file has no header row."))
     return table
 
 
@@ -297,10 +292,10 @@ def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYP
     return response
 
 
-def table_from_form(form, field: str = "file"):
+def table_from_form(form, field: str = "file", *, use="default"):
     """The table uploaded through a valid form, or None with the reason put on the form's field."""
     try:
-        return read_table(form.cleaned_data[field])
+        return read_table(form.cleaned_data[field], use=use)
     except SpreadsheetError as exc:
         form.add_error(field, str(exc))
         return None

@@ -36,3 +36,11 @@ class Role(models.TextChoices):
     REPORTER = "reporter", _("Reporter")
     LEADER = "leader", _("Leader")
     ASSESSOR = "assessor", _("Assessor")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    INVALID = "invalid", _("The file has errors")
+    FAILED = "failed", _("Could not be read")

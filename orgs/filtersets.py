@@ -35,6 +35,18 @@ class WithinFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
 
 
+class IdFilter(django_filters.NumberFilter):
+    """``?plan=12``: the id of a row, a whole number that a database id can be (a decimal such as 1e-300
+    or a number past any id is invalid input, not a comparison the database cannot make)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)  # bigint, the widest id column
+        super().__init__(*args, **kwargs)
+
+
 class SearchFilter(django_filters.CharFilter):
     """``?q=``: a case-insensitive match on any of the given fields."""
 
@@ -72,7 +84,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
 class DepartmentFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("name",))
     within = WithinFilter(path_lookup="organization__path")
-    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation ID"))
+    organization = IdFilter(field_name="organization_id", label=_("Organisation ID"))
 
     class Meta:
         model = Department

@@ -3,23 +3,29 @@
 ``plan_import`` reads and validates the whole file and returns an ``ImportPlan``: one action per
 row (create, update, move, unchanged) and every problem by row and column. It writes nothing.
 ``apply_import`` carries out a plan with no errors in one transaction. A re-import of the same
-file finds every row unchanged and writes nothing.
+file finds every row unchanged and writes nothing. Files with more rows than ORG_IMPORT_SYNC_ROWS
+become an ``ImportJob`` that Celery checks and carries out (``start_job``, ``run_job``) with progress.
 """
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from league_portal.permissions import Action, can
-from league_portal.spreadsheets import Column, Table
+from core.jobs import enqueue
+from core.uploads import Deadline, sheet_limits
+from league_portal.permissions import Action, can, require_any
+from league_portal.spreadsheets import Column, SpreadsheetError, Table, read_table
 
 from . import services
-from .choices import Kind, Level, Sector
-from .models import Organization
+from .choices import ImportStatus, Kind, Level, Sector
+from .models import ImportJob, Organization
 
 # The file format: (field, header). Headers are part of the format, not of the UI language.
 COLUMNS = [
@@ -315,3 +321,109 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
         if row.action == "move":
             services.move_organization(org, parent_of(row), by=by, reason=_("Spreadsheet import"))
     return plan.summary
+
+
+# --- large files: checked and carried out by Celery -------------------------------------------------
+
+MAX_STORED_ERRORS = 1000
+
+
+def read_for_request(upload):
+    """The table of an upload small enough to import inside the request, or None when it has more rows
+    than ORG_IMPORT_SYNC_ROWS and belongs to a background job. Other refusals raise SpreadsheetError."""
+    limits = sheet_limits("org_import")
+    small = sheet_limits("org_import", max_rows=min(settings.ORG_IMPORT_SYNC_ROWS, limits.max_rows))
+    try:
+        return read_table(upload, limits=small)
+    except SpreadsheetError as exc:
+        if exc.code == "rows" and small.max_rows < limits.max_rows:
+            return None
+        raise
+
+
+@transaction.atomic
+def start_job(upload, *, by, apply: bool) -> ImportJob:
+    """Keep ``upload`` and have Celery check it (and, with ``apply``, import it whole) after the commit."""
+    require_any(by, Action.CHANGE_ORG)
+    upload.seek(0)
+    name = (upload.name or "import.csv")[-200:]
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+    job = ImportJob(created_by=by, original_name=name, apply=apply)
+    job.file.save(f"{uuid.uuid4().hex}{suffix}", File(upload), save=False)
+    job.save()
+    enqueue("orgs.tasks.run_import_job", job.pk)
+    return job
+
+
+@transaction.atomic
+def apply_checked_job(job: ImportJob, *, by) -> ImportJob:
+    """Import the file of a finished, valid dry run: a new job checks it again against the tree as it is now."""
+    if job.created_by_id != by.pk or job.status != ImportStatus.DONE or job.apply or not job.file:
+        raise ValidationError(_("Only a checked file without problems can be imported."))
+    require_any(by, Action.CHANGE_ORG)
+    again = ImportJob.objects.create(created_by=by, original_name=job.original_name, apply=True, file=job.file.name)
+    job.file = ""  # the new job owns the stored file now
+    job.save(update_fields=["file"])
+    enqueue("orgs.tasks.run_import_job", again.pk)
+    return again
+
+
+def _progress(job, percent, **fields):
+    ImportJob.objects.filter(pk=job.pk).update(progress=percent, **fields)
+
+
+def run_job(job_id: int) -> str:
+    """Read, check and (if asked and valid) import the job's file; all rows or none. Idempotent: a
+    finished job is left as it is, and an import that failed half-way has rolled back."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.finished:
+        return job.status
+    _progress(job, 5, status=ImportStatus.RUNNING)
+    by = job.created_by
+    try:
+        with job.file.open("rb") as stored:
+            stored.name = job.file.name
+            table = read_table(stored, use="org_import", deadline=Deadline(settings.IMPORT_TASK_SECONDS))
+    except SpreadsheetError as exc:
+        return _finish(job, ImportStatus.FAILED, detail=exc.message[:500])
+    _progress(job, 40)
+    plan = plan_import(table, by=by)
+    _progress(job, 70)
+    if not plan.is_valid:
+        errors = [{"row": e.row, "column": e.column, "message": str(e.message)} for e in plan.errors[:MAX_STORED_ERRORS]]
+        return _finish(job, ImportStatus.INVALID, summary=plan.summary, errors=errors, error_count=len(plan.errors))
+    if job.apply:
+        try:
+            apply_import(plan, by=by)
+        except (ValidationError, PermissionDenied) as exc:  # the tree or a right changed since the check
+            return _finish(job, ImportStatus.INVALID, summary=plan.summary, error_count=1,
+                           errors=[{"row": 0, "column": "", "message": " ".join(getattr(exc, "messages", [str(exc)]))}])
+    return _finish(job, ImportStatus.DONE, summary=plan.summary)
+
+
+def _finish(job, status, **fields) -> str:
+    from notifications.services import notify
+
+    keep_file = status == ImportStatus.DONE and not job.apply  # a checked file waits to be imported
+    with transaction.atomic():
+        _progress(job, 100, status=status, finished_at=timezone.now(), **fields)
+        job.refresh_from_db()
+        if not keep_file and job.file:
+            job.file.delete(save=True)
+        notify([job.created_by], title=FINISHED_TITLES[status] % {"name": job.original_name},
+               url=job.get_absolute_url(), key=f"org-import-{job.pk}-{status}-{job.apply}")
+    return status
+
+
+def mark_job_failed(job_id: int, error) -> None:
+    """A crash of the task (time limit, lost database) ends the job with a message, not a spinner forever."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is not None and not job.finished:
+        _finish(job, ImportStatus.FAILED, detail=_("The import stopped unexpectedly; nothing was imported. Please try again."))
+
+
+FINISHED_TITLES = {
+    ImportStatus.DONE: gettext_lazy("Organisation import “%(name)s” is done"),
+    ImportStatus.INVALID: gettext_lazy("Organisation import “%(name)s” found problems; nothing was imported"),
+    ImportStatus.FAILED: gettext_lazy("Organisation import “%(name)s” could not be read"),
+}

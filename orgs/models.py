@@ -9,7 +9,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from league_portal.permissions import RestrictedQuerySet, RestrictedQuerySetMixin, ScopedByOrganization
 
-from .choices import Kind, Level, Role, Sector
+from .choices import ImportStatus, Kind, Level, Role, Sector
 
 
 class OrganizationQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
@@ -182,3 +182,47 @@ class OrganizationMove(ScopedByOrganization, models.Model):
 
     def __str__(self):
         return f"{self.organization}: {self.old_parent_name} → {self.new_parent_name}"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def restrict(self, user, action=None):
+        """A job, its file and its findings are its uploader's alone."""
+        return self.filter(created_by=user) if user.is_authenticated else self.none()
+
+
+class ImportJob(models.Model):
+    """An organisation import too large for a request: the uploaded file, checked by Celery and, when
+    ``apply`` is set and every row is valid, carried out whole. Pages and the API poll it."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_import_jobs",
+                                   verbose_name=_("uploaded by"))
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    apply = models.BooleanField(_("import when valid"), default=False,
+                                help_text=_("Off: only check the file (a dry run)."))
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    errors = models.JSONField(_("problems"), default=list, blank=True,
+                              help_text=_("The first problems found, by row and column."))
+    error_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    detail = models.CharField(_("why the file could not be read"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation import")
+        verbose_name_plural = _("organisation imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("orgs:import_job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in (ImportStatus.DONE, ImportStatus.INVALID, ImportStatus.FAILED)

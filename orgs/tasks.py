@@ -8,3 +8,15 @@ from . import services
 def verify_tree():
     """Nightly check of the materialized paths; returns what is wrong (nothing, normally)."""
     return services.verify_tree()
+
+
+@shared_task(bind=True, time_limit=1800, soft_time_limit=1700, acks_late=True)
+def run_import_job(self, job_id):
+    """Check (and carry out) a large organisation import; ends the job with a message on any crash."""
+    from . import importers
+
+    try:
+        return importers.run_job(job_id)
+    except Exception as exc:
+        importers.mark_job_failed(job_id, exc)
+        raise

@@ -23,7 +23,7 @@ from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Spre
 from . import exports, importers, services
 from .filtersets import OrganizationFilterSet, RoleAssignmentFilterSet
 from .forms import AccountForm, DepartmentForm, ImportForm, MoveForm, OrganizationForm, RoleForm, UserCreateForm
-from .models import Organization, RoleAssignment
+from .models import ImportJob, Organization, RoleAssignment
 from .selectors import scope_roots, visible_users
 
 User = get_user_model()
@@ -178,10 +178,12 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            table = read_table(upload)
+            table = importers.read_for_request(upload)
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
         else:
+            if table is None:  # too many rows for a request: checked in the background, with progress
+                return redirect(importers.start_job(upload, by=request.user, apply=False))
             plan = importers.plan_import(table, by=request.user)
             context["plan"] = plan
             if plan.is_valid:
@@ -207,7 +209,7 @@ def import_confirm(request):
     name = f"imports/{token}{suffix}"
     with default_storage.open(name, "rb") as stored:
         stored.name = name
-        table = read_table(stored)
+        table = read_table(stored, use="org_import")
     plan = importers.plan_import(table, by=request.user)
     if not plan.is_valid:
         return render(request, "orgs/import.html", {"form": ImportForm(), "plan": plan})
@@ -221,6 +223,39 @@ def import_confirm(request):
         _("Import done: %(create)d new, %(update)d changed, %(move)d moved, %(unchanged)d unchanged.") % summary,
     )
     return redirect("orgs:tree")
+
+
+def _job(request, pk):
+    return get_object_or_404(ImportJob.objects.restrict(request.user), pk=pk)
+
+
+@login_required
+def import_job(request, pk):
+    """A large import checked in the background: progress while it runs, then its findings."""
+    job = _job(request, pk)
+    return render(request, "orgs/import_job.html", {"job": job, "form": ImportForm()})
+
+
+@login_required
+def import_job_progress(request, pk):
+    """The progress bar, polled by htmx; once the job is finished the whole page is shown again."""
+    job = _job(request, pk)
+    response = render(request, "orgs/_import_job_progress.html", {"job": job})
+    if job.finished:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_job_apply(request, pk):
+    """Import the file of a checked job without problems (a new job checks it again, then writes it whole)."""
+    try:
+        job = importers.apply_checked_job(_job(request, pk), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orgs:import_job", pk=pk)
+    return redirect(job)
 
 
 @login_required

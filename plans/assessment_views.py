@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from league_portal.dates import parse_month
 from league_portal.pagination import paginate
 from league_portal.permissions import Action, can, has_any, require, require_any, role_assignments
 from league_portal.spreadsheets import download
@@ -154,9 +155,9 @@ def scheme_compute(request, pk):
     """重新计算: start computing a month (a new version, with a reason, when it is published)."""
     scheme = _scheme(request, pk, Action.ASSESS)
     try:
-        month = reporting.month_start(datetime.date.fromisoformat(f"{request.POST.get('month', '')}-01"))
-    except ValueError:
-        messages.error(request, _("A month as YYYY-MM, please."))
+        month = parse_month(request.POST.get("month", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect(scheme)
     try:
         run = assessment.request_computation(scheme, month, by=request.user, reason=request.POST.get("reason", ""))

@@ -4,8 +4,11 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
-from orgs.filtersets import SearchFilter, WithinFilter
+from league_portal.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, YearField
+from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 from orgs.models import Organization
 
 from .choices import Grade, Light, PlanStatus, ReportStatus
@@ -14,12 +17,34 @@ from .models import Assignment, MonthlyReport, Plan, ProgressEntry, Score, Targe
 YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
 
+@extend_schema_field(serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text=_("Year")))
+class YearFilter(django_filters.NumberFilter):
+    """``?year=2026``: a whole year within the portal's years (``month__year`` lookups need one)."""
+
+    field_class = YearField
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """``?updated_since=2026-05-01T08:00:00+08:00``: changed at or after that moment (any real offset)."""
+
+    field_class = MomentField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("label", _("Updated since"))
+        super().__init__(*args, **kwargs)
+
+
+class MonthFilter(django_filters.DateFilter):
+    field_class = MonthField
+
+
 class PlanFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("title", "organization__name"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     within = WithinFilter(path_lookup="organization__path", label=_("Issued within (organisation code)"))
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("Status"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
+    updated_since = UpdatedSinceFilter(field_name="updated_at")
 
     class Meta:
         model = Plan
@@ -28,8 +53,8 @@ class PlanFilterSet(django_filters.FilterSet):
 
 class WorkPointFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("title", "text"))
-    plan = django_filters.NumberFilter(field_name="section__plan_id", label=_("Plan ID"))
-    year = django_filters.NumberFilter(field_name="section__plan__year", label=_("Year"))
+    plan = IdFilter(field_name="section__plan_id", label=_("Plan ID"))
+    year = YearFilter(field_name="section__plan__year", label=_("Year"))
     department = django_filters.CharFilter(field_name="lead_department__name", label=_("Lead department"))
     is_key = django_filters.BooleanFilter(label=_("Key task"), widget=forms.Select(choices=YES_NO))
 
@@ -39,8 +64,8 @@ class WorkPointFilterSet(django_filters.FilterSet):
 
 
 class TargetFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="point__section__plan_id", label=_("Plan ID"))
-    point = django_filters.NumberFilter(field_name="point_id", label=_("Work point ID"))
+    plan = IdFilter(field_name="point__section__plan_id", label=_("Plan ID"))
+    point = IdFilter(field_name="point_id", label=_("Work point ID"))
 
     class Meta:
         model = Target
@@ -61,14 +86,14 @@ class OverdueFilter(django_filters.BooleanFilter):
 
 class AssignmentFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("point__title", "target__metric", "organization__name"))
-    plan = django_filters.NumberFilter(field_name="plan_id", label=_("Plan ID"))
-    year = django_filters.NumberFilter(field_name="plan__year", label=_("Year"))
+    plan = IdFilter(field_name="plan_id", label=_("Plan ID"))
+    year = YearFilter(field_name="plan__year", label=_("Year"))
     within = WithinFilter(path_lookup="organization__path")
     light = django_filters.ChoiceFilter(choices=Light.choices, label=_("Light"))
     department = django_filters.CharFilter(field_name="point__lead_department__name", label=_("Lead department"))
     is_key = django_filters.BooleanFilter(field_name="point__is_key", label=_("Key task"), widget=forms.Select(choices=YES_NO))
     overdue = OverdueFilter(label=_("Overdue"), widget=forms.Select(choices=YES_NO))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="last_progress_at", lookup_expr="gte", label=_("Updated since"))
+    updated_since = UpdatedSinceFilter(field_name="last_progress_at")
 
     class Meta:
         model = Assignment
@@ -76,34 +101,20 @@ class AssignmentFilterSet(django_filters.FilterSet):
 
 
 class ProgressEntryFilterSet(django_filters.FilterSet):
-    assignment = django_filters.NumberFilter(field_name="assignment_id", label=_("Assignment ID"))
-    plan = django_filters.NumberFilter(field_name="assignment__plan_id", label=_("Plan ID"))
+    assignment = IdFilter(field_name="assignment_id", label=_("Assignment ID"))
+    plan = IdFilter(field_name="assignment__plan_id", label=_("Plan ID"))
     within = WithinFilter(path_lookup="assignment__organization__path")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="entered_at", lookup_expr="gte", label=_("Updated since"))
+    updated_since = UpdatedSinceFilter(field_name="entered_at")
 
     class Meta:
         model = ProgressEntry
         fields = ["assignment", "plan", "within", "updated_since"]
 
 
-class MonthField(forms.DateField):
-    """A month as YYYY-MM (or any day of it as YYYY-MM-DD); the value is its first day."""
-
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace(day=1) if value else value
-
-
-class MonthFilter(django_filters.DateFilter):
-    field_class = MonthField
-
-
 class MonthlyReportFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("organization__name", "organization__code"), label=_("Organisation name or code"))
     month = MonthFilter(label=_("Month (YYYY-MM)"))
-    year = django_filters.NumberFilter(field_name="month__year", label=_("Year"))
+    year = YearFilter(field_name="month__year", label=_("Year"))
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
     within = WithinFilter(path_lookup="organization__path")
     late = django_filters.BooleanFilter(method="filter_late", label=_("Late"),
@@ -155,8 +166,8 @@ class ScoreFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("organization__name", "organization__code"), label=_("Organisation name or code"))
     within = WithinFilter(path_lookup="organization__path")
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
-    run = django_filters.NumberFilter(field_name="run_id", label=_("Run ID"))
-    scheme = django_filters.NumberFilter(field_name="run__scheme_id", label=_("Scheme ID"))
+    run = IdFilter(field_name="run_id", label=_("Run ID"))
+    scheme = IdFilter(field_name="run__scheme_id", label=_("Scheme ID"))
     month = MonthFilter(field_name="run__month", label=_("Month (YYYY-MM)"))
     ordering = django_filters.OrderingFilter(
         fields=(("rank", "rank"), ("total", "total"), ("change", "change"), ("organization__path", "organization")),

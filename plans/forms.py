@@ -152,10 +152,15 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("or upload it (.txt or .docx, up to 5 MB)"), required=False)
 
     def clean(self):
+        from core.uploads import UploadRejected
+
         from .validators import read_plan_document
 
         cleaned = super().clean()
-        cleaned["document"] = read_plan_document(text=cleaned.get("text"), upload=cleaned.get("file"))
+        try:
+            cleaned["document"] = read_plan_document(text=cleaned.get("text"), upload=cleaned.get("file"))
+        except UploadRejected as exc:
+            self.add_error("file", exc.message)
         return cleaned
 
 

@@ -1,10 +1,9 @@
 """Pages of monthly reports: the reporter's month form (phone-friendly), the review on the same page,
 the reviewers' month × organisation grid and export, and the offline form (template and upload)."""
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from league_portal.dates import parse_month, parse_year
 from league_portal.pagination import paginate
 from league_portal.permissions import GRANTS, Action, can, has_any, require_any, role_assignments
 from league_portal.spreadsheets import download, parse_amount, table_from_form
@@ -53,12 +53,12 @@ def my_reports(request):
 def report_start(request):
     organization = next((ra.organization for ra in role_assignments(request.user)
                          if str(ra.organization_id) == request.POST.get("organization")), None)
-    try:
-        month = datetime.date.fromisoformat(request.POST.get("month", ""))
-    except ValueError:
-        month = None
-    if organization is None or month is None:
+    if organization is None:
         raise PermissionDenied
+    try:
+        month = parse_month(request.POST.get("month", ""))
+    except ValidationError as exc:
+        raise BadRequest(" ".join(exc.messages)) from exc
     report = reporting.start_report(organization, month, by=request.user)
     return redirect("plans:report_detail", pk=report.pk)
 
@@ -234,8 +234,8 @@ def report_grid_page(request):
     filterset, rows, root, month = _grid_filters(request, _reviewable(request))
     today = timezone.localdate()
     try:
-        year = int(request.GET.get("year") or month.year)
-    except ValueError:
+        year = parse_year(request.GET.get("year") or month.year)
+    except ValidationError:
         year = month.year
     months = report_grid.months_of(year, today)
     page = paginate(request, rows.order_by("path"), per_page=50)
@@ -271,8 +271,8 @@ def report_template(request):
     if not organizations.exists():
         raise PermissionDenied
     try:
-        month = reporting.month_start(datetime.date.fromisoformat(f"{request.GET.get('month', '')}-01"))
-    except ValueError:
+        month = parse_month(request.GET.get("month", ""))
+    except ValidationError:
         month = reporting.last_month()
     return download(report_sheets.template(organizations, month), f"{month:%Y年%m月}月度报告填报表.xlsx")
 
@@ -285,7 +285,7 @@ def report_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     checked = None
     if request.method == "POST" and form.is_valid():
-        table = table_from_form(form)
+        table = table_from_form(form, use="report_form")
         if table is not None:
             checked = report_sheets.check_upload(table, request.user)
             if checked.is_valid and checked.rows:
@@ -383,7 +383,9 @@ def field_edit(request, pk=None):
 @login_required
 @require_POST
 def config_delete(request, kind, pk):
-    model = {"rule": ReportingRule, "field": ReportField}[kind]
+    model = {"rule": ReportingRule, "field": ReportField}.get(kind)
+    if model is None:
+        raise Http404
     obj = get_object_or_404(model.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
     reporting.delete_config(obj, by=request.user)
     messages.success(request, _("Deleted."))

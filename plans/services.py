@@ -370,6 +370,9 @@ def complete_milestone(milestone, *, by, done_on):
 # --- plans from documents -------------------------------------------------------------------
 
 COMPARATORS = {">=": "gte", "<=": "lte", "=": "eq"}
+# at module level, where tests/plans/test_parser_linear.py checks them with the parser's patterns
+DEADLINE_MONTH = re.compile(r"(\d{1,2}+)月(底)?")
+DEADLINE_YEAR = re.compile(r"到(20\d\d)年")
 
 
 def deadline_from_phrase(phrase, year):
@@ -382,13 +385,13 @@ def deadline_from_phrase(phrase, year):
         return datetime.date(year, 12, 31)
     if phrase == "上半年":
         return datetime.date(year, 6, 30)
-    match = re.match(r"(\d{1,2})月(底)?", phrase)
+    match = DEADLINE_MONTH.match(phrase)
     if match and 1 <= int(match.group(1)) <= 12:
         month = int(match.group(1)) if match.group(2) else int(match.group(1)) - 1
         if month < 1:
             return None
         return datetime.date(year, month, calendar.monthrange(year, month)[1])
-    match = re.match(r"到(20\d\d)年", phrase)
+    match = DEADLINE_YEAR.match(phrase)
     if match and int(match.group(1)) == year:
         return datetime.date(year, 12, 31)
     return None

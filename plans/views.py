@@ -34,7 +34,7 @@ from .forms import (
     structure_from_post,
 )
 from .models import Assignment, Evidence, Milestone, Plan, Section, Target, WorkPoint
-from .parser import highlight_targets, parse_text
+from .parser import MAX_CHARS, highlight_targets, parse_text
 
 CHILDREN_SHOWN = 100  # a target handed to hundreds of branches lists the first ones; the ledger has all
 
@@ -181,7 +181,7 @@ def _parts_from_inputs(request, candidates):
 def _parts_from_upload(request, parent, sheet_errors):
     """Parts from an uploaded sheet (组织编码, 分解目标值, 完成时限); problems go to ``sheet_errors``."""
     try:
-        table = read_table(request.FILES["file"])
+        table = read_table(request.FILES["file"], use="decompose")
     except SpreadsheetError as exc:
         sheet_errors.append((1, "", str(exc)))
         return [], []
@@ -287,7 +287,7 @@ def plan_import(request):
             else:
                 messages.success(request, _("The draft plan was created from the document; check it and publish it."))
                 return redirect(plan)
-        document = request.POST.get("document", "")
+        document = request.POST.get("document", "")[:MAX_CHARS]  # sent back by the review page, which had at most this
         parsed = {"title": title, "year": int(year) if year.isdigit() else None, "sections": sections}
         return render(request, "plans/plan_import_review.html", {
             "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
@@ -397,7 +397,7 @@ def ledger_import(request, pk):
     form = ImportForm(request.POST or None, request.FILES or None)
     checked = None
     if request.method == "POST" and form.is_valid():
-        table = table_from_form(form)
+        table = table_from_form(form, use="ledger")
         if table is not None:
             checked = ledger.check_ledger(table, plan, request.user)
             if checked.is_valid and checked.entries:

@@ -19,8 +19,7 @@ def clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def tree(db):
+def build_tree():
     """省 → 市A → 区A1 → 支部A1a; 省 → 市B → 支部Bb. Returns the nodes by short name."""
     province = OrganizationFactory(name="共青团测试省委员会", code="P", level=Level.PROVINCE, kind=Kind.COMMITTEE,
                                    sector=Sector.AGENCY, member_count=5)
@@ -37,7 +36,11 @@ def tree(db):
 
 
 @pytest.fixture
-def people(tree):
+def tree(db):
+    return build_tree()
+
+
+def build_people(tree):
     """One user per role in city A (the reporter at its branch), an admin of city B, a superuser."""
     def holder(username, role, organization):
         return RoleAssignmentFactory(user=UserFactory(username=username), organization=organization, role=role).user
@@ -52,6 +55,11 @@ def people(tree):
         nobody=UserFactory(username="no_role"),
         root=UserFactory(username="root", is_superuser=True, is_staff=True),
     )
+
+
+@pytest.fixture
+def people(tree):
+    return build_people(tree)
 
 
 @pytest.fixture

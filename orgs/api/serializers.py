@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from league_portal.permissions import Action, can
 
 from .. import services
 from ..choices import Role
-from ..models import Department, Organization, RoleAssignment
+from ..models import Department, ImportJob, Organization, RoleAssignment
 from ..selectors import manageable_users
 
 User = get_user_model()
@@ -90,6 +91,25 @@ class MoveSerializer(serializers.Serializer):
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_(".xlsx or .csv with the columns of the tree export."))
     dry_run = serializers.BooleanField(default=True, help_text=_("Only check the file; write nothing."))
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """A large import checked (and carried out) in the background; poll it until ``status`` is finished."""
+
+    dry_run = serializers.SerializerMethodField(help_text=_("Only checked; nothing is written."))
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "url", "original_name", "dry_run", "status", "progress", "summary", "errors", "error_count",
+                  "detail", "created_at", "finished_at"]
+        read_only_fields = fields
+
+    def get_dry_run(self, job) -> bool:
+        return not job.apply
+
+    def get_url(self, job) -> str:
+        return reverse("api:importjob-detail", args=[job.pk])
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

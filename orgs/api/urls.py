@@ -1,11 +1,12 @@
 from rest_framework.routers import DefaultRouter
 
-from .views import DepartmentViewSet, OrganizationViewSet, RoleAssignmentViewSet, UserViewSet
+from .views import DepartmentViewSet, ImportJobViewSet, OrganizationViewSet, RoleAssignmentViewSet, UserViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet)
 router.register("departments", DepartmentViewSet)
 router.register("role-assignments", RoleAssignmentViewSet)
 router.register("users", UserViewSet, basename="user")
+router.register("import-jobs", ImportJobViewSet)
 
 urlpatterns = router.urls

@@ -2,23 +2,25 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from league_portal.api import ScopedAddRemoveViewSet, ScopedViewSetMixin
+from league_portal.api import ScopedAddRemoveViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from league_portal.openapi import ErrorSerializer
 from league_portal.permissions import Action, has_any, role_assignments
-from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download
 
 from .. import exports, importers, services
 from ..filtersets import DepartmentFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
-from ..models import Department, Organization, RoleAssignment
+from ..models import Department, ImportJob, Organization, RoleAssignment
 from ..selectors import visible_users
 from .serializers import (
     DepartmentSerializer,
+    ImportJobSerializer,
     ImportSerializer,
     MeSerializer,
     MoveSerializer,
@@ -47,6 +49,7 @@ class OrganizationViewSet(
         qs = super().get_queryset()
         return qs.with_subtree_totals() if self.action in ("list", "retrieve") else qs
 
+    @extend_schema(responses=OrganizationSerializer(many=True))
     @action(detail=True)
     def children(self, request, pk=None):
         """Direct children of the organisation."""
@@ -57,7 +60,8 @@ class OrganizationViewSet(
         page = self.paginate_queryset(children)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @action(detail=True)
+    @extend_schema(responses=OrganizationSerializer(many=True))
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def ancestors(self, request, pk=None):
         """Ancestors from the top down, as far up as the caller's roles reach."""
         organization = self.get_object()
@@ -79,7 +83,8 @@ class OrganizationViewSet(
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", OpenApiTypes.STR, enum=["xlsx", "csv"])],
-        responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+        responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, (200, CSV_CONTENT_TYPE.split(";")[0]): OpenApiTypes.STR},
+        filters=True,
     )
     @action(detail=False, url_path="export")
     def export(self, request):
@@ -88,16 +93,28 @@ class OrganizationViewSet(
         data = exports.export_tree(self.filter_queryset(self.get_queryset()), file_format)
         return download(data, f"organizations.{file_format}", CSV_CONTENT_TYPE if file_format == "csv" else XLSX_CONTENT_TYPE)
 
-    @extend_schema(request={"multipart/form-data": ImportSerializer})
+    @extend_schema(request={"multipart/form-data": ImportSerializer},
+                   responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 413: ErrorSerializer,
+                              202: inline_serializer("ImportQueued", {"detail": serializers.CharField(),
+                                                                      "job": ImportJobSerializer()})})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_(self, request):
-        """Check (``dry_run``, the default) or import a tree file; all rows or none are written."""
+        """Check (``dry_run``, the default) or import a tree file; all rows or none are written.
+
+        A file with more rows than ORG_IMPORT_SYNC_ROWS is answered 202 with a job (``import-jobs/``)
+        that Celery checks and carries out; poll it for the progress, the summary and the problems."""
         serializer = ImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
         try:
-            table = read_table(serializer.validated_data["file"])
+            table = importers.read_for_request(upload)
         except SpreadsheetError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": str(exc)}, status=exc.status_code)
+        if table is None:  # too many rows for a request: Celery checks (and imports) it, the caller polls the job
+            job = importers.start_job(upload, by=request.user, apply=not serializer.validated_data["dry_run"])
+            data = ImportJobSerializer(job).data
+            return Response({"detail": _("The file is large: it is checked in the background; follow the job."),
+                             "job": data}, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
         plan = importers.plan_import(table, by=request.user)
         body = {
             "valid": plan.is_valid,
@@ -111,6 +128,13 @@ class OrganizationViewSet(
         if not serializer.validated_data["dry_run"]:
             importers.apply_import(plan, by=request.user)
         return Response(body)
+
+
+class ImportJobViewSet(ScopedReadOnlyViewSet):
+    """The caller's own large organisation imports: status, progress %, summary, problems by row and column."""
+
+    serializer_class = ImportJobSerializer
+    queryset = ImportJob.objects.all()
 
 
 class DepartmentViewSet(ScopedAddRemoveViewSet):
@@ -144,6 +168,7 @@ class UserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def get_serializer_class(self):
         return UserCreateSerializer if self.action == "create" else UserSerializer
 
+    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
     def create(self, request, *args, **kwargs):
         serializer = UserCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)

@@ -9,6 +9,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from league_portal.api import ScopedViewSetMixin
+from league_portal.dates import MonthSerializerField
 from league_portal.permissions import Action, require, scope_q
 from league_portal.spreadsheets import XLSX_CONTENT_TYPE, download
 from orgs.api.serializers import OrganizationCodeField
@@ -102,7 +103,7 @@ class ScoreDetailSerializer(ScoreSerializer):
 
 
 class ComputeSerializer(serializers.Serializer):
-    month = serializers.DateField(input_formats=["%Y-%m", "%Y-%m-%d"], help_text=_("YYYY-MM"))
+    month = MonthSerializerField()
     reason = serializers.CharField(required=False, allow_blank=True, help_text=_("Needed once the month is published."))
 
 
@@ -118,7 +119,7 @@ class SchemeViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         assessment.delete_scheme(instance, by=self.request.user)
 
-    @extend_schema(request=ComputeSerializer, responses=RunSerializer)
+    @extend_schema(request=ComputeSerializer, responses={202: RunSerializer})
     @action(detail=True, methods=["post"])
     def compute(self, request, pk=None):
         """重新计算: compute a month (a new version, with a reason, once it is published)."""
@@ -190,6 +191,7 @@ class ScoreViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class ManualPointsSerializer(serializers.ModelSerializer):
     organization = OrganizationCodeField()
+    month = MonthSerializerField()
 
     class Meta:
         model = ManualPoints
@@ -204,6 +206,7 @@ class ManualPointsSerializer(serializers.ModelSerializer):
 
 class AdjustmentSerializer(serializers.ModelSerializer):
     organization = OrganizationCodeField()
+    month = MonthSerializerField()
 
     class Meta:
         model = Adjustment

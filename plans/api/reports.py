@@ -14,6 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from league_portal.api import ScopedViewSetMixin
+from league_portal.dates import FIRST_YEAR, LAST_YEAR, MonthSerializerField, parse_year
 from league_portal.permissions import Action, require_any
 from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from orgs.api.serializers import OrganizationCodeField
@@ -81,6 +82,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class MonthlyReportSerializer(serializers.ModelSerializer):
     organization = OrganizationCodeField()
+    month = MonthSerializerField()
     lines = ReportLineSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
@@ -119,12 +121,6 @@ class MonthColumnSerializer(serializers.Serializer):
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("The offline form (.xlsx or .csv)."))
     submit = serializers.BooleanField(required=False, default=False)
-
-
-class UploadErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField()
-    column = serializers.CharField()
-    message = serializers.CharField()
 
 
 class ConfigViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -244,18 +240,19 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         reporting.remove_attachment(attachment, by=request.user)
         return Response(status=204)
 
-    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("within", str)],
+    @extend_schema(parameters=[OpenApiParameter("year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}),
+                               OpenApiParameter("within", str)],
                    responses=MonthColumnSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def summary(self, request):
         """Per month of the year: organisations due, reports by status, late, missing and the submission rate."""
         require_any(request.user, Action.REVIEW_REPORT)
         today = timezone.localdate()
         scope = _within(request, reporting.reviewer_scope(request.user))
         try:
-            year = int(request.query_params.get("year") or today.year)
-        except ValueError as exc:
-            raise serializers.ValidationError({"year": [_("A year, please.")]}) from exc
+            year = parse_year(request.query_params.get("year") or today.year)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"year": exc.messages}) from exc
         columns = report_grid.month_columns(scope, report_grid.months_of(year, today), today)
         return Response(MonthColumnSerializer([{**c.__dict__, "rate": c.rate} for c in columns], many=True).data)
 
@@ -270,18 +267,16 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         return download(report_sheets.export_month(organizations, month), f"reports-{month:%Y-%m}.xlsx")
 
     @extend_schema(request={"multipart/form-data": UploadSerializer},
-                   responses={200: inline_serializer("UploadResult", {"saved": serializers.IntegerField()}),
-                              400: inline_serializer("UploadErrors", {"detail": serializers.CharField(),
-                                                                      "errors": UploadErrorSerializer(many=True)})})
+                   responses={200: inline_serializer("UploadResult", {"saved": serializers.IntegerField()})})
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
     def upload(self, request):
         """The filled-in offline form: every row checked; all rows saved (and submitted if asked) or none."""
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            table = read_table(data.validated_data["file"])
+            table = read_table(data.validated_data["file"], use="report_form")
         except SpreadsheetError as exc:
-            raise serializers.ValidationError({"file": [str(exc)]}) from exc
+            return Response({"detail": str(exc)}, status=exc.status_code)
         checked = report_sheets.check_upload(table, request.user)
         if not checked.is_valid:
             return Response({"detail": _("The file has problems; nothing was saved."),

@@ -117,9 +117,9 @@ class PlanViewSet(WritableScopedViewSet):
         upload = LedgerUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         try:
-            table = read_table(upload.validated_data["file"])
+            table = read_table(upload.validated_data["file"], use="ledger")
         except SpreadsheetError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": str(exc)}, status=exc.status_code)
         checked = ledger.check_ledger(table, plan, request.user)
         errors = [{"row": r, "column": c, "message": m} for r, c, m in checked.errors]
         if errors:
@@ -154,7 +154,7 @@ class AssignmentViewSet(ScopedReadOnlyViewSet):
     filterset_class = AssignmentFilterSet
 
     @extend_schema(request=DecomposeSerializer, responses=AssignmentSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def decompose(self, request, pk=None):
         """Hand this assignment down to organisations below it; summed parts must add up unless confirmed."""
         parent = self.get_object()

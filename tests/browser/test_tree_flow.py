@@ -66,3 +66,40 @@ def test_an_admin_imports_a_file_after_a_preview(page, live_server, demo, login,
     with page.expect_navigation():
         page.click("#filter-form button[type=submit]")
     assert page.locator("#org-tree tbody tr", has_text="浏览器测试团支部").count() == 1
+
+
+def test_a_large_import_shows_its_progress_then_its_findings(page, live_server, demo, login, shot, settings, tmp_path):
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+
+    from orgs import importers
+    from orgs.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.ORG_IMPORT_SYNC_ROWS = 2
+    rows = "".join(f"BIG{i},浏览器大表团支部{i},3601010001,基层,团支部,社区,{i},{i}\n" for i in range(3))
+    content = ("组织编码,组织名称,上级组织编码,组织层级,组织类型,所属领域,团员数,青年数\n" + rows).encode()
+    admin = get_user_model().objects.get(username="demo_admin")
+    job = ImportJob(created_by=admin, original_name="大表.csv")
+    job.file.save("big.csv", ContentFile(content))
+    login(page, "demo_admin")
+    page.goto(f"{live_server.url}{job.get_absolute_url()}")
+    assert "正在检查文件" in page.locator("#import-progress").inner_text()
+    shot(page, "import-job-running")
+    importers.run_job(job.pk)  # as the worker would; the polling bar notices and the page shows the findings
+    page.locator("#import-preview").wait_for()
+    assert "新增 3 个" in page.locator("#import-preview").inner_text()
+    shot(page, "import-job-checked")
+    with page.expect_navigation():
+        page.click("button:has-text('确认导入')")
+    page.locator("#import-done").wait_for()  # Celery runs eagerly here: the import is done when the page opens
+    assert "新增 3 个" in page.locator("#import-done").inner_text()
+    shot(page, "import-job-done")
+
+    upload = tmp_path / "upload.csv"
+    upload.write_bytes(content.replace(b"BIG", b"BIH"))
+    page.goto(f"{live_server.url}/orgs/import/")
+    page.set_input_files("#id_file", str(upload))
+    with page.expect_navigation():
+        page.click("button:has-text('检查文件')")
+    assert "/orgs/import/jobs/" in page.url and "新增 3 个" in page.locator("#import-preview").inner_text()

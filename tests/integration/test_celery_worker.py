@@ -183,3 +183,32 @@ def test_a_worker_killed_midway_leaves_the_last_rows_and_a_rerun_writes_the_same
     worker.start()
     assert compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60) == 1
     assert rows() == clean and AssessmentRun.objects.get(pk=run.pk).status == "provisional"
+
+
+def test_a_large_organisation_import_runs_on_a_real_worker_all_or_nothing(worker, people, tree):
+    """The job's file is kept where the worker finds it (MEDIA_ROOT of both processes); a valid file is
+    imported whole and its copy removed, a zip bomb ends the job with the guard's message."""
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+
+    from notifications.models import Notification
+    from orgs.models import ImportJob, Organization
+    from orgs.tasks import run_import_job
+
+    rows = "".join(f"A1w{i},新支部{i},A1,基层,团支部,学校,{i},{i}\n" for i in range(6))
+    job = ImportJob(created_by=people.admin, original_name="大表.csv", apply=True)
+    job.file.save("worker-test.csv", ContentFile(("组织编码,组织名称,上级组织编码,组织层级,组织类型,所属领域,团员数,青年数\n"
+                                                  + rows).encode()))
+    assert run_import_job.apply_async(args=[job.pk], queue=worker.queue).get(timeout=60) == "done", worker.output()
+    job.refresh_from_db()
+    assert job.progress == 100 and job.summary["create"] == 6 and not job.file
+    assert Organization.objects.filter(code__startswith="A1w").count() == 6
+    assert Notification.objects.filter(user=people.admin, url=job.get_absolute_url()).exists()
+
+    bomb = ImportJob(created_by=people.admin, original_name="bomb.xlsx", apply=True)
+    bomb.file.save("worker-test.xlsx", ContentFile(
+        (Path(__file__).resolve().parent.parent / "fixtures" / "bad" / "xlsx-bomb.xlsx").read_bytes()))
+    assert run_import_job.apply_async(args=[bomb.pk], queue=worker.queue).get(timeout=60) == "failed"
+    bomb.refresh_from_db()
+    assert "100" in bomb.detail and not bomb.file

@@ -5,6 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.test import TestCase
 from freezegun import freeze_time
 
 from league_portal.permissions import SYSTEM
@@ -17,9 +18,9 @@ from tests.plans.scoring import MAY
 D = datetime.date
 
 
-@pytest.fixture
-def plan(tree, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def build_plan(tree):
+    """City A's published plan: one point with a counted target of 40, handed down as 30 to A1 and 10 to A1a."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
         plan = services.create_plan(by=SYSTEM, organization=tree.city_a, year=2026, title="2026年共青团甲市委工作要点",
                                     status=PlanStatus.PUBLISHED)
         section = services.add_section(plan, by=SYSTEM, number="一", title="旗帜鲜明讲政治")
@@ -33,6 +34,11 @@ def plan(tree, django_capture_on_commit_callbacks):
         district=Assignment.objects.get(target=target, organization=tree.district),
         branch=Assignment.objects.get(target=target, organization=tree.branch),
     )
+
+
+@pytest.fixture
+def plan(tree):
+    return build_plan(tree)
 
 
 ON = datetime.date(2026, 7, 2)  # a little over half the year has passed
@@ -49,8 +55,7 @@ def other_plan(tree):
                            root=Assignment.objects.get(target=target, parent=None))
 
 
-@pytest.fixture
-def report_setup(tree):
+def build_report_setup(tree):
     """City A receives monthly reports from its grassroots organisations by the 5th; two fields."""
     from plans.models import ReportField, ReportingRule
 
@@ -64,8 +69,13 @@ def report_setup(tree):
 
 
 @pytest.fixture
-def month_data(tree, people, plan, report_setup, django_capture_on_commit_callbacks):
+def report_setup(tree):
+    return build_report_setup(tree)
+
+
+def build_month_data(tree, people, plan):
     """City A assesses its grassroots organisations: A1a (has the talks target), B1 and C1 (no targets).
+    Needs the plan and city A's report fields (``build_report_setup``).
 
     May: A1a approved on time, study rate 92, manual 8, bonuses 5+8 (cap 10), deduction 2;
     B1 submitted 2 days late, study rate 40, deduction 30 (cap 20); C1 missing.
@@ -73,7 +83,7 @@ def month_data(tree, people, plan, report_setup, django_capture_on_commit_callba
     """
     b1 = OrganizationFactory(parent=tree.district, name="一区乙团支部", code="B1")
     c1 = OrganizationFactory(parent=tree.district, name="一区丙团支部", code="C1")
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         services.record_progress(plan.branch, by=SYSTEM, reported_on=D(2026, 5, 20), value=Decimal(5))
     scheme = AssessmentScheme.objects.create(organization=tree.city_a, year=2026, title="2026年团支部月度考核",
                                              levels=["grassroots"], bonus_cap=Decimal(10), deduction_cap=Decimal(20))
@@ -100,3 +110,8 @@ def month_data(tree, people, plan, report_setup, django_capture_on_commit_callba
                              (AdjustmentKind.DEDUCTION, 2, tree.branch), (AdjustmentKind.DEDUCTION, 30, b1)]:
         assessment.add_adjustment(scheme, who, MAY, by=people.assessor, kind=kind, points_given=value, reason="测试")
     return SimpleNamespace(scheme=scheme, leaves=leaves, a=tree.branch, b=b1, c=c1)
+
+
+@pytest.fixture
+def month_data(tree, people, plan, report_setup):
+    return build_month_data(tree, people, plan)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.uploads import UploadRejected
 from plans.parser import DocumentError, parse_text, read_document
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         try:
             text = read_document(file.name, file.read_bytes())
-        except DocumentError as exc:
+        except (DocumentError, UploadRejected) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         plan = parse_text(text)
         if options["json"]:
