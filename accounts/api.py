@@ -20,8 +20,8 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from league_portal.api import ScopedViewSetMixin
-from league_portal.openapi import ErrorSerializer
+from core.api import ScopedViewSetMixin
+from core.openapi import ErrorSerializer
 
 from . import selectors, services
 

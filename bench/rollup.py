@@ -28,9 +28,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.tree import build_tree  # noqa: E402
-from league_portal.permissions import SYSTEM  # noqa: E402
 from orgs.choices import Level  # noqa: E402
 from orgs.models import Organization  # noqa: E402
+from orgs.permissions import SYSTEM  # noqa: E402
 from plans import rollups, services  # noqa: E402
 from plans.models import Assignment, ProgressEntry  # noqa: E402
 

@@ -1,9 +1,9 @@
 """The tree the benchmarks run on: one province, 10 cities, 100 counties and their branches."""
 from django.db import transaction
 
-from league_portal.permissions import SYSTEM
 from orgs.choices import Kind, Level
 from orgs.models import Organization
+from orgs.permissions import SYSTEM
 from orgs.services import create_organization
 
 

@@ -27,7 +27,7 @@ upload = SimpleUploadedFile({name!r}, data)
 started = time.monotonic()
 try:
     if {kind!r} == "sheet":
-        from league_portal.spreadsheets import read_table
+        from core.spreadsheets import read_table
         outcome = f"{{len(read_table(upload).rows)}} rows"
     else:
         from plans.validators import read_plan_document

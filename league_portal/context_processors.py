@@ -1,7 +1,7 @@
 """Template context every page needs: the roles for the organisation switch and the menu rights."""
 from django.conf import settings
 
-from .permissions import Action, has_any, role_assignments
+from orgs.permissions import Action, has_any, role_assignments
 
 
 def portal(request):

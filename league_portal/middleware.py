@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_supported_language_variant
 
-from .permissions import role_assignments
+from orgs.permissions import role_assignments
 
 SESSION_KEY = "current_role_id"
 

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
+from core.api import json_error
 from orgs.choices import Level
 from orgs.models import Organization
+from orgs.permissions import Action, has_any, role_assignments
 
-from .api import json_error
 from .middleware import SESSION_KEY
-from .permissions import Action, has_any, role_assignments
 
 
 @login_required

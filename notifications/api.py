@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from league_portal.api import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin
 
 from . import services
 from .models import Notification

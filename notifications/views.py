@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from league_portal.pagination import paginate
+from core.pagination import paginate
 
 from . import services
 from .models import Download, Notification

@@ -29,7 +29,7 @@ class Sector(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    """What a role assignment lets its holder do is decided in league_portal.permissions."""
+    """What a role assignment lets its holder do is decided in orgs.permissions."""
 
     ADMIN = "admin", _("Administrator")
     STAFF = "staff", _("League staff")

@@ -8,12 +8,12 @@ import random
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from league_portal.permissions import SYSTEM
-from league_portal.spreadsheets import Table
+from core.spreadsheets import Table
 
 from . import importers, services
 from .choices import Kind, Level, Role, Sector
 from .models import Organization
+from .permissions import SYSTEM
 
 User = get_user_model()
 

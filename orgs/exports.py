@@ -1,5 +1,5 @@
 """Export of the organisation tree in the import format, so that an export re-imports unchanged."""
-from league_portal.spreadsheets import write_csv, write_xlsx
+from core.spreadsheets import write_csv, write_xlsx
 
 from .importers import CHOICE_FIELDS, EXPORT_COLUMNS, choice_label
 from .models import Organization

@@ -4,10 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from league_portal.permissions import Action
-
 from .choices import Role
 from .models import Department, Organization
+from .permissions import Action
 
 User = get_user_model()
 

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.jobs import enqueue
+from core.spreadsheets import Column, SpreadsheetError, Table, read_table
 from core.uploads import Deadline, sheet_limits
-from league_portal.permissions import Action, can, require_any
-from league_portal.spreadsheets import Column, SpreadsheetError, Table, read_table
 
 from . import services
 from .choices import ImportStatus, Kind, Level, Sector
 from .models import ImportJob, Organization
+from .permissions import Action, can, require_any
+from .signals import import_job_finished
 
 # The file format: (field, header). Headers are part of the format, not of the UI language.
 COLUMNS = [
@@ -402,16 +403,13 @@ def run_job(job_id: int) -> str:
 
 
 def _finish(job, status, **fields) -> str:
-    from notifications.services import notify
-
     keep_file = status == ImportStatus.DONE and not job.apply  # a checked file waits to be imported
     with transaction.atomic():
         _progress(job, 100, status=status, finished_at=timezone.now(), **fields)
         job.refresh_from_db()
         if not keep_file and job.file:
             job.file.delete(save=True)
-        notify([job.created_by], title=FINISHED_TITLES[status] % {"name": job.original_name},
-               url=job.get_absolute_url(), key=f"org-import-{job.pk}-{status}-{job.apply}")
+        import_job_finished.send(sender=ImportJob, job=job)  # the bell tells whoever started it
     return status
 
 
@@ -420,10 +418,3 @@ def mark_job_failed(job_id: int, error) -> None:
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is not None and not job.finished:
         _finish(job, ImportStatus.FAILED, detail=_("The import stopped unexpectedly; nothing was imported. Please try again."))
-
-
-FINISHED_TITLES = {
-    ImportStatus.DONE: gettext_lazy("Organisation import “%(name)s” is done"),
-    ImportStatus.INVALID: gettext_lazy("Organisation import “%(name)s” found problems; nothing was imported"),
-    ImportStatus.FAILED: gettext_lazy("Organisation import “%(name)s” could not be read"),
-}

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from league_portal.permissions import RestrictedQuerySet, RestrictedQuerySetMixin, ScopedByOrganization
-
 from .choices import ImportStatus, Kind, Level, Role, Sector
+from .permissions import RestrictedQuerySet, RestrictedQuerySetMixin, ScopedByOrganization
 
 
 class OrganizationQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
@@ -42,7 +41,7 @@ class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
         return OrganizationQuerySet(self.model, using=self._db).order_by("path")
 
 
-class Organization(MP_Node):
+class Organization(ScopedByOrganization, MP_Node):
     """A league body in the tree: 团省委, 团市委, 团县委, 乡镇团委, 团总支 or 团支部.
 
     The materialized path (``path``) places it in the tree; the code is the one the national
@@ -64,7 +63,7 @@ class Organization(MP_Node):
 
     objects = OrganizationManager()
 
-    scope_path_lookup = "path"
+    scope_owner = ""
 
     class Meta:
         verbose_name = _("organisation")
@@ -77,10 +76,6 @@ class Organization(MP_Node):
 
     def get_absolute_url(self):
         return reverse("orgs:organization_detail", args=[self.pk])
-
-    @property
-    def scope_organization(self):
-        return self
 
     @property
     def display_name(self):
@@ -226,3 +221,12 @@ class ImportJob(models.Model):
     @property
     def finished(self):
         return self.status in (ImportStatus.DONE, ImportStatus.INVALID, ImportStatus.FAILED)
+
+    def outcome(self) -> str:
+        """One line saying how a finished import ended, for the person who started it."""
+        titles = {
+            ImportStatus.DONE: _("Organisation import “%(name)s” is done"),
+            ImportStatus.INVALID: _("Organisation import “%(name)s” found problems; nothing was imported"),
+            ImportStatus.FAILED: _("Organisation import “%(name)s” could not be read"),
+        }
+        return str(titles[self.status]) % {"name": self.original_name}

@@ -2,9 +2,8 @@
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 
-from league_portal.permissions import Action, scope_q, scopes
-
 from .models import Organization, RoleAssignment
+from .permissions import Action, scope_q, scopes
 
 User = get_user_model()
 

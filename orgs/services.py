@@ -8,10 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, actor, forget_roles, require
-
 from .choices import Role
 from .models import Department, Organization, OrganizationMove, RoleAssignment
+from .permissions import Action, actor, forget_roles, require
 from .selectors import manageable_users
 
 User = get_user_model()

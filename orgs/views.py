@@ -16,14 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from league_portal.pagination import paginate
-from league_portal.permissions import Action, can, require_any
-from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from core.pagination import paginate
+from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 
 from . import exports, importers, services
 from .filtersets import OrganizationFilterSet, RoleAssignmentFilterSet
 from .forms import AccountForm, DepartmentForm, ImportForm, MoveForm, OrganizationForm, RoleForm, UserCreateForm
 from .models import ImportJob, Organization, RoleAssignment
+from .permissions import Action, can, get_visible_or_404, require_any
 from .selectors import scope_roots, visible_users
 
 User = get_user_model()
@@ -31,11 +31,7 @@ User = get_user_model()
 
 def _organization(request, pk, action=Action.VIEW, queryset=None):
     """The organisation if the user can see it (else 404) and may do ``action`` on it (else 403)."""
-    queryset = Organization.objects.all() if queryset is None else queryset
-    organization = get_object_or_404(queryset.restrict(request.user), pk=pk)
-    if action != Action.VIEW and not can(request.user, action, organization):
-        raise PermissionDenied
-    return organization
+    return get_visible_or_404(request, Organization.objects.all() if queryset is None else queryset, pk, action)
 
 
 @login_required

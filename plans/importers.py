@@ -1,9 +1,9 @@
 """Decomposition values from a spreadsheet: 组织编码 and 分解目标值 (and 完成时限) per row."""
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action
-from league_portal.spreadsheets import Table, parse_amount, parse_date
+from core.spreadsheets import Table, parse_amount, parse_date
 from orgs.models import Organization
+from orgs.permissions import Action
 
 CODE, VALUE, DEADLINE = "组织编码", "分解目标值", "完成时限"
 

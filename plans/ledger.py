@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, can
-from league_portal.spreadsheets import Column, Table, parse_amount, parse_date, write_xlsx
+from core.spreadsheets import Column, Table, parse_amount, parse_date, write_xlsx
+from orgs.permissions import Action, can
 
 from . import services
 from .choices import Light, PlanStatus
@@ -115,6 +115,7 @@ def check_ledger(table: Table, plan, user) -> LedgerImport:
 
 @transaction.atomic
 def apply_ledger(checked: LedgerImport, *, by) -> int:
-    for assignment, figure, as_of, note in checked.entries:
-        services.record_progress(assignment, by=by, reported_on=as_of, value=figure, note=note)
+    with services.refreshes_batched():
+        for assignment, figure, as_of, note in checked.entries:
+            services.record_progress(assignment, by=by, reported_on=as_of, value=figure, note=note)
     return len(checked.entries)

@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, can
-from league_portal.spreadsheets import Column, Table, write_xlsx
+from core.spreadsheets import Column, Table, write_xlsx
 from orgs.models import Organization
+from orgs.permissions import Action, can
 
 from . import reporting
 from .choices import FieldType, ReportStatus

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from league_portal.dates import parse_month, parse_year
-from league_portal.pagination import paginate
-from league_portal.permissions import GRANTS, Action, can, has_any, require_any, role_assignments
-from league_portal.spreadsheets import download, parse_amount, table_from_form
+from core.dates import parse_month, parse_year
+from core.pagination import paginate
+from core.spreadsheets import download, parse_amount, table_from_form
 from orgs.choices import Kind, Level
 from orgs.forms import ImportForm
 from orgs.models import Organization
+from orgs.permissions import GRANTS, Action, can, has_any, require_any, role_assignments
 
 from . import report_grid, report_sheets, reporting
 from .filtersets import ReportGridFilterSet

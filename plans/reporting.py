@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import GRANTS, Action, actor, require, require_write, role_assignments
 from notifications.models import Kind
 from notifications.services import notify
 from orgs.models import Organization
+from orgs.permissions import GRANTS, Action, actor, require, require_write, role_assignments
 
 from . import services
 from .choices import FieldType, PlanStatus, ReportAction, ReportStatus

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from league_portal.permissions import Action, role_assignments
+from orgs.permissions import Action, organizations_held
 
 from .choices import PlanStatus
 from .models import Assignment, Evidence
@@ -12,11 +12,8 @@ from .rollups import combined_light, mean_completion
 
 def my_tasks(user):
     """Assignments held by the organisations where the user has a role that records progress, due first."""
-    from league_portal.permissions import GRANTS
-
-    organizations = {ra.organization_id for ra in role_assignments(user) if ra.role in GRANTS[Action.RECORD_PROGRESS]}
     return (
-        Assignment.objects.filter(organization_id__in=organizations)
+        Assignment.objects.filter(organization__in=organizations_held(user, Action.RECORD_PROGRESS))
         .exclude(plan__status=PlanStatus.ARCHIVED)
         .select_related("plan", "point", "target", "organization")
         .order_by(F("deadline").asc(nulls_last=True), F("target__deadline").asc(nulls_last=True), "plan", "point__order", "pk")

@@ -6,6 +6,8 @@ side effects (the roll-up refresh) until the transaction commits.
 import datetime
 import hashlib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.cache import cache
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, actor, require
+from orgs.permissions import Action, actor, require
 
 from .choices import Aggregation, PlanStatus, ProgressRule
 from .models import Assignment, Evidence, Milestone, Plan, PointGroup, ProgressEntry, Section, Target, WorkPoint
@@ -26,31 +28,53 @@ REFRESH_DELAY_SECONDS = 3
 
 
 class _EnqueueRefresh:
-    """The on-commit callback that enqueues one roll-up refresh (recognisable by its ``key``)."""
+    """The on-commit callback that enqueues one roll-up refresh, unless one is already pending."""
 
     def __init__(self, key, kwargs):
-        self.key, self.kwargs, self.ran = key, kwargs, False
+        self.key, self.kwargs = key, kwargs
 
     def __call__(self):
         from . import tasks
 
-        self.ran = True
         if cache.add(self.key, 1, timeout=300):
             tasks.refresh_rollups.apply_async(kwargs=self.kwargs, countdown=REFRESH_DELAY_SECONDS)
+
+
+# The refreshes collected by the innermost ``refreshes_batched()`` block of this thread or task, if any.
+_batch: ContextVar[dict | None] = ContextVar("rollup_refresh_batch", default=None)
+
+
+@contextmanager
+def refreshes_batched():
+    """Within the block, schedule_refresh() only collects; when the block ends without an error each distinct
+    roll-up is scheduled once (a ledger of thousands of rows for one target registers one callback)."""
+    if _batch.get() is not None:  # nested: the outer block schedules
+        yield
+        return
+    collected = {}
+    token = _batch.set(collected)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    for key, kwargs in collected.items():
+        transaction.on_commit(_EnqueueRefresh(key, kwargs))
 
 
 def schedule_refresh(*, target_id=None, point_id=None):
     """Refresh a target's (or a qualitative point's) roll-up after commit, once per burst.
 
-    Within one transaction the refresh is registered once. Across transactions, the first
-    commit claims a cache key that the task releases when it starts, so the entries that
-    arrive before the worker runs cost one refresh. A rolled-back transaction claims nothing.
+    The first commit claims a cache key that the task releases when it starts, so all entries
+    that arrive before the worker runs cost one refresh; a rolled-back transaction runs no callback
+    and claims nothing. Loops over many rows run inside ``refreshes_batched()``.
     """
     key = f"rollup-pending:{'t' if target_id else 'p'}:{target_id or point_id}"
-    connection = transaction.get_connection()
-    if any(getattr(callback, "key", None) == key and not callback.ran for _sids, callback, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_EnqueueRefresh(key, {"target_id": target_id, "point_id": point_id, "pending_key": key}))
+    kwargs = {"target_id": target_id, "point_id": point_id, "pending_key": key}
+    batch = _batch.get()
+    if batch is not None:
+        batch[key] = kwargs
+    else:
+        transaction.on_commit(_EnqueueRefresh(key, kwargs))
 
 
 def _check_open(plan):
@@ -80,8 +104,9 @@ def update_plan(plan, *, by, **fields):
     plan.full_clean()
     plan.save()
     if {"yellow_threshold", "red_threshold"} & set(fields):
-        for target_id in Target.objects.filter(point__section__plan=plan).values_list("pk", flat=True):
-            schedule_refresh(target_id=target_id)
+        with refreshes_batched():
+            for target_id in Target.objects.filter(point__section__plan=plan).values_list("pk", flat=True):
+                schedule_refresh(target_id=target_id)
     return plan
 
 

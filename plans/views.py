@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from league_portal.pagination import paginate
-from league_portal.permissions import Action, can, has_any
-from league_portal.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
+from core.pagination import paginate
+from core.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
 from orgs.choices import Kind, Level, Sector
 from orgs.forms import ImportForm
 from orgs.models import Organization
+from orgs.permissions import Action, can, get_visible_or_404, has_any
 
 from . import importers, ledger, selectors, services
 from .choices import Light
@@ -39,11 +39,6 @@ from .parser import MAX_CHARS, highlight_targets, parse_text
 CHILDREN_SHOWN = 100  # a target handed to hundreds of branches lists the first ones; the ledger has all
 
 
-def _get(request, queryset, pk, action=Action.VIEW):
-    obj = get_object_or_404(queryset.restrict(request.user), pk=pk)
-    if action != Action.VIEW and not can(request.user, action, obj):
-        raise PermissionDenied
-    return obj
 
 
 def _viewing_organization(request, plan):
@@ -74,7 +69,7 @@ def plan_list(request):
 
 @login_required
 def plan_detail(request, pk):
-    plan = _get(request, Plan.objects.select_related("organization"), pk)
+    plan = get_visible_or_404(request, Plan.objects.select_related("organization"), pk)
     organization = _viewing_organization(request, plan)
     held = Assignment.objects.filter(plan=plan, organization=organization)
     filterset = AssignmentFilterSet(request.GET or None, queryset=held, request=request)
@@ -105,7 +100,7 @@ def plan_detail(request, pk):
 @login_required
 def assignment_children(request, pk):
     """The figures of each organisation an assignment was handed to (htmx rows)."""
-    assignment = _get(request, Assignment.objects.all(), pk)
+    assignment = get_visible_or_404(request, Assignment.objects.all(), pk)
     children = assignment.children.restrict(request.user).select_related("organization", "target").order_by("organization__path")
     return render(request, "plans/_assignment_children.html", {
         "assignment": assignment, "children": children[:CHILDREN_SHOWN], "children_count": children.count(),
@@ -114,7 +109,7 @@ def assignment_children(request, pk):
 
 @login_required
 def point_detail(request, pk):
-    point = _get(request, WorkPoint.objects.select_related("section__plan__organization", "lead_department"), pk)
+    point = get_visible_or_404(request, WorkPoint.objects.select_related("section__plan__organization", "lead_department"), pk)
     plan = point.section.plan
     organization = _viewing_organization(request, plan)
     held = {a.target_id: a for a in Assignment.objects.filter(point=point, organization=organization).select_related("target")}
@@ -145,7 +140,7 @@ def my_tasks(request):
 @login_required
 def record_progress(request, pk):
     """The progress form of one assignment; htmx posts it inline from 我的任务 and the point page."""
-    assignment = _get(request, Assignment.objects.select_related("plan", "target", "point", "organization"), pk,
+    assignment = get_visible_or_404(request, Assignment.objects.select_related("plan", "target", "point", "organization"), pk,
                       Action.RECORD_PROGRESS)
     prefix = f"a{assignment.pk}"
     form = ProgressForm(request.POST or None, request.FILES or None, assignment=assignment, prefix=prefix)
@@ -193,7 +188,7 @@ def _parts_from_upload(request, parent, sheet_errors):
 @login_required
 def decompose(request, pk):
     """Hand an assignment down: direct children by default, or every organisation matching a filter."""
-    parent = _get(request, Assignment.objects.select_related("plan", "target", "point", "organization"), pk, Action.ASSIGN)
+    parent = get_visible_or_404(request, Assignment.objects.select_related("plan", "target", "point", "organization"), pk, Action.ASSIGN)
     candidates = Organization.objects.within(parent.organization, include_self=False).restrict(request.user)
     filters = {name: request.GET.get(name) for name in ORG_FILTER_FIELDS if request.GET.get(name) in ORG_FILTER_FIELDS[name].values}
     candidates = candidates.filter(**filters) if filters else candidates.filter(depth=parent.organization.depth + 1)
@@ -306,7 +301,7 @@ def plan_import(request):
 
 @login_required
 def plan_edit(request, pk):
-    plan = _get(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
+    plan = get_visible_or_404(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
     form = PlanForm(request.POST or None, instance=Plan.objects.get(pk=pk))
     return _edit(request, form, lambda data: services.update_plan(plan, by=request.user, **data),
                  heading=_("Edit plan"), back=plan.get_absolute_url())
@@ -314,7 +309,7 @@ def plan_edit(request, pk):
 
 @login_required
 def section_add(request, pk):
-    plan = _get(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
+    plan = get_visible_or_404(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
     form = SectionForm(request.POST or None)
     return _edit(request, form, lambda data: services.add_section(plan, by=request.user, **data),
                  heading=_("New section"), back=plan.get_absolute_url())
@@ -322,7 +317,7 @@ def section_add(request, pk):
 
 @login_required
 def point_add(request, pk):
-    section = _get(request, Section.objects.select_related("plan__organization"), pk, Action.EDIT_PLAN)
+    section = get_visible_or_404(request, Section.objects.select_related("plan__organization"), pk, Action.EDIT_PLAN)
     form = WorkPointForm(request.POST or None, organization=section.plan.organization, section=section)
     return _edit(request, form, lambda data: services.add_point(section, by=request.user, **data),
                  heading=_("New work point in %(section)s") % {"section": section}, back=section.plan.get_absolute_url())
@@ -330,7 +325,7 @@ def point_add(request, pk):
 
 @login_required
 def point_edit(request, pk):
-    point = _get(request, WorkPoint.objects.select_related("section__plan__organization"), pk, Action.EDIT_PLAN)
+    point = get_visible_or_404(request, WorkPoint.objects.select_related("section__plan__organization"), pk, Action.EDIT_PLAN)
     form = WorkPointForm(request.POST or None, instance=WorkPoint.objects.get(pk=pk), organization=point.section.plan.organization,
                          section=point.section)
     return _edit(request, form, lambda data: services.update_point(point, by=request.user, **data),
@@ -339,7 +334,7 @@ def point_edit(request, pk):
 
 @login_required
 def target_add(request, pk):
-    point = _get(request, WorkPoint.objects.select_related("section__plan"), pk, Action.EDIT_PLAN)
+    point = get_visible_or_404(request, WorkPoint.objects.select_related("section__plan"), pk, Action.EDIT_PLAN)
     form = TargetForm(request.POST or None)
     return _edit(request, form, lambda data: services.add_target(point, by=request.user, **data).point,
                  heading=_("New target for %(point)s") % {"point": point}, back=point.get_absolute_url())
@@ -347,7 +342,7 @@ def target_add(request, pk):
 
 @login_required
 def target_edit(request, pk):
-    target = _get(request, Target.objects.select_related("point__section__plan"), pk, Action.EDIT_PLAN)
+    target = get_visible_or_404(request, Target.objects.select_related("point__section__plan"), pk, Action.EDIT_PLAN)
     form = TargetForm(request.POST or None, instance=Target.objects.get(pk=pk))
     return _edit(request, form, lambda data: services.update_target(target, by=request.user, **data).point,
                  heading=_("Edit target"), back=target.point.get_absolute_url())
@@ -356,7 +351,7 @@ def target_edit(request, pk):
 @login_required
 @require_POST
 def milestone_add(request, pk):
-    point = _get(request, WorkPoint.objects.select_related("section__plan"), pk, Action.EDIT_PLAN)
+    point = get_visible_or_404(request, WorkPoint.objects.select_related("section__plan"), pk, Action.EDIT_PLAN)
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
@@ -385,7 +380,7 @@ def milestone_done(request, pk):
 @login_required
 def ledger_export(request, pk):
     """The plan's ledger (台账) at the viewed organisation and below, as .xlsx."""
-    plan = _get(request, Plan.objects.all(), pk)
+    plan = get_visible_or_404(request, Plan.objects.all(), pk)
     organization = _viewing_organization(request, plan)
     return download(ledger.export_ledger(plan, request.user, organization), f"ledger-{plan.pk}.xlsx")
 
@@ -393,7 +388,7 @@ def ledger_export(request, pk):
 @login_required
 def ledger_import(request, pk):
     """Upload the ledger with 本次填报数 filled in: every row checked, all written or none."""
-    plan = _get(request, Plan.objects.all(), pk)
+    plan = get_visible_or_404(request, Plan.objects.all(), pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     checked = None
     if request.method == "POST" and form.is_valid():
@@ -412,5 +407,5 @@ def ledger_import(request, pk):
 @login_required
 def evidence_download(request, pk):
     """An evidence file, for those who may see its entry (uploads are never served publicly)."""
-    evidence = _get(request, Evidence.objects.all(), pk)
+    evidence = get_visible_or_404(request, Evidence.objects.all(), pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)

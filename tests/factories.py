@@ -2,10 +2,10 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from league_portal.permissions import SYSTEM
 from orgs import services
 from orgs.choices import Kind, Level, Role, Sector
 from orgs.models import Organization, RoleAssignment
+from orgs.permissions import SYSTEM
 
 PASSWORD = "a-Long-test-passw0rd"
 

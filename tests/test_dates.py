@@ -1,4 +1,4 @@
-"""league_portal.dates: the one place typed years, months and moments are read."""
+"""core.dates: the one place typed years, months and moments are read."""
 import datetime
 
 import pytest
@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from league_portal import dates
+from core import dates
 from plans import reporting
 
 D = datetime.date

@@ -6,11 +6,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from league_portal.permissions import Action, can
-
 from .. import services
 from ..choices import Role
 from ..models import Department, ImportJob, Organization, RoleAssignment
+from ..permissions import Action, can
 from ..selectors import manageable_users
 
 User = get_user_model()

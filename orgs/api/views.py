@@ -9,14 +9,14 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from league_portal.api import ScopedAddRemoveViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
-from league_portal.openapi import ErrorSerializer
-from league_portal.permissions import Action, has_any, role_assignments
-from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download
+from core.api import ScopedAddRemoveViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from core.openapi import ErrorSerializer
+from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download
 
 from .. import exports, importers, services
 from ..filtersets import DepartmentFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
 from ..models import Department, ImportJob, Organization, RoleAssignment
+from ..permissions import Action, has_any, role_assignments
 from ..selectors import visible_users
 from .serializers import (
     DepartmentSerializer,

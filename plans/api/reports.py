@@ -13,12 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from league_portal.api import ScopedViewSetMixin
-from league_portal.dates import FIRST_YEAR, LAST_YEAR, MonthSerializerField, parse_year
-from league_portal.permissions import Action, require_any
-from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from core.api import ScopedViewSetMixin
+from core.dates import FIRST_YEAR, LAST_YEAR, MonthSerializerField, parse_year
+from core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Organization
+from orgs.permissions import Action, require_any
 
 from .. import report_grid, report_sheets, reporting
 from ..filtersets import MonthField, MonthlyReportFilterSet

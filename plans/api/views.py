@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from league_portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Organization
 

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import league_portal.permissions
+import orgs.permissions
 import plans.models.assessment
 from django.conf import settings
 from django.db import migrations, models
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'assessment schemes',
                 'ordering': ['-year', 'organization__path', 'pk'],
             },
-            bases=(league_portal.permissions.ScopedByOrganization, models.Model),
+            bases=(orgs.permissions.ScopedByOrganization, models.Model),
         ),
         migrations.AddField(
             model_name='assessmentrun',
@@ -188,7 +188,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'scores',
                 'ordering': ['run', 'rank', 'organization__path'],
             },
-            bases=(league_portal.permissions.ScopedByOrganization, models.Model),
+            bases=(orgs.permissions.ScopedByOrganization, models.Model),
         ),
         migrations.CreateModel(
             name='ScoreItem',

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from league_portal.permissions import RestrictedQuerySet, ScopedByOrganization
+from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 
 from ..choices import AdjustmentKind, AppealStatus, Grade, GradeMode, RuleKind, RunStatus
 from .progress import StoredFile

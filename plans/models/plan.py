@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from league_portal.permissions import Action, RestrictedQuerySet, ScopedByOrganization, scope_q
+from orgs.permissions import Action, RestrictedQuerySet, ScopedByOrganization, scope_q
 
 from ..choices import PlanStatus, PointStatus
 
@@ -90,7 +90,7 @@ class Plan(ScopedByOrganization, models.Model):
         return datetime.date(self.year, 12, 31)
 
 
-class Section(models.Model):
+class Section(ScopedByOrganization, models.Model):
     """A top-level section of a plan (一、…)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name=_("plan"))
@@ -99,7 +99,7 @@ class Section(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = PlanPartQuerySet.as_manager()
-    scope_path_lookup = "plan__organization__path"
+    scope_owner = "plan__organization"
     plan_lookup = "plan"
 
     class Meta:
@@ -112,10 +112,6 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return f"{self.plan.get_absolute_url()}#section-{self.pk}"
-
-    @property
-    def scope_organization(self):
-        return self.plan.organization
 
 
 class PointGroup(models.Model):
@@ -135,7 +131,7 @@ class PointGroup(models.Model):
         return f"（{self.number}）{self.title}" if self.number else self.title
 
 
-class WorkPoint(models.Model):
+class WorkPoint(ScopedByOrganization, models.Model):
     """A work point (工作要点 item): a numbered task with a lead department and, maybe, targets.
 
     A point without targets is qualitative: its status and milestones tell its progress.
@@ -161,7 +157,7 @@ class WorkPoint(models.Model):
 
     objects = PlanPartQuerySet.as_manager()
     history = HistoricalRecords()
-    scope_path_lookup = "section__plan__organization__path"
+    scope_owner = "section__plan__organization"
     plan_lookup = "section__plan"
 
     class Meta:
@@ -178,10 +174,6 @@ class WorkPoint(models.Model):
     @property
     def plan(self):
         return self.section.plan
-
-    @property
-    def scope_organization(self):
-        return self.section.plan.organization
 
 
 class Milestone(models.Model):

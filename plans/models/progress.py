@@ -5,13 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from league_portal.permissions import RestrictedQuerySet
+from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 
 from ..choices import PointStatus
 from .target import AMOUNT, Assignment
 
 
-class ProgressEntry(models.Model):
+class ProgressEntry(ScopedByOrganization, models.Model):
     """A dated, cumulative figure (or a status, for qualitative points) reported for an assignment."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="entries", verbose_name=_("assignment"))
@@ -29,7 +29,7 @@ class ProgressEntry(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()
-    scope_path_lookup = "assignment__organization__path"
+    scope_owner = "assignment__organization"
 
     class Meta:
         verbose_name = _("progress entry")
@@ -43,10 +43,6 @@ class ProgressEntry(models.Model):
 
     def __str__(self):
         return f"{self.assignment} · {self.reported_on}: {self.value if self.value is not None else self.status}"
-
-    @property
-    def scope_organization(self):
-        return self.assignment.organization
 
 
 def evidence_path(instance, filename):
@@ -70,19 +66,16 @@ class StoredFile(models.Model):
         return self.original_name
 
 
-class Evidence(StoredFile):
+class Evidence(ScopedByOrganization, StoredFile):
     """A file backing a progress entry (佐证材料). The hash finds the same file used twice."""
 
     entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("progress entry"))
 
     objects = RestrictedQuerySet.as_manager()
-    scope_path_lookup = "entry__assignment__organization__path"
+    scope_owner = "entry__assignment__organization"
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["entry", "pk"]
 
-    @property
-    def scope_organization(self):
-        return self.entry.assignment.organization

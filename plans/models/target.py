@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from league_portal.permissions import RestrictedQuerySet, ScopedByOrganization
+from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 
 from ..choices import Aggregation, Comparator, Light, ProgressRule
 from .plan import Plan, PlanPartQuerySet, WorkPoint
@@ -15,7 +15,7 @@ from .plan import Plan, PlanPartQuerySet, WorkPoint
 AMOUNT = {"max_digits": 16, "decimal_places": 4}
 
 
-class Target(models.Model):
+class Target(ScopedByOrganization, models.Model):
     """量化指标: a counted commitment inside a work point, e.g. 不少于40场宣讲活动."""
 
     point = models.ForeignKey(WorkPoint, on_delete=models.CASCADE, related_name="targets", verbose_name=_("work point"))
@@ -33,7 +33,7 @@ class Target(models.Model):
 
     objects = PlanPartQuerySet.as_manager()
     history = HistoricalRecords()
-    scope_path_lookup = "point__section__plan__organization__path"
+    scope_owner = "point__section__plan__organization"
     plan_lookup = "point__section__plan"
 
     class Meta:
@@ -44,10 +44,6 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.metric} {self.get_comparator_display()} {self.value.normalize():f}{self.unit}"
-
-    @property
-    def scope_organization(self):
-        return self.point.section.plan.organization
 
 
 class Assignment(ScopedByOrganization, models.Model):

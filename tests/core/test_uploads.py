@@ -16,8 +16,8 @@ from django.test import RequestFactory
 from openpyxl import Workbook
 
 from core.middleware import RequestSizeLimitMiddleware
+from core.spreadsheets import read_table
 from core.uploads import Deadline, UploadRejected, bounded_rows, check_zip, read_upload, sheet_limits
-from league_portal.spreadsheets import read_table
 
 
 def _xlsx(rows, sheet=lambda xml: xml) -> bytes:

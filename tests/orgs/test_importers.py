@@ -7,7 +7,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from league_portal.spreadsheets import SpreadsheetError, read_table
+from core.spreadsheets import SpreadsheetError, read_table
 from orgs import exports, importers
 from orgs.models import Organization, OrganizationMove
 

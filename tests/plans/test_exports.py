@@ -4,7 +4,7 @@ User text that starts with = + - @ (or a tab or carriage return before one) is w
 LibreOffice take for a formula; characters XML cannot hold made openpyxl refuse the whole file.
 The list below names every export (page, API and background), and a guard fails when a new
 export route appears that is not in it; another guard keeps workbooks and CSV writers inside
-league_portal/spreadsheets.py, whose one cell factory writes text as text.
+core/spreadsheets.py, whose one cell factory writes text as text.
 """
 import ast
 import csv
@@ -21,7 +21,7 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from league_portal.spreadsheets import read_table
+from core.spreadsheets import read_table
 from orgs import exports, importers
 from orgs.models import Organization
 from plans import assessment, report_sheets, reporting
@@ -148,7 +148,7 @@ def test_every_route_that_writes_a_spreadsheet_is_in_the_hostile_text_test():
 
 
 PROJECT = Path(__file__).resolve().parents[2]
-WRITER = PROJECT / "league_portal" / "spreadsheets.py"
+WRITER = PROJECT / "core" / "spreadsheets.py"
 
 
 def test_workbooks_and_csv_writers_are_made_only_by_the_shared_writer():

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
 
-from league_portal.spreadsheets import read_table
+from core.spreadsheets import read_table
 from orgs.choices import Kind, Level
 from plans import report_grid, report_sheets, reporting
 from plans.models import MonthlyReport

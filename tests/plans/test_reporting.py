@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
-from league_portal.permissions import SYSTEM
+from orgs.permissions import SYSTEM
 from orgs.services import assign_role
 from plans import reporting
 from plans.models import MonthlyReport, ProgressEntry, ReportField, ReportingRule

@@ -7,9 +7,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from league_portal.permissions import SYSTEM
 from orgs import services as org_services
 from orgs.choices import Kind, Level
+from orgs.permissions import SYSTEM
 from plans import rollups, services
 from plans.choices import Aggregation, Comparator, PlanStatus, ProgressRule
 from plans.models import Assignment

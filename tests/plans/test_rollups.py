@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from league_portal.permissions import SYSTEM
+from orgs.permissions import SYSTEM
 from plans import rollups, services
 from plans.choices import Aggregation, Comparator, Light, PointStatus, ProgressRule
 from plans.models import Assignment, Milestone
@@ -138,3 +138,29 @@ def test_a_burst_of_entries_costs_one_refresh(plan, django_capture_on_commit_cal
         enter(plan.branch, 5, datetime.date(2026, 6, 5))
     assert len(sent) == 2
     assert Assignment.objects.get(pk=plan.branch.pk).own_value == 5
+
+
+def test_a_loop_of_entries_in_one_transaction_registers_one_refresh_per_target(plan, django_capture_on_commit_callbacks):
+    """A ledger import records many rows in one transaction: refreshes_batched() schedules each target once,
+    through transaction.on_commit alone (no reading of Django's private list of callbacks)."""
+    district = Assignment.objects.get(target=plan.target, organization__code="A1")
+    with django_capture_on_commit_callbacks() as callbacks:
+        with services.refreshes_batched():
+            for day, assignment in enumerate([plan.branch, district, plan.branch, district], start=1):
+                services.record_progress(assignment, by=SYSTEM, reported_on=datetime.date(2026, 6, day), value=day)
+    refreshes = [c for c in callbacks if isinstance(c, services._EnqueueRefresh)]
+    assert [c.kwargs["target_id"] for c in refreshes] == [plan.target.pk]
+
+
+def test_a_batch_that_fails_schedules_nothing(plan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValueError):
+        with services.refreshes_batched():
+            services.record_progress(plan.branch, by=SYSTEM, reported_on=datetime.date(2026, 6, 1), value=1)
+            raise ValueError
+    assert not [c for c in callbacks if isinstance(c, services._EnqueueRefresh)]
+
+
+def test_the_services_use_no_private_transaction_state():
+    import inspect
+
+    assert "run_on_commit" not in inspect.getsource(services)

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from league_portal.permissions import SYSTEM
+from orgs.permissions import SYSTEM
 from orgs.services import assign_role
 from plans import services
 from plans.choices import PlanStatus

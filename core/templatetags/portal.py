@@ -1,8 +1,7 @@
-"""Template helpers of the portal's pages."""
+"""Template helpers of every page: Bootstrap form fields, percentages, bars and figures."""
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -19,24 +18,6 @@ def bootstrap(field):
         css += " is-invalid"
     attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
     return field.as_widget(attrs=attrs)
-
-
-LIGHT_CLASSES = {
-    "green": "text-bg-success",
-    "yellow": "text-bg-warning",
-    "red": "text-bg-danger",
-    "done": "text-bg-primary",
-    "not_started": "text-bg-secondary",
-}
-
-
-@register.inclusion_tag("_light.html")
-def light_badge(light):
-    """A coloured badge for a status light (红黄绿灯)."""
-    from plans.choices import Light
-
-    light = light or Light.NOT_STARTED
-    return {"light": light, "label": Light(light).label, "css": LIGHT_CLASSES.get(light, "text-bg-secondary")}
 
 
 @register.filter
@@ -71,23 +52,3 @@ def amount(value):
 def get_item(mapping, key):
     """``{{ forms|get_item:assignment.pk }}``: a dict lookup with a variable key."""
     return mapping.get(key) if mapping else None
-
-
-REPORT_BADGES = {"draft": "text-bg-secondary", "submitted": "text-bg-primary", "returned": "text-bg-warning",
-                 "approved": "text-bg-success", "missing": "text-bg-danger"}
-
-
-@register.filter
-def report_badge(status):
-    """The badge colour of a monthly report's status (and of 未报)."""
-    return REPORT_BADGES.get(status, "text-bg-light")
-
-
-@register.filter
-def report_state(state):
-    """The label of a grid cell: a report status, 未报 (missing) or 待报 (not due yet)."""
-    from plans.choices import ReportStatus
-
-    extra = {"missing": _("missing"), "pending": _("not due yet"), "not_required": _("not required")}
-    return extra.get(state) or ReportStatus(state).label
-

@@ -1,7 +1,7 @@
 """The OpenAPI document says what the API really answers, errors included.
 
 drf-spectacular documents the success of each operation. The errors come from one place
-(``league_portal.api.exception_handler``), so they are added here to every operation that can answer them,
+(``core.api.exception_handler``), so they are added here to every operation that can answer them,
 rather than by hand on each view, where a new endpoint would forget them.
 """
 from django.utils.translation import gettext_lazy as _

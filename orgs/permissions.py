@@ -6,8 +6,8 @@ a role at an organisation covers that organisation's whole subtree (the reporter
 own organisation), and grants the actions listed in ``GRANTS``. Pages and API use this module
 and nothing else to decide who may see or change what.
 
-Models join by declaring ``scope_path_lookup`` (the ORM path from the model to the
-materialized path of the organisation that owns a row) and a ``scope_organization`` property.
+Models join through ``ScopedByOrganization`` by naming the organisation that owns a row
+(``scope_owner``, an ORM path), and their querysets through ``RestrictedQuerySetMixin``.
 """
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from operator import or_
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from orgs.choices import Role
+from .choices import Role
 
 
 class Action:
@@ -92,15 +93,18 @@ def role_assignments(user) -> list:
         return []
     cached = getattr(user, "_portal_role_assignments", None)
     if cached is None:
-        from orgs.models import RoleAssignment
-
-        cached = list(
-            RoleAssignment.objects.filter(user=user)
-            .select_related("organization")
-            .order_by("organization__path", "role")
-        )
+        # through the reverse relation: this module sits below orgs.models, which imports it
+        cached = list(user.role_assignments.select_related("organization").order_by("organization__path", "role"))
         user._portal_role_assignments = cached
     return cached
+
+
+def organizations_held(user, action: str) -> list:
+    """The organisations at which ``user`` holds a role that grants ``action`` (the organisations themselves,
+    not their subtrees), in tree order."""
+    granted = GRANTS[action]
+    held = {ra.organization_id: ra.organization for ra in role_assignments(user) if ra.role in granted}
+    return list(held.values())
 
 
 def forget_roles(user) -> None:
@@ -177,6 +181,15 @@ def has_any(user, action: str) -> bool:
     return user.is_superuser or bool(scopes(user, action))
 
 
+def get_visible_or_404(request, queryset, pk, action: str = Action.VIEW):
+    """The row ``pk`` of ``queryset`` for a page that will do ``action`` to it: 404 when the user cannot see it
+    (the same answer as for a row that does not exist), 403 when they see it but may not do ``action``."""
+    obj = get_object_or_404(queryset.restrict(request.user), pk=pk)
+    if action != Action.VIEW:  # seeing is restrict()'s to decide: a plan handed down is seen below its owner
+        require(request.user, action, obj)
+    return obj
+
+
 def require_any(user, action: str) -> None:
     """Raise PermissionDenied unless ``user`` may do ``action`` somewhere (pages without an object)."""
     if not has_any(user, action):
@@ -184,13 +197,23 @@ def require_any(user, action: str) -> None:
 
 
 class ScopedByOrganization:
-    """Model mixin: the row belongs to the organisation in its ``organization`` field."""
+    """Model mixin: which organisation owns a row, declared once.
 
-    scope_path_lookup = "organization__path"
+    ``scope_owner`` is the ORM path from the model to the organisation that owns a row (``"organization"``,
+    ``"section__plan__organization"``; empty for an organisation itself). ``restrict()`` filters by that
+    organisation's materialized path (``scope_path_lookup``, derived) and ``can()`` reads it from the row
+    (``scope_organization``), so the two can never disagree.
+    """
+
+    scope_owner = "organization"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.scope_path_lookup = f"{cls.scope_owner}__path" if cls.scope_owner else "path"
 
     @property
     def scope_organization(self):
-        return self.organization
+        return reduce(getattr, self.scope_owner.split("__"), self) if self.scope_owner else self
 
 
 class RestrictedQuerySetMixin:

@@ -11,8 +11,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.uploads import UploadRejected
 
-from .permissions import Action
-
 
 def exception_handler(exc, context):
     """Every error as JSON with a ``detail`` message; field errors under ``errors``."""
@@ -61,7 +59,8 @@ class ScopedViewSetMixin:
     """
 
     def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user, Action.VIEW)
+        # Every scoped queryset's restrict() defaults to the right to view (orgs.permissions).
+        return super().get_queryset().restrict(self.request.user)
 
     def perform_create(self, serializer):
         if not writes_through_a_service(type(serializer), "create"):

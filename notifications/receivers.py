@@ -1,0 +1,12 @@
+"""The bell listens to events of the apps below it (which cannot import notifications)."""
+from django.dispatch import receiver
+
+from orgs.signals import import_job_finished
+
+from .services import notify
+
+
+@receiver(import_job_finished)
+def tell_who_started_the_import(sender, job, **kwargs):
+    notify([job.created_by], title=job.outcome(), url=job.get_absolute_url(),
+           key=f"org-import-{job.pk}-{job.status}-{job.apply}")

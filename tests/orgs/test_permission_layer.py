@@ -1,0 +1,69 @@
+"""The pieces of the one permission layer (orgs/permissions.py) that pages and services build on."""
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.test import RequestFactory
+
+from orgs.choices import Role
+from orgs.models import Organization
+from orgs.permissions import Action, ScopedByOrganization, get_visible_or_404, organizations_held
+from plans.models import Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
+from tests.factories import RoleAssignmentFactory
+
+
+def request_by(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_get_visible_or_404_hides_what_the_user_cannot_see(people, tree):
+    request = request_by(people.staff)
+    assert get_visible_or_404(request, Organization.objects.all(), tree.branch.pk) == tree.branch
+    with pytest.raises(Http404):
+        get_visible_or_404(request, Organization.objects.all(), tree.other_branch.pk)
+    with pytest.raises(Http404):
+        get_visible_or_404(request, Organization.objects.all(), 10**9)
+
+
+def test_get_visible_or_404_refuses_an_action_on_a_visible_row_with_403(people, tree):
+    with pytest.raises(PermissionDenied):
+        get_visible_or_404(request_by(people.staff), Organization.objects.all(), tree.branch.pk, Action.CHANGE_ORG)
+    assert get_visible_or_404(request_by(people.admin), Organization.objects.all(), tree.branch.pk,
+                              Action.CHANGE_ORG) == tree.branch
+
+
+def test_organizations_held_lists_the_organisations_of_the_roles_that_grant_the_action(people, tree):
+    RoleAssignmentFactory(user=people.leader, organization=tree.city_b, role=Role.STAFF)
+    assert organizations_held(people.leader, Action.REVIEW_REPORT) == [tree.city_a, tree.city_b]
+    assert organizations_held(people.leader, Action.EDIT_PLAN) == [tree.city_b]
+    assert organizations_held(people.reporter, Action.RECORD_PROGRESS) == [tree.branch]
+    assert organizations_held(people.nobody, Action.VIEW) == []
+
+
+@pytest.mark.parametrize("model, owner", [
+    (Organization, ""), (Plan, "organization"), (Section, "plan__organization"),
+    (WorkPoint, "section__plan__organization"), (Target, "point__section__plan__organization"),
+    (ProgressEntry, "assignment__organization"), (Evidence, "entry__assignment__organization"),
+])
+def test_the_owner_is_declared_once_and_both_lookups_follow_from_it(model, owner):
+    assert issubclass(model, ScopedByOrganization) and model.scope_owner == owner
+    assert model.scope_path_lookup == (f"{owner}__path" if owner else "path")
+
+
+def test_the_owning_organisation_of_a_row_is_read_along_the_same_path(tree):
+    plan = Plan.objects.create(organization=tree.city_a, year=2026, title="计划")
+    section = Section.objects.create(plan=plan, number="一", title="思想引领")
+    assert section.scope_organization == tree.city_a
+    assert tree.branch.scope_organization == tree.branch
+    assert Section.objects.filter(**{Section.scope_path_lookup: tree.city_a.path}).get() == section
+
+
+def test_get_visible_or_404_leaves_seeing_to_the_querysets_restrict(people, tree):
+    """A plan handed down to a branch is seen there although the branch's reporter has no role at its owner."""
+    from plans.models import Assignment
+
+    plan = Plan.objects.create(organization=tree.city_a, year=2026, title="计划")
+    point = WorkPoint.objects.create(section=Section.objects.create(plan=plan, title="思想引领"), title="青年大学习")
+    Assignment.objects.create(plan=plan, point=point, organization=tree.branch)
+    assert get_visible_or_404(request_by(people.reporter), Plan.objects.all(), plan.pk) == plan
