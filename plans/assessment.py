@@ -439,7 +439,7 @@ def _tell_group(run, title, **extra):
 @transaction.atomic
 def file_appeal(run, organization, *, by, reason, files=()):
     """An assessed organisation objects to its provisional score, with a reason and evidence."""
-    from .validators import validate_evidence
+    from core.files import validate_evidence
 
     require(by, Action.RECORD_PROGRESS, organization)
     run = AssessmentRun.objects.select_for_update().get(pk=run.pk)
@@ -456,7 +456,7 @@ def file_appeal(run, organization, *, by, reason, files=()):
     for upload in files:
         validate_evidence(upload)
     appeal = Appeal.objects.create(run=run, organization=organization, reason=reason.strip(), filed_by=actor(by))
-    from .services import store_file
+    from core.files import store_file
 
     for upload in files:
         store_file(AppealEvidence(appeal=appeal), upload)

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import validate_evidence
 from orgs.choices import Kind, Level
 from orgs.forms import OrganizationChoiceByCode
 from orgs.models import Organization
@@ -14,7 +15,6 @@ from orgs.permissions import Action
 
 from .choices import AdjustmentKind, FieldMode, PointStatus, RuleKind
 from .models import AssessmentScheme, Indicator, Plan, ReportField, ReportingRule, Target, WorkPoint
-from .validators import validate_evidence
 
 
 class DateInput(forms.DateInput):

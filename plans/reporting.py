@@ -427,14 +427,14 @@ def copy_previous(report, *, by, version=None):
 @transaction.atomic
 def attach_files(report, uploads, *, by):
     """Attach photos or documents (each checked by content) to a report that can still be edited: all or none."""
-    from .validators import validate_evidence
+    from core.files import store_file, validate_evidence
 
     report = _editable(report, by, None)
     if report.attachments.count() + len(uploads) > MAX_ATTACHMENTS:
         raise ValidationError(_("A report takes at most %(n)d attachments.") % {"n": MAX_ATTACHMENTS})
     for upload in uploads:
         validate_evidence(upload)  # every file is checked before any is stored
-    return [services.store_file(ReportAttachment(report=report, uploaded_by=actor(by)), upload) for upload in uploads]
+    return [store_file(ReportAttachment(report=report, uploaded_by=actor(by)), upload) for upload in uploads]
 
 
 @transaction.atomic

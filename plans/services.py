@@ -4,7 +4,6 @@ Every function takes ``by=``, checks the permission layer, runs in one transacti
 side effects (the roll-up refresh) until the transaction commits.
 """
 import datetime
-import hashlib
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import store_file
 from orgs.permissions import Action, actor, require
 
 from .choices import Aggregation, PlanStatus, ProgressRule
@@ -349,20 +349,6 @@ def _record(assignment, *, entered_by, reported_on, value=None, numerator=None, 
     else:
         schedule_refresh(point_id=assignment.point_id)
     return entry
-
-
-def store_file(stored, upload):
-    """Save ``upload`` into ``stored`` (a StoredFile row with its owner set): name, type, size, hash, file."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    stored.original_name = upload.name[:255]
-    stored.content_type = getattr(upload, "content_type", "") or ""
-    stored.size, stored.sha256 = upload.size, digest.hexdigest()
-    stored.file.save(upload.name, upload, save=False)
-    stored.save()
-    return stored
 
 
 def attach_evidence(entry, upload):

@@ -1,47 +1,8 @@
-"""Validation of uploaded files at the edge (forms and serializers), through the upload guard (core.uploads)."""
-from django.conf import settings
+"""Plan documents as uploaded or pasted: their text, or a clear message (evidence files: core.files)."""
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.uploads import UploadRejected, check_zip, read_upload
-
-# extension -> accepted leading bytes (None: any text)
-ALLOWED = {
-    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG",), ".gif": (b"GIF8",),
-    ".webp": (b"RIFF",), ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".pptx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",), ".ppt": (b"\xd0\xcf\x11\xe0",),
-}
-
-ZIP_BASED = (".docx", ".xlsx", ".pptx")
-
-
-def validate_evidence(upload):
-    """Photos, PDFs and office documents up to EVIDENCE_MAX_BYTES, whose content matches their name."""
-    name = upload.name.lower()
-    extension = name[name.rfind("."):] if "." in name else ""
-    if extension not in ALLOWED:
-        raise ValidationError(
-            _("“%(name)s”: only photos (jpg, png, gif, webp), PDF and office documents are accepted.") % {"name": upload.name}
-        )
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(limit)d MB.") % {"name": upload.name, "limit": limit // (1024 * 1024)}
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(ALLOWED[extension]):
-        raise ValidationError(_("“%(name)s” is not really a %(kind)s file.") % {"name": upload.name, "kind": extension[1:]})
-    if extension in ZIP_BASED:  # a zip bomb or a damaged file is not stored for others to open
-        try:
-            check_zip(read_upload(upload, limit), kind=extension)
-        except UploadRejected as exc:
-            raise ValidationError(_("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": exc.message}) from exc
-        finally:
-            upload.seek(0)
-
+from core.uploads import read_upload
 
 DOCUMENT_ERRORS = {
     "too_large": gettext_lazy("The document is larger than 5 MB."),

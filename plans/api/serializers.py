@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.files import validate_evidence
 from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Department
 
 from .. import services
 from ..models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
-from ..validators import validate_evidence
 
 NON_NEGATIVE = {"min_value": Decimal(0), "max_digits": 16, "decimal_places": 4}
 

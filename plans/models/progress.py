@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import StoredFile
 from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 
 from ..choices import PointStatus
@@ -49,27 +50,11 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 
-class StoredFile(models.Model):
-    """A file uploaded to the portal, with its original name, type, size and content hash."""
-
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.original_name
-
-
 class Evidence(ScopedByOrganization, StoredFile):
     """A file backing a progress entry (佐证材料). The hash finds the same file used twice."""
 
     entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("progress entry"))
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
 
     objects = RestrictedQuerySet.as_manager()
     scope_owner = "entry__assignment__organization"
