@@ -2,7 +2,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -71,23 +70,3 @@ def amount(value):
 def get_item(mapping, key):
     """``{{ forms|get_item:assignment.pk }}``: a dict lookup with a variable key."""
     return mapping.get(key) if mapping else None
-
-
-REPORT_BADGES = {"draft": "text-bg-secondary", "submitted": "text-bg-primary", "returned": "text-bg-warning",
-                 "approved": "text-bg-success", "missing": "text-bg-danger"}
-
-
-@register.filter
-def report_badge(status):
-    """The badge colour of a monthly report's status (and of 未报)."""
-    return REPORT_BADGES.get(status, "text-bg-light")
-
-
-@register.filter
-def report_state(state):
-    """The label of a grid cell: a report status, 未报 (missing) or 待报 (not due yet)."""
-    from plans.choices import ReportStatus
-
-    extra = {"missing": _("missing"), "pending": _("not due yet"), "not_required": _("not required")}
-    return extra.get(state) or ReportStatus(state).label
-

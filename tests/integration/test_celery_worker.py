@@ -100,8 +100,8 @@ def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     import datetime
 
     from notifications.models import Kind, Notification
-    from plans.models import ReportingRule
-    from plans.tasks import send_report_reminders
+    from reports.models import ReportingRule
+    from reports.tasks import send_report_reminders
 
     # due on the 1st: whatever today is, last month's report is due today or missing
     ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=1,

@@ -11,9 +11,10 @@ from django.db.models import Count, Q
 
 from orgs.models import Organization
 
-from . import reporting
 from .choices import ReportStatus
 from .models import MonthlyReport
+from .months import due_date
+from .selectors import active_rules, due_day_expression, obligated
 
 SENT = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED)
 MISSING, PENDING, NOT_REQUIRED = "missing", "pending", "not_required"
@@ -50,12 +51,12 @@ def months_of(year, today):
 
 
 def passed(month, due_day, today):
-    return today > reporting.due_date(month, due_day)
+    return today > due_date(month, due_day)
 
 
 def rule_periods(months):
     """[(rules in force, months)]: the months grouped by the set of rules in force for them (usually one group)."""
-    rules = reporting.active_rules(max(months)) if months else []
+    rules = active_rules(max(months)) if months else []
     groups = {}
     for month in months:
         in_force = [r for r in rules if r.since <= month]
@@ -68,12 +69,12 @@ def month_columns(scope, months, today):
     distinct set of rules in force over the months, usually one set)."""
     columns = {m: MonthColumn(m) for m in months}
     for rules, period in rule_periods(months):
-        organizations = reporting.obligated(scope, rules=rules)
+        organizations = obligated(scope, rules=rules)
         due_by_day = dict(organizations.order_by().values_list("due_day").annotate(n=Count("pk")))
         sent_by_day = {}
         rows = (
             MonthlyReport.objects.filter(organization__in=organizations.values("pk"), month__in=period)
-            .annotate(org_due_day=reporting.due_day_expression(rules, prefix="organization__"))
+            .annotate(org_due_day=due_day_expression(rules, prefix="organization__"))
             .order_by().values_list("month", "status", "org_due_day")
             .annotate(n=Count("pk"), late=Count("pk", filter=Q(days_late__gt=0)))
         )
@@ -101,7 +102,7 @@ def grid_rows(organizations, months, today):
         "pk", "organization_id", "month", "status", "days_late", "submitted_at")}
     due_days = {}
     for rules, period in rule_periods(months):
-        days = dict(reporting.obligated(Organization.objects.filter(pk__in=ids), rules=rules).values_list("pk", "due_day"))
+        days = dict(obligated(Organization.objects.filter(pk__in=ids), rules=rules).values_list("pk", "due_day"))
         for month in period:
             due_days[month] = days
     rows = []

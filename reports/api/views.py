@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,119 +13,29 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from league_portal.api import ScopedViewSetMixin
-from league_portal.dates import FIRST_YEAR, LAST_YEAR, MonthSerializerField, parse_year
+from league_portal.dates import FIRST_YEAR, LAST_YEAR, MonthField, parse_year
 from league_portal.permissions import Action, require_any
 from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
-from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Organization
 
-from .. import report_grid, report_sheets, reporting
-from ..filtersets import MonthField, MonthlyReportFilterSet
-from ..models import MonthlyReport, ReportAttachment, ReportField, ReportingRule, ReportLine
-
-
-class ReportingRuleSerializer(serializers.ModelSerializer):
-    organization = OrganizationCodeField()
-    exceptions = OrganizationCodeField(many=True, required=False)
-
-    class Meta:
-        model = ReportingRule
-        fields = ["id", "organization", "levels", "kinds", "due_day", "exceptions", "is_active"]
-
-    def save(self, **kwargs):
-        exceptions = self.validated_data.pop("exceptions", None)
-        rule = self.instance or ReportingRule()
-        for name, value in self.validated_data.items():
-            setattr(rule, name, value)
-        self.instance = reporting.save_rule(rule, by=self.context["request"].user, exceptions=exceptions)
-        return self.instance
-
-
-class ReportFieldSerializer(serializers.ModelSerializer):
-    organization = OrganizationCodeField()
-
-    class Meta:
-        model = ReportField
-        fields = ["id", "organization", "key", "label", "field_type", "required", "minimum", "maximum", "help_text", "order"]
-        validators = []  # the service checks the key's uniqueness with a clear message
-
-    def save(self, **kwargs):
-        field = self.instance or ReportField()
-        for name, value in self.validated_data.items():
-            setattr(field, name, value)
-        self.instance = reporting.save_field(field, by=self.context["request"].user)
-        return self.instance
-
-
-class ReportLineSerializer(serializers.ModelSerializer):
-    target = serializers.CharField(source="assignment.target", read_only=True)
-    assigned_value = serializers.DecimalField(source="assignment.assigned_value", read_only=True, max_digits=16, decimal_places=4)
-    last_value = serializers.DecimalField(source="assignment.own_value", read_only=True, max_digits=16, decimal_places=4)
-
-    class Meta:
-        model = ReportLine
-        fields = ["id", "assignment", "target", "assigned_value", "last_value", "value", "note"]
-        read_only_fields = ["assignment"]
-
-
-class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ReportAttachment
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, obj) -> str:
-        return reverse("plans:attachment_download", args=[obj.pk])
-
-
-class MonthlyReportSerializer(serializers.ModelSerializer):
-    organization = OrganizationCodeField()
-    month = MonthSerializerField()
-    lines = ReportLineSerializer(many=True, read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = MonthlyReport
-        fields = ["id", "organization", "month", "status", "values", "work_done", "problems", "next_plan", "due_on",
-                  "submitted_at", "days_late", "return_reason", "version", "lines", "attachments", "updated_at"]
-        read_only_fields = ["status", "due_on", "submitted_at", "days_late", "return_reason", "version"]
-        validators = []
-
-
-class DraftSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text=_("The version you read; a stale one is refused."))
-    values = serializers.DictField(required=False)
-    work_done = serializers.CharField(required=False, allow_blank=True)
-    problems = serializers.CharField(required=False, allow_blank=True)
-    next_plan = serializers.CharField(required=False, allow_blank=True)
-    lines = serializers.ListField(child=serializers.DictField(), required=False,
-                                  help_text=_("[{id, value, note}] for the report's lines."))
-
-
-class StepSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True)
-
-
-class MonthColumnSerializer(serializers.Serializer):
-    month = serializers.DateField()
-    due = serializers.IntegerField(help_text=_("Organisations that must report."))
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text=_("Reports by status."))
-    late = serializers.IntegerField()
-    missing = serializers.IntegerField(help_text=_("Due organisations without a submitted report after the deadline."))
-    rate = serializers.FloatField(allow_null=True, help_text=_("Submitted share of the organisations due, in %."))
-
-
-class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("The offline form (.xlsx or .csv)."))
-    submit = serializers.BooleanField(required=False, default=False)
+from .. import grid, months, selectors, services, sheets
+from ..filtersets import MonthlyReportFilterSet
+from ..models import MonthlyReport, ReportField, ReportingRule, ReportLine
+from .serializers import (
+    DraftSerializer,
+    MonthColumnSerializer,
+    MonthlyReportSerializer,
+    ReportFieldSerializer,
+    ReportingRuleSerializer,
+    StepSerializer,
+    UploadSerializer,
+)
 
 
 class ConfigViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     def perform_destroy(self, instance):
-        reporting.delete_config(instance, by=self.request.user)
+        services.delete_config(instance, by=self.request.user)
 
 
 class ReportingRuleViewSet(ConfigViewSet):
@@ -154,7 +63,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     filterset_class = MonthlyReportFilterSet
 
     def perform_create(self, serializer):
-        serializer.instance = reporting.start_report(
+        serializer.instance = services.start_report(
             serializer.validated_data["organization"], serializer.validated_data["month"], by=self.request.user
         )
 
@@ -178,7 +87,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
             except (KeyError, TypeError, ValueError) as exc:
                 raise serializers.ValidationError({"lines": [_("Each line needs an id and a number.")]}) from exc
         version = fields.pop("version")
-        report = reporting.save_draft(report, by=request.user, version=version, lines=lines, **fields)
+        report = services.save_draft(report, by=request.user, version=version, lines=lines, **fields)
         return self._respond(report)
 
     def _step(self, request, service, needs_reason=False):
@@ -193,22 +102,22 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._step(request, reporting.submit_report)
+        return self._step(request, services.submit_report)
 
     @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        return self._step(request, reporting.return_report, needs_reason=True)
+        return self._step(request, services.return_report, needs_reason=True)
 
     @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._step(request, reporting.approve_report)
+        return self._step(request, services.approve_report)
 
     @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._step(request, reporting.reopen_report, needs_reason=True)
+        return self._step(request, services.reopen_report, needs_reason=True)
 
     @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
     @action(detail=True, methods=["post"], url_path="copy-previous")
@@ -217,7 +126,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         report = self.get_object()
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report, _copied = reporting.copy_previous(report, by=request.user, version=data.validated_data.get("version"))
+        report, _copied = services.copy_previous(report, by=request.user, version=data.validated_data.get("version"))
         return self._respond(report)
 
     @extend_schema(request={"multipart/form-data": inline_serializer("AttachmentUpload", {
@@ -229,7 +138,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         uploads = request.FILES.getlist("files")
         if not uploads:
             raise serializers.ValidationError({"files": [_("Choose one or more files first.")]})
-        reporting.attach_files(report, uploads, by=request.user)
+        services.attach_files(report, uploads, by=request.user)
         return self._respond(report)
 
     @extend_schema(request=None, responses={204: None})
@@ -237,7 +146,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     def remove_attachment(self, request, pk=None, attachment_id=None):
         report = self.get_object()
         attachment = get_object_or_404(report.attachments.all(), pk=attachment_id)
-        reporting.remove_attachment(attachment, by=request.user)
+        services.remove_attachment(attachment, by=request.user)
         return Response(status=204)
 
     @extend_schema(parameters=[OpenApiParameter("year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}),
@@ -248,12 +157,12 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         """Per month of the year: organisations due, reports by status, late, missing and the submission rate."""
         require_any(request.user, Action.REVIEW_REPORT)
         today = timezone.localdate()
-        scope = _within(request, reporting.reviewer_scope(request.user))
+        scope = _within(request, selectors.reviewer_scope(request.user))
         try:
             year = parse_year(request.query_params.get("year") or today.year)
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"year": exc.messages}) from exc
-        columns = report_grid.month_columns(scope, report_grid.months_of(year, today), today)
+        columns = grid.month_columns(scope, grid.months_of(year, today), today)
         return Response(MonthColumnSerializer([{**c.__dict__, "rate": c.rate} for c in columns], many=True).data)
 
     @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM"), OpenApiParameter("within", str)],
@@ -262,9 +171,9 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     def export(self, request):
         """A month's reports of the organisations you review, as .xlsx (one row per organisation)."""
         require_any(request.user, Action.REVIEW_REPORT)
-        organizations = _within(request, reporting.reviewable(request.user))
+        organizations = _within(request, selectors.reviewable(request.user))
         month = _month(request)
-        return download(report_sheets.export_month(organizations, month), f"reports-{month:%Y-%m}.xlsx")
+        return download(sheets.export_month(organizations, month), f"reports-{month:%Y-%m}.xlsx")
 
     @extend_schema(request={"multipart/form-data": UploadSerializer},
                    responses={200: inline_serializer("UploadResult", {"saved": serializers.IntegerField()})})
@@ -277,11 +186,11 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
             table = read_table(data.validated_data["file"], use="report_form")
         except SpreadsheetError as exc:
             return Response({"detail": str(exc)}, status=exc.status_code)
-        checked = report_sheets.check_upload(table, request.user)
+        checked = sheets.check_upload(table, request.user)
         if not checked.is_valid:
             return Response({"detail": _("The file has problems; nothing was saved."),
                              "errors": [{"row": r, "column": c, "message": m} for r, c, m in checked.errors]}, status=400)
-        return Response({"saved": report_sheets.apply_upload(checked, by=request.user, submit=data.validated_data["submit"])})
+        return Response({"saved": sheets.apply_upload(checked, by=request.user, submit=data.validated_data["submit"])})
 
 
 def _root(request):
@@ -306,4 +215,4 @@ def _month(request):
         month = field.clean(request.query_params.get("month"))
     except DjangoValidationError as exc:
         raise serializers.ValidationError({"month": [_("A month as YYYY-MM, please.")]}) from exc
-    return month or reporting.last_month()
+    return month or months.last_month()

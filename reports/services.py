@@ -1,4 +1,4 @@
-"""Monthly reports: who must report, deadlines, the fields a report has, and the workflow (writes).
+"""Writes of monthly reports: the reporting rules and fields, and the workflow.
 
 The workflow: draft → submitted → approved, or → returned (with a reason) → submitted again.
 An approved report is locked; a reviewer may reopen it with a reason (it goes back to returned).
@@ -6,186 +6,35 @@ Reviewers are staff, leaders or admins of an organisation above the reporting on
 runs in one transaction on a row locked for update and checks the version the user saw, so two
 reviewers acting at once cannot both win. On approval the report's lines become progress entries.
 """
-import calendar
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import GRANTS, Action, actor, require, require_write, role_assignments
+from league_portal.permissions import Action, actor, require, require_write
 from notifications.models import Kind
 from notifications.services import notify
-from orgs.models import Organization
+from plans import services as plan_services
+from plans.validators import validate_evidence
 
-from . import services
-from .choices import FieldType, PlanStatus, ReportAction, ReportStatus
-from .models import Assignment, MonthlyReport, ReportAttachment, ReportEvent, ReportField, ReportingRule, ReportLine
+from .choices import FieldType, ReportAction, ReportStatus
+from .models import MonthlyReport, ReportAttachment, ReportEvent, ReportField, ReportLine
+from .months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_start
+from .selectors import (
+    active_assignments,
+    due_day_of,
+    fields_for,
+    may_review,
+    previous_report,
+    reporters_by_organization,
+    reviewers_by_organization,
+)
 
-DEFAULT_DUE_DAY = 5
-
-
-# --- months and deadlines -------------------------------------------------------------------
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def previous_month(month: datetime.date) -> datetime.date:
-    return month_start(month_start(month) - datetime.timedelta(days=1))
-
-
-def last_month(today: datetime.date | None = None) -> datetime.date:
-    """The month reported on now: the one before today's (in Asia/Shanghai)."""
-    return previous_month(today or timezone.localdate())
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month_end(month) + datetime.timedelta(days=1)).replace(day=1)
-
-
-def due_date(month: datetime.date, due_day: int = DEFAULT_DUE_DAY) -> datetime.date:
-    """The report on ``month`` is due on ``due_day`` of the following month (clamped to its length)."""
-    following = next_month(month_start(month))
-    return following.replace(day=min(due_day, calendar.monthrange(following.year, following.month)[1]))
-
-
-def days_late(submitted_at: datetime.datetime, due_on: datetime.date) -> int:
-    """Whole days after the due date, counted in the portal's time zone (Asia/Shanghai)."""
-    return max((timezone.localdate(submitted_at) - due_on).days, 0)
-
-
-# --- who reports, and on what -----------------------------------------------------------------
-
-
-def due_day_of(organization, month=None):
-    """The due day of the rule ``organization`` reports on ``month`` under; None when it need not report."""
-    return obligated(Organization.objects.filter(pk=organization.pk), month=month).values_list("due_day", flat=True).first()
-
-
-def active_rules(month=None):
-    """The active reporting rules in force for ``month`` (default: this month), nearest first, with exceptions."""
-    month = month_start(month or timezone.localdate())
-    return sorted(
-        ReportingRule.objects.filter(is_active=True, since__lte=month).select_related("organization")
-        .prefetch_related("exceptions"),
-        key=lambda r: (-r.organization.depth, r.pk),
-    )
-
-
-def _covers(rule, prefix=""):
-    """SQL condition: the organisation (reached through ``prefix``) lies below the rule's and matches it."""
-    q = Q(**{f"{prefix}path__startswith": rule.organization.path}) & ~Q(**{f"{prefix}pk": rule.organization_id})
-    if rule.levels:
-        q &= Q(**{f"{prefix}level__in": rule.levels})
-    if rule.kinds:
-        q &= Q(**{f"{prefix}kind__in": rule.kinds})
-    exceptions = [o.pk for o in rule.exceptions.all()]
-    if exceptions:
-        q &= ~Q(**{f"{prefix}pk__in": exceptions})
-    return q
-
-
-def due_day_expression(rules, prefix=""):
-    """SQL: the due day of the nearest active rule that covers the organisation; NULL when none does."""
-    if not rules:
-        return Value(None, output_field=IntegerField())
-    return Case(*[When(_covers(rule, prefix), then=Value(rule.due_day)) for rule in rules],
-                default=None, output_field=IntegerField())
-
-
-def obligated(organizations=None, rules=None, month=None):
-    """The active organisations (of ``organizations``, default all) that must report on ``month`` (default this
-    month), annotated ``due_day``. One SQL query (plus two for the rules); the nearest rule in force that covers
-    an organisation decides."""
-    rules = active_rules(month) if rules is None else rules
-    organizations = Organization.objects.all() if organizations is None else organizations
-    return organizations.filter(is_active=True).annotate(due_day=due_day_expression(rules)).filter(due_day__isnull=False)
-
-
-def reviewer_scope(user):
-    """The organisations whose reports ``user`` reviews: below their reviewing roles (not the role's own)."""
-    own = [ra.organization_id for ra in role_assignments(user) if ra.role in GRANTS[Action.REVIEW_REPORT]]
-    return Organization.objects.restrict(user, Action.REVIEW_REPORT).exclude(pk__in=own)
-
-
-def reviewable(user, month=None):
-    """Those of ``reviewer_scope`` that must report on ``month``."""
-    return obligated(reviewer_scope(user), month=month)
-
-
-def fillable(user, month=None):
-    """The organisations that must report on ``month`` for which ``user`` may fill in the report."""
-    return obligated(Organization.objects.restrict(user, Action.RECORD_PROGRESS), month=month)
-
-
-def reviewers_by_organization(organizations):
-    """{organisation id: user ids} — who reviews each one's reports: the holders of a reviewing role at the
-    nearest organisation above it that has any (two queries)."""
-    from orgs.models import RoleAssignment
-
-    holders = {}
-    for path, user_id in RoleAssignment.objects.filter(
-        role__in=GRANTS[Action.REVIEW_REPORT], user__is_active=True
-    ).values_list("organization__path", "user_id"):
-        holders.setdefault(path, set()).add(user_id)
-    steplen = Organization.steplen
-    found = {}
-    for organization in organizations:
-        path = organization.path[:-steplen]
-        while path and path not in holders:
-            path = path[:-steplen]
-        found[organization.pk] = holders.get(path, set())
-    return found
-
-
-def reporters_by_organization(organization_ids):
-    """{organisation id: user ids} holding a role at that very organisation that fills in its report."""
-    from orgs.models import RoleAssignment
-
-    found = {}
-    for organization_id, user_id in RoleAssignment.objects.filter(
-        organization_id__in=organization_ids, role__in=GRANTS[Action.RECORD_PROGRESS], user__is_active=True
-    ).values_list("organization_id", "user_id"):
-        found.setdefault(organization_id, set()).add(user_id)
-    return found
-
-
-def fields_for(organization):
-    """The report fields of ``organization``: defined by the organisations above it, the nearest winning a key."""
-    return fields_for_many([organization])[organization.pk]
-
-
-def fields_defined_for(organizations):
-    """The report fields defined at or above any of ``organizations`` (on their own paths), shallow first: the
-    only ones their forms, sheets and exports may show, whoever looks at them."""
-    steplen = Organization.steplen
-    prefixes = {o.path[:end] for o in organizations for end in range(steplen, len(o.path) + 1, steplen)}
-    return list(ReportField.objects.filter(organization__path__in=prefixes).select_related("organization")
-                .order_by("organization__depth", "order", "pk"))
-
-
-def fields_for_many(organizations):
-    """{organisation id: its report fields} for several organisations, in one query."""
-    defined = fields_defined_for(organizations)
-    found = {}
-    for organization in organizations:
-        fields = {}
-        for field in defined:  # shallow first: a nearer definition replaces a farther one
-            if organization.path.startswith(field.organization.path):
-                fields[field.key] = field
-        found[organization.pk] = sorted(fields.values(), key=lambda f: (f.order, f.pk))
-    return found
+# --- figures ------------------------------------------------------------------------------------
 
 
 def clean_values(fields, raw: dict) -> tuple[dict, dict]:
@@ -229,13 +78,6 @@ def clean_values(fields, raw: dict) -> tuple[dict, dict]:
     return values, errors
 
 
-def active_assignments(organization, month):
-    """The organisation's assignments on targets of published plans of the month's year."""
-    return Assignment.objects.filter(
-        organization=organization, target__isnull=False, plan__status=PlanStatus.PUBLISHED, plan__year=month.year
-    ).select_related("target", "point")
-
-
 # --- configuration ----------------------------------------------------------------------------
 
 
@@ -277,17 +119,6 @@ def delete_config(obj, *, by):
 # --- the workflow -----------------------------------------------------------------------------
 
 
-def may_review(user, report) -> bool:
-    """Staff, leaders and admins of an organisation strictly above the reporting one (or superusers)."""
-    if user.is_superuser:
-        return True
-    path = report.organization.path
-    return any(
-        ra.role in GRANTS[Action.REVIEW_REPORT] and path.startswith(ra.organization.path) and path != ra.organization.path
-        for ra in role_assignments(user)
-    )
-
-
 def _locked(report, version):
     """The report row locked for this transaction; a stale ``version`` means someone acted first."""
     fresh = MonthlyReport.objects.select_for_update().select_related("organization").get(pk=report.pk)
@@ -317,7 +148,7 @@ def _tell(report, action, reason):
             ReportAction.APPROVE: _("The report on %(month)s of %(org)s was approved"),
             ReportAction.REOPEN: _("The report on %(month)s of %(org)s was reopened"),
         }[action] % texts
-    notify(users, kind=kind, title=title, body=reason, url=reverse("plans:report_detail", args=[report.pk]))
+    notify(users, kind=kind, title=title, body=reason, url=reverse("reports:report_detail", args=[report.pk]))
 
 
 @transaction.atomic
@@ -380,11 +211,6 @@ def autosave(report, *, by, values=None, lines=None, version=None, **narrative):
     return _write_draft(report, by, version, values, lines, narrative, partial=True)
 
 
-def previous_report(report):
-    """The organisation's latest report before this one's month."""
-    return MonthlyReport.objects.filter(organization_id=report.organization_id, month__lt=report.month).order_by("-month").first()
-
-
 @transaction.atomic
 def copy_previous(report, *, by, version=None):
     """Fill what is still empty from the previous report: figures, narrative, line figures and notes.
@@ -427,14 +253,12 @@ def copy_previous(report, *, by, version=None):
 @transaction.atomic
 def attach_files(report, uploads, *, by):
     """Attach photos or documents (each checked by content) to a report that can still be edited: all or none."""
-    from .validators import validate_evidence
-
     report = _editable(report, by, None)
     if report.attachments.count() + len(uploads) > MAX_ATTACHMENTS:
         raise ValidationError(_("A report takes at most %(n)d attachments.") % {"n": MAX_ATTACHMENTS})
     for upload in uploads:
         validate_evidence(upload)  # every file is checked before any is stored
-    return [services.store_file(ReportAttachment(report=report, uploaded_by=actor(by)), upload) for upload in uploads]
+    return [plan_services.store_file(ReportAttachment(report=report, uploaded_by=actor(by)), upload) for upload in uploads]
 
 
 @transaction.atomic
@@ -511,7 +335,7 @@ def approve_report(report, *, by, version=None):
     as_of = min(month_end(report.month), timezone.localdate())
     submitted = _last_submission(report)
     for line in report.lines.filter(value__isnull=False).select_related("assignment__plan", "assignment__organization"):
-        services.record_progress_from_report(
+        plan_services.record_progress_from_report(
             line, submitted_by=submitted.by if submitted else None, reported_on=as_of,
             note=line.note or _("Monthly report %(month)s") % {"month": f"{report.month:%Y-%m}"},
         )

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,9 +17,11 @@ from league_portal.permissions import Action, can
 from league_portal.spreadsheets import Column, Table, write_xlsx
 from orgs.models import Organization
 
-from . import reporting
+from . import services
 from .choices import FieldType, ReportStatus
-from .models import MonthlyReport, ReportField
+from .models import MonthlyReport
+from .months import due_date, month_start
+from .selectors import fields_defined_for, fields_for_many, one_per_key
 
 CODE, NAME, MONTH = "组织编码", "组织名称", "月份"
 NARRATIVE = {"work_done": "本月工作完成情况", "problems": "存在问题", "next_plan": "下月工作计划"}
@@ -29,27 +30,10 @@ INFO = [Column("状态", 8), Column("截止日期", 12, "yyyy-mm-dd"), Column("�
 NUMBER_FORMATS = {FieldType.INTEGER: "0", FieldType.DECIMAL: "#,##0.##", FieldType.PERCENT: "0.#"}
 
 
-def one_per_key(fields):
-    """One field per key (the first given, i.e. the shallowest definition), in form order."""
-    by_key = {}
-    for f in fields:
-        by_key.setdefault(f.key, f)
-    return sorted(by_key.values(), key=lambda f: (f.order, f.pk))
-
-
 def field_columns(organizations):
     """The columns of ``organizations``' report fields: only fields defined on their own paths, so that a
     sheet never names a field of a part of the tree that is not in it."""
-    return one_per_key(reporting.fields_defined_for(organizations))
-
-
-def fields_at_and_below(root):
-    """The report fields used at, above and below ``root``, one per key: for those who see its whole subtree
-    (the assessors of a scheme issued at ``root``)."""
-    above = [o.pk for o in Organization.objects.get_ancestors(root)] + [root.pk]
-    fields = (ReportField.objects.filter(Q(organization__in=above) | Q(organization__path__startswith=root.path))
-              .select_related("organization").order_by("organization__depth", "order", "pk"))
-    return one_per_key(fields)
+    return one_per_key(fields_defined_for(organizations))
 
 
 def _columns(fields, with_info):
@@ -86,7 +70,7 @@ def export_month(organizations, month, *, with_info=True) -> bytes:
         report = reports.get(organization.pk)
         info = []
         if with_info:
-            due_on = report.due_on if report else reporting.due_date(month, organization.due_day)
+            due_on = report.due_on if report else due_date(month, organization.due_day)
             info = [statuses[report.status] if report else missing, due_on,
                     _local(report.submitted_at) if report else None, report.days_late if report else None,
                     (report.reviewed_by.get_full_name() or report.reviewed_by.username) if report and report.reviewed_by else None,
@@ -137,9 +121,9 @@ def check_upload(table: Table, user) -> ReportUpload:
         return result
     codes = {str(cells.get(CODE) or "").strip() for _row, cells in table.rows}
     organizations = {o.code: o for o in Organization.objects.filter(code__in=codes - {""})}
-    fields = reporting.fields_for_many(list(organizations.values()))
+    fields = fields_for_many(list(organizations.values()))
     existing = {(r.organization_id, r.month): r for r in MonthlyReport.objects.filter(organization__in=organizations.values())}
-    this_month = reporting.month_start(timezone.localdate())
+    this_month = month_start(timezone.localdate())
     narrative_headers = {header: name for name, header in NARRATIVE.items()}
     seen = {}
     for row, cells in table.rows:
@@ -164,7 +148,7 @@ def check_upload(table: Table, user) -> ReportUpload:
             continue
         seen[(code, month)] = row
         report = existing.get((organization.pk, month))
-        if report is not None and report.status not in reporting.EDITABLE:
+        if report is not None and report.status not in services.EDITABLE:
             result.errors.append((row, MONTH, _("The report on %(month)s is %(status)s and cannot be changed.")
                                   % {"month": f"{month:%Y-%m}", "status": report.get_status_display()}))
             continue
@@ -179,7 +163,7 @@ def check_upload(table: Table, user) -> ReportUpload:
                 stray.append(header)
         for header in stray:
             result.errors.append((row, header, _("The report of %(org)s has no such item.") % {"org": organization.name}))
-        values, errors = reporting.clean_values(fields[organization.pk], raw)
+        values, errors = services.clean_values(fields[organization.pk], raw)
         label_of = {f.key: f.label for f in fields[organization.pk]}
         for key, message in errors.items():
             result.errors.append((row, label_of[key], message))
@@ -194,8 +178,8 @@ def check_upload(table: Table, user) -> ReportUpload:
 def apply_upload(checked: ReportUpload, *, by, submit=False) -> int:
     """Save every checked row as the organisation's draft (and submit it when asked); all or nothing."""
     for organization, month, values, narrative in checked.rows:
-        report = reporting.start_report(organization, month, by=by)
-        report = reporting.save_draft(report, by=by, values=values, **narrative)
+        report = services.start_report(organization, month, by=by)
+        report = services.save_draft(report, by=by, values=values, **narrative)
         if submit:
-            reporting.submit_report(report, by=by)
+            services.submit_report(report, by=by)
     return len(checked.rows)

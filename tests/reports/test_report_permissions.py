@@ -3,8 +3,8 @@ import datetime
 
 import pytest
 
-from plans import reporting
-from plans.models import ReportField, ReportingRule
+from reports import services
+from reports.models import ReportField, ReportingRule
 
 ROLES = ["admin", "staff", "reporter", "leader", "assessor"]
 ALL = dict.fromkeys(ROLES, 200)
@@ -14,16 +14,16 @@ CONFIGURERS = {"admin": 200, "staff": 200, "reporter": 403, "leader": 403, "asse
 CONFIG_OBJECTS = {"admin": 200, "staff": 200, "reporter": 404, "leader": 404, "assessor": 404}
 
 PAGES = [
-    ("my-reports", "/plans/reports/", ALL),
-    ("report", "/plans/reports/{report.pk}/", ALL),
-    ("grid", "/plans/reports/grid/", REVIEWERS),
-    ("export", "/plans/reports/export.xlsx?month=2026-05", REVIEWERS),
-    ("template", "/plans/reports/template.xlsx?month=2026-05", FILLERS),
-    ("upload", "/plans/reports/upload/", FILLERS),
-    ("settings", "/plans/reports/settings/?org=A", CONFIGURERS),
-    ("rule-edit", "/plans/reports/settings/rules/{rule.pk}/", CONFIG_OBJECTS),
-    ("field-edit", "/plans/reports/settings/fields/{field.pk}/", CONFIG_OBJECTS),
-    ("rule-add", "/plans/reports/settings/rules/new/?org=A", CONFIGURERS),
+    ("my-reports", "/reports/", ALL),
+    ("report", "/reports/{report.pk}/", ALL),
+    ("grid", "/reports/grid/", REVIEWERS),
+    ("export", "/reports/export.xlsx?month=2026-05", REVIEWERS),
+    ("template", "/reports/template.xlsx?month=2026-05", FILLERS),
+    ("upload", "/reports/upload/", FILLERS),
+    ("settings", "/reports/settings/?org=A", CONFIGURERS),
+    ("rule-edit", "/reports/settings/rules/{rule.pk}/", CONFIG_OBJECTS),
+    ("field-edit", "/reports/settings/fields/{field.pk}/", CONFIG_OBJECTS),
+    ("rule-add", "/reports/settings/rules/new/?org=A", CONFIGURERS),
     ("notifications", "/notifications/", ALL),
     ("api-report", "/api/v1/monthly-reports/{report.pk}/", ALL),
     ("api-summary", "/api/v1/monthly-reports/summary/", REVIEWERS),
@@ -34,7 +34,7 @@ PAGES = [
 
 @pytest.fixture
 def objects(tree, people, report_setup):
-    report = reporting.start_report(tree.branch, datetime.date(2026, 5, 1), by=people.reporter)
+    report = services.start_report(tree.branch, datetime.date(2026, 5, 1), by=people.reporter)
     return {"report": report, "rule": report_setup.rule, "field": report_setup.meetings}
 
 
@@ -42,7 +42,7 @@ def objects(tree, people, report_setup):
 def outside(tree, people):
     rule = ReportingRule.objects.create(organization=tree.city_b, since=datetime.date(2026, 1, 1))
     field = ReportField.objects.create(organization=tree.city_b, key="b", label="乙")
-    report = reporting.start_report(tree.other_branch, datetime.date(2026, 5, 1), by=people.outsider)
+    report = services.start_report(tree.other_branch, datetime.date(2026, 5, 1), by=people.outsider)
     return {"report": report, "rule": rule, "field": field}
 
 
@@ -54,13 +54,13 @@ def test_report_pages_inside(client, people, objects, role, name, template, expe
 
 
 OUTSIDE = [
-    ("report", "/plans/reports/{report.pk}/"),
-    ("rule-edit", "/plans/reports/settings/rules/{rule.pk}/"),
-    ("field-edit", "/plans/reports/settings/fields/{field.pk}/"),
+    ("report", "/reports/{report.pk}/"),
+    ("rule-edit", "/reports/settings/rules/{rule.pk}/"),
+    ("field-edit", "/reports/settings/fields/{field.pk}/"),
     ("api-report", "/api/v1/monthly-reports/{report.pk}/"),
-    ("autosave", "/plans/reports/{report.pk}/autosave/"),
-    ("copy", "/plans/reports/{report.pk}/copy/"),
-    ("attach", "/plans/reports/{report.pk}/attachments/"),
+    ("autosave", "/reports/{report.pk}/autosave/"),
+    ("copy", "/reports/{report.pk}/copy/"),
+    ("attach", "/reports/{report.pk}/attachments/"),
 ]
 
 
@@ -76,7 +76,7 @@ def test_report_objects_outside_are_not_found(client, people, objects, outside, 
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_never_show_city_b(client, people, objects, outside, role):
     client.force_login(getattr(people, role))
-    for url in ["/plans/reports/", "/plans/reports/grid/", "/api/v1/monthly-reports/", "/api/v1/reporting-rules/",
+    for url in ["/reports/", "/reports/grid/", "/api/v1/monthly-reports/", "/api/v1/reporting-rules/",
                 "/api/v1/report-fields/"]:
         response = client.get(url)
         assert response.status_code in (200, 403), url
@@ -86,6 +86,6 @@ def test_lists_never_show_city_b(client, people, objects, outside, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_settings_of_another_city_are_not_found(client, people, outside, role):
     client.force_login(getattr(people, role))
-    assert client.get("/plans/reports/settings/?org=B").status_code in (403, 404)
-    assert client.post(f"/plans/reports/settings/rule/{outside['rule'].pk}/delete/").status_code == 404
+    assert client.get("/reports/settings/?org=B").status_code in (403, 404)
+    assert client.post(f"/reports/settings/rule/{outside['rule'].pk}/delete/").status_code == 404
     assert ReportingRule.objects.filter(pk=outside["rule"].pk).exists()

@@ -9,8 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from league_portal.spreadsheets import read_table
 from orgs.choices import Kind, Level
-from plans import report_grid, report_sheets, reporting
-from plans.models import MonthlyReport
+from reports import grid, selectors, services, sheets
+from reports.models import MonthlyReport
 from tests.factories import OrganizationFactory
 
 D = datetime.date
@@ -23,10 +23,10 @@ def branches(tree, report_setup, people):
     states = {}
     with freeze_time("2026-06-03 10:00:00+08:00"):
         approved = _submitted(extra[0], people)
-        reporting.approve_report(approved, by=people.leader)  # staff submitted it: another reviewer approves
+        services.approve_report(approved, by=people.leader)  # staff submitted it: another reviewer approves
         returned = _submitted(extra[2], people)
-        reporting.return_report(returned, by=people.leader, reason="补充")
-        draft = reporting.start_report(extra[3], D(2026, 5, 1), by=people.staff)
+        services.return_report(returned, by=people.leader, reason="补充")
+        draft = services.start_report(extra[3], D(2026, 5, 1), by=people.staff)
     with freeze_time("2026-06-08 10:00:00+08:00"):
         late = _submitted(extra[1], people)
     states.update(approved=approved, late=late, returned=returned, draft=draft)
@@ -34,16 +34,16 @@ def branches(tree, report_setup, people):
 
 
 def _submitted(organization, people):
-    report = reporting.start_report(organization, D(2026, 5, 1), by=people.staff)
-    reporting.save_draft(report, by=people.staff, values={"meetings": 2, "study_rate": "85.5"}, work_done="开展主题团日")
-    return reporting.submit_report(report, by=people.staff)
+    report = services.start_report(organization, D(2026, 5, 1), by=people.staff)
+    services.save_draft(report, by=people.staff, values={"meetings": 2, "study_rate": "85.5"}, work_done="开展主题团日")
+    return services.submit_report(report, by=people.staff)
 
 
 @freeze_time("2026-06-10 10:00:00+08:00")
 def test_month_columns_count_by_status_late_and_missing(branches, people):
-    organizations = reporting.reviewable(people.staff)
+    organizations = selectors.reviewable(people.staff)
     assert organizations.count() == 5  # A1a and the four new branches; the district is not a grassroots organisation
-    may, june = report_grid.month_columns(reporting.reviewer_scope(people.staff), [D(2026, 5, 1), D(2026, 6, 1)], D(2026, 6, 10))
+    may, june = grid.month_columns(selectors.reviewer_scope(people.staff), [D(2026, 5, 1), D(2026, 6, 1)], D(2026, 6, 10))
     assert may.due == 5 and may.counts == {"approved": 1, "submitted": 1, "returned": 1, "draft": 1}
     assert may.late == 1 and may.missing == 2 and may.sent == 3 and may.rate == 60.0
     assert june.due == 5 and june.counts == {} and june.missing == 0 and june.rate == 0.0  # June is not due until July 5th
@@ -51,7 +51,7 @@ def test_month_columns_count_by_status_late_and_missing(branches, people):
 
 @freeze_time("2026-06-04 10:00:00+08:00")
 def test_before_the_deadline_nothing_is_missing(branches, people):
-    (may,) = report_grid.month_columns(reporting.reviewer_scope(people.staff), [D(2026, 5, 1)], D(2026, 6, 4))
+    (may,) = grid.month_columns(selectors.reviewer_scope(people.staff), [D(2026, 5, 1)], D(2026, 6, 4))
     assert may.missing == 0
 
 
@@ -60,13 +60,13 @@ def test_the_grid_page_shows_states_counts_and_filters(client, branches, people,
     report_setup.rule.since = D(2026, 5, 1)
     report_setup.rule.save()
     client.force_login(people.leader)
-    html = client.get("/plans/reports/grid/?year=2026").content.decode()
+    html = client.get("/reports/grid/?year=2026").content.decode()
     assert html.count(">未报<") == 2 + 1 and "60.0%" in html and "+3" in html  # A1a, A14 (a draft); the state filter
-    html = client.get("/plans/reports/grid/?month=2026-05&state=missing").content.decode()
+    html = client.get("/reports/grid/?month=2026-05&state=missing").content.decode()
     assert "一区幸福社区团支部" in html and "一区第4团支部" in html and "一区第1团支部" not in html
-    html = client.get("/plans/reports/grid/?month=2026-05&state=late").content.decode()
+    html = client.get("/reports/grid/?month=2026-05&state=late").content.decode()
     assert "一区第2团支部" in html and "一区第1团支部" not in html
-    html = client.get("/plans/reports/grid/?month=2026-13").content.decode()  # a bad month: a message, no 500
+    html = client.get("/reports/grid/?month=2026-13").content.decode()  # a bad month: a message, no 500
     assert "月份" in html
 
 
@@ -74,31 +74,31 @@ def test_the_grid_page_shows_states_counts_and_filters(client, branches, people,
 def test_the_grid_page_takes_the_same_number_of_queries_for_more_rows(client, branches, people, tree,
                                                                        django_assert_max_num_queries):
     client.force_login(people.leader)
-    client.get("/plans/reports/grid/")
+    client.get("/reports/grid/")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as before:
-        client.get("/plans/reports/grid/?year=2026")
+        client.get("/reports/grid/?year=2026")
     for i in range(10):
         org = OrganizationFactory(parent=tree.district, name=f"新支部{i}", code=f"N{i}")
-        reporting.start_report(org, D(2026, 5, 1), by=people.staff)
+        services.start_report(org, D(2026, 5, 1), by=people.staff)
     with CaptureQueriesContext(connection) as after:
-        client.get("/plans/reports/grid/?year=2026")
+        client.get("/reports/grid/?year=2026")
     assert len(after) == len(before)
 
 
 def test_grid_and_export_are_for_reviewers(client, people, report_setup):
     for user, status in [(people.reporter, 403), (people.assessor, 403), (people.leader, 200), (people.staff, 200)]:
         client.force_login(user)
-        assert client.get("/plans/reports/grid/").status_code == status
-        assert client.get("/plans/reports/export.xlsx?month=2026-05").status_code == status
+        assert client.get("/reports/grid/").status_code == status
+        assert client.get("/reports/export.xlsx?month=2026-05").status_code == status
 
 
 @freeze_time("2026-06-10 10:00:00+08:00")
 def test_the_export_has_a_row_per_organisation_and_a_column_per_field(client, branches, people):
     client.force_login(people.staff)
-    response = client.get("/plans/reports/export.xlsx?month=2026-05")
+    response = client.get("/reports/export.xlsx?month=2026-05")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -126,7 +126,7 @@ def _upload(rows, header=("组织编码", "组织名称", "月份", "支部委�
 @freeze_time("2026-06-03 10:00:00+08:00")
 def test_the_offline_form_round_trips(client, people, report_setup, plan):
     client.force_login(people.reporter)
-    response = client.get("/plans/reports/template.xlsx?month=2026-05")
+    response = client.get("/reports/template.xlsx?month=2026-05")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("组织编码", "组织名称", "月份") and "状态" not in rows[0] and [r[0] for r in rows[1:]] == ["A1a"]
@@ -135,7 +135,7 @@ def test_the_offline_form_round_trips(client, people, report_setup, plan):
     sheet.cell(row=2, column=rows[0].index("存在问题") + 1, value="部分团员未参学")
     buffer = io.BytesIO()
     sheet.parent.save(buffer)
-    response = client.post("/plans/reports/upload/", {"file": SimpleUploadedFile("form.xlsx", buffer.getvalue()), "submit": "1"})
+    response = client.post("/reports/upload/", {"file": SimpleUploadedFile("form.xlsx", buffer.getvalue()), "submit": "1"})
     assert response.status_code == 302
     report = MonthlyReport.objects.get()
     assert report.status == "submitted" and report.values == {"meetings": 3, "study_rate": "92"}
@@ -154,9 +154,9 @@ def test_an_upload_with_any_bad_row_saves_nothing_and_names_row_and_column(clien
         ("A1a", "", "2026-08", 1, 80, ""),
         ("A1a", "", "2026-04", 40, "abc", ""),
     ]
-    html = client.post("/plans/reports/upload/", {"file": _upload(rows)}).content.decode()
+    html = client.post("/reports/upload/", {"file": _upload(rows)}).content.decode()
     assert MonthlyReport.objects.count() == 0
-    checked = report_sheets.check_upload(read_table(_upload(rows)), people.staff)
+    checked = sheets.check_upload(read_table(_upload(rows)), people.staff)
     problems = {(row, column) for row, column, _message in checked.errors}
     assert problems == {(3, "组织编码"), (4, "组织编码"), (5, "组织编码"), (6, "月份"), (7, "月份"),
                         (8, "支部委员会（次）"), (8, "青年大学习参学率（%）")}
@@ -165,18 +165,18 @@ def test_an_upload_with_any_bad_row_saves_nothing_and_names_row_and_column(clien
 
 def test_an_upload_cannot_change_a_submitted_report_or_fill_for_others(client, people, report_setup, tree):
     with freeze_time("2026-06-03 10:00:00+08:00"):
-        report = reporting.start_report(tree.branch, D(2026, 5, 1), by=people.reporter)
-        reporting.save_draft(report, by=people.reporter, values={"meetings": 1})
-        reporting.submit_report(report, by=people.reporter)
-        checked = report_sheets.check_upload(read_table(_upload([("A1a", "", "2026-05", 2, 80, "")])), people.staff)
+        report = services.start_report(tree.branch, D(2026, 5, 1), by=people.reporter)
+        services.save_draft(report, by=people.reporter, values={"meetings": 1})
+        services.submit_report(report, by=people.reporter)
+        checked = sheets.check_upload(read_table(_upload([("A1a", "", "2026-05", 2, 80, "")])), people.staff)
         assert [(r, c) for r, c, _m in checked.errors] == [(2, "月份")]
-        checked = report_sheets.check_upload(read_table(_upload([("A1a", "", "2026-04", 2, 80, "")])), people.leader)
+        checked = sheets.check_upload(read_table(_upload([("A1a", "", "2026-04", 2, 80, "")])), people.leader)
         assert [(r, c) for r, c, _m in checked.errors] == [(2, "组织编码")]
 
 
 def test_an_unreadable_upload_is_a_message(client, people, report_setup):
     client.force_login(people.reporter)
-    response = client.post("/plans/reports/upload/", {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04broken")})
+    response = client.post("/reports/upload/", {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04broken")})
     assert response.status_code == 200 and MonthlyReport.objects.count() == 0
 
 
@@ -201,20 +201,20 @@ def test_the_api_summary_export_and_upload(api, branches, people, tree):
 
 
 def test_only_organisations_below_count_not_the_reviewers_own(tree, people, report_setup):
-    from plans.models import ReportingRule
+    from reports.models import ReportingRule
 
     ReportingRule.objects.create(organization=tree.province, levels=[Level.CITY], kinds=[Kind.COMMITTEE])
-    assert {o.code for o in reporting.reviewable(people.staff)} == {"A1a"}
-    assert {o.code for o in reporting.reviewable(people.root)} == {"A", "B", "A1a"}
+    assert {o.code for o in selectors.reviewable(people.staff)} == {"A1a"}
+    assert {o.code for o in selectors.reviewable(people.root)} == {"A", "B", "A1a"}
 
 
 @freeze_time("2026-06-10 10:00:00+08:00")
 def test_months_before_a_rule_began_are_not_counted(people, branches, report_setup):
-    from plans.models import ReportingRule
+    from reports.models import ReportingRule
 
     ReportingRule.objects.filter(pk=report_setup.rule.pk).update(since=D(2026, 5, 1))
-    april, may = report_grid.month_columns(reporting.reviewer_scope(people.staff), [D(2026, 4, 1), D(2026, 5, 1)],
+    april, may = grid.month_columns(selectors.reviewer_scope(people.staff), [D(2026, 4, 1), D(2026, 5, 1)],
                                            D(2026, 6, 10))
     assert (april.due, april.missing, may.due, may.missing) == (0, 0, 5, 2)
-    rows = dict(report_grid.grid_rows(reporting.reviewable(people.staff), [D(2026, 4, 1), D(2026, 5, 1)], D(2026, 6, 10)))
+    rows = dict(grid.grid_rows(selectors.reviewable(people.staff), [D(2026, 4, 1), D(2026, 5, 1)], D(2026, 6, 10)))
     assert [[c.state for c in cells] for cells in rows.values()][0] == ["not_required", "missing"]

@@ -1,7 +1,8 @@
 """The monthly report API: configuration, the workflow, filters, JSON errors and reach."""
 import pytest
 
-from plans.models import MonthlyReport, ProgressEntry, ReportField
+from plans.models import ProgressEntry
+from reports.models import MonthlyReport, ReportField
 
 ROLES = ["admin", "staff", "reporter", "leader", "assessor"]
 

@@ -1,4 +1,7 @@
-"""Monthly reports of grassroots organisations: who must report, the fields, the reports, their history."""
+"""Monthly reports of grassroots organisations: who must report, the fields, the reports, their history.
+
+The models came from the plans app and keep its tables (``db_table``): moving them changed no schema.
+"""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from league_portal.permissions import RestrictedQuerySet, ScopedByOrganization
+from plans.models import Assignment
+from plans.models.progress import StoredFile
+from plans.models.target import AMOUNT
 
-from ..choices import FieldType, ReportAction, ReportStatus
-from .progress import StoredFile
-from .target import AMOUNT, Assignment
+from .choices import FieldType, ReportAction, ReportStatus
 
 
 def this_month():
@@ -35,6 +39,7 @@ class ReportingRule(ScopedByOrganization, models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        db_table = "plans_reportingrule"
         verbose_name = _("reporting rule")
         verbose_name_plural = _("reporting rules")
         ordering = ["organization__path", "pk"]
@@ -61,6 +66,7 @@ class ReportField(ScopedByOrganization, models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        db_table = "plans_reportfield"
         verbose_name = _("report field")
         verbose_name_plural = _("report fields")
         ordering = ["organization__path", "order", "pk"]
@@ -98,6 +104,7 @@ class MonthlyReport(ScopedByOrganization, models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        db_table = "plans_monthlyreport"
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["-month", "organization__path"]
@@ -123,6 +130,7 @@ class ReportLine(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
+        db_table = "plans_reportline"
         verbose_name = _("report line")
         verbose_name_plural = _("report lines")
         ordering = ["report", "assignment__point__order", "pk"]
@@ -142,6 +150,7 @@ class ReportEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
+        db_table = "plans_reportevent"
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
         ordering = ["report", "at", "pk"]
@@ -166,6 +175,7 @@ class ReportAttachment(StoredFile):
     scope_path_lookup = "report__organization__path"
 
     class Meta:
+        db_table = "plans_reportattachment"
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
         ordering = ["report", "pk"]

@@ -4,11 +4,12 @@ the reviewers' month × organisation grid and export, and the offline form (temp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from league_portal.dates import parse_month, parse_year
@@ -19,7 +20,7 @@ from orgs.choices import Kind, Level
 from orgs.forms import ImportForm
 from orgs.models import Organization
 
-from . import report_grid, report_sheets, reporting
+from . import grid, months, selectors, services, sheets
 from .filtersets import ReportGridFilterSet
 from .forms import ReportFieldForm, ReportingRuleForm
 from .models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
@@ -33,15 +34,15 @@ def _report(request, pk):
 def my_reports(request):
     """The user's organisations that report monthly: last and this month's report of each, and past ones."""
     own = {ra.organization_id for ra in role_assignments(request.user) if ra.role in GRANTS[Action.RECORD_PROGRESS]}
-    organizations = list(reporting.obligated(Organization.objects.filter(pk__in=own)).order_by("path"))
-    this_month = reporting.month_start(timezone.localdate())
-    last_month = reporting.previous_month(this_month)
+    organizations = list(selectors.obligated(Organization.objects.filter(pk__in=own)).order_by("path"))
+    this_month = months.month_start(timezone.localdate())
+    last_month = months.previous_month(this_month)
     reports = {(r.organization_id, r.month): r for r in MonthlyReport.objects.filter(
         organization__in=organizations, month__in=[this_month, last_month])}
-    rows = [(org, month, reports.get((org.pk, month)), reporting.due_date(month, org.due_day))
+    rows = [(org, month, reports.get((org.pk, month)), months.due_date(month, org.due_day))
             for org in organizations for month in (last_month, this_month)]
     history = MonthlyReport.objects.filter(organization__in=organizations).select_related("organization")[:24]
-    return render(request, "plans/my_reports.html", {
+    return render(request, "reports/my_reports.html", {
         "rows": rows, "history": history,
         "can_review": has_any(request.user, Action.REVIEW_REPORT),
         "can_configure": has_any(request.user, Action.CONFIGURE_REPORTS),
@@ -59,8 +60,8 @@ def report_start(request):
         month = parse_month(request.POST.get("month", ""))
     except ValidationError as exc:
         raise BadRequest(" ".join(exc.messages)) from exc
-    report = reporting.start_report(organization, month, by=request.user)
-    return redirect("plans:report_detail", pk=report.pk)
+    report = services.start_report(organization, month, by=request.user)
+    return redirect("reports:report_detail", pk=report.pk)
 
 
 def _form_input(request, report, fields):
@@ -73,7 +74,7 @@ def _form_input(request, report, fields):
             value = line.value
         lines[line.pk] = (value, request.POST.get(f"line-{line.pk}-note", "")[:500])
     values = {f.key: request.POST.get(f"field-{f.key}", "") for f in fields}
-    narrative = {name: request.POST.get(name, "") for name in reporting.NARRATIVE}
+    narrative = {name: request.POST.get(name, "") for name in services.NARRATIVE}
     return values, lines, narrative, bad_lines
 
 
@@ -91,34 +92,34 @@ def _errors(exc):
 @login_required
 def report_detail(request, pk):
     report = _report(request, pk)
-    fields = reporting.fields_for(report.organization)
-    editable = report.status in reporting.EDITABLE and can(request.user, Action.RECORD_PROGRESS, report)
+    fields = selectors.fields_for(report.organization)
+    editable = report.status in services.EDITABLE and can(request.user, Action.RECORD_PROGRESS, report)
     errors = {}
     if request.method == "POST" and editable:
         values, lines, narrative, bad_lines = _form_input(request, report, fields)
         try:
             if bad_lines:
                 raise ValidationError(bad_lines)
-            report = reporting.save_draft(report, by=request.user, values=values, lines=lines, version=_version(request),
+            report = services.save_draft(report, by=request.user, values=values, lines=lines, version=_version(request),
                                           **narrative)
             if "submit" in request.POST:
-                report = reporting.submit_report(report, by=request.user, version=report.version)
+                report = services.submit_report(report, by=request.user, version=report.version)
                 messages.success(request, _("The report was submitted."))
             else:
                 messages.success(request, _("The draft was saved."))
-            return redirect("plans:report_detail", pk=report.pk)
+            return redirect("reports:report_detail", pk=report.pk)
         except ValidationError as exc:
             errors = _errors(exc)
-    previous = reporting.previous_report(report)
+    previous = selectors.previous_report(report)
     previous_lines = {line.assignment_id: line for line in previous.lines.all()} if previous else {}
     lines = list(report.lines.select_related("assignment__target", "assignment__point"))
-    return render(request, "plans/report_detail.html", {
+    return render(request, "reports/report_detail.html", {
         "report": report, "editable": editable, "errors": errors, "previous": previous,
         "fields": [(f, request.POST.get(f"field-{f.key}", "") if errors else report.values.get(f.key, ""),
                     previous.values.get(f.key, "") if previous else "") for f in fields],
         "lines": [(line, previous_lines.get(line.assignment_id)) for line in lines],
         "attachments": report.attachments.select_related("uploaded_by"),
-        "may_review": reporting.may_review(request.user, report), "events": report.events.select_related("by"),
+        "may_review": selectors.may_review(request.user, report), "events": report.events.select_related("by"),
     })
 
 
@@ -127,15 +128,15 @@ def report_detail(request, pk):
 def report_autosave(request, pk):
     """htmx, while the user types: save what is valid, say what is not, hand back the new version."""
     report = _report(request, pk)
-    values, lines, narrative, bad_lines = _form_input(request, report, reporting.fields_for(report.organization))
+    values, lines, narrative, bad_lines = _form_input(request, report, selectors.fields_for(report.organization))
     problems = list(bad_lines)
     try:
-        report, errors = reporting.autosave(report, by=request.user, values=values, lines=lines,
+        report, errors = services.autosave(report, by=request.user, values=values, lines=lines,
                                             version=_version(request), **narrative)
         problems += [m for key_messages in errors.values() for m in ([key_messages] if isinstance(key_messages, str) else key_messages)]
     except ValidationError as exc:
-        return render(request, "plans/_autosave.html", {"report": None, "problems": exc.messages})
-    return render(request, "plans/_autosave.html", {"report": report, "problems": problems,
+        return render(request, "reports/_autosave.html", {"report": None, "problems": exc.messages})
+    return render(request, "reports/_autosave.html", {"report": report, "problems": problems,
                                                     "saved_at": timezone.localtime()})
 
 
@@ -145,12 +146,12 @@ def report_copy(request, pk):
     """Fill the empty parts of the form from last month's report."""
     report = _report(request, pk)
     try:
-        report, copied = reporting.copy_previous(report, by=request.user, version=_version(request))
+        report, copied = services.copy_previous(report, by=request.user, version=_version(request))
         messages.success(request, _("Copied %(n)d items from the previous report; what you had entered is unchanged.")
                          % {"n": copied})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("plans:report_detail", pk=pk)
+    return redirect("reports:report_detail", pk=pk)
 
 
 @login_required
@@ -162,11 +163,11 @@ def attachment_add(request, pk):
         messages.error(request, _("Choose one or more files first."))
     else:
         try:
-            reporting.attach_files(report, uploads, by=request.user)
+            services.attach_files(report, uploads, by=request.user)
             messages.success(request, _("%(n)d files attached.") % {"n": len(uploads)})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    return redirect(f"{reverse('plans:report_detail', args=[pk])}#attachments")
+    return redirect(f"{reverse('reports:report_detail', args=[pk])}#attachments")
 
 
 @login_required
@@ -174,11 +175,11 @@ def attachment_add(request, pk):
 def attachment_remove(request, pk):
     attachment = get_object_or_404(ReportAttachment.objects.restrict(request.user).select_related("report"), pk=pk)
     try:
-        reporting.remove_attachment(attachment, by=request.user)
+        services.remove_attachment(attachment, by=request.user)
         messages.success(request, _("The attachment was removed."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(f"{reverse('plans:report_detail', args=[attachment.report_id])}#attachments")
+    return redirect(f"{reverse('reports:report_detail', args=[attachment.report_id])}#attachments")
 
 
 @login_required
@@ -193,12 +194,12 @@ def attachment_download(request, pk):
 def report_review(request, pk):
     """Return (with a reason), approve, or reopen (with a reason) — reviewers above the organisation."""
     report = _report(request, pk)
-    steps = {"return": reporting.return_report, "approve": reporting.approve_report, "reopen": reporting.reopen_report}
+    steps = {"return": services.return_report, "approve": services.approve_report, "reopen": services.reopen_report}
     step = steps.get(request.POST.get("step"))
     if step is None:
         raise PermissionDenied
     kwargs = {"by": request.user, "version": _version(request)}
-    if step is not reporting.approve_report:
+    if step is not services.approve_report:
         kwargs["reason"] = request.POST.get("reason", "")
     try:
         step(report, **kwargs)
@@ -206,7 +207,7 @@ def report_review(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Done."))
-    return redirect("plans:report_detail", pk=pk)
+    return redirect("reports:report_detail", pk=pk)
 
 
 # --- reviewers: the month × organisation grid, the month's sheet ---------------------------------
@@ -214,17 +215,17 @@ def report_review(request, pk):
 
 def _reviewable(request):
     require_any(request.user, Action.REVIEW_REPORT)
-    return reporting.reviewable(request.user)
+    return selectors.reviewable(request.user)
 
 
 def _grid_filters(request, organizations):
     today = timezone.localdate()
     data = request.GET.copy()
-    data.setdefault("month", f"{reporting.last_month(today):%Y-%m}")
+    data.setdefault("month", f"{months.last_month(today):%Y-%m}")
     filterset = ReportGridFilterSet(data, queryset=organizations, request=request)
     valid = filterset.is_valid()
     root = filterset.form.cleaned_data.get("within") if valid else None
-    month = (filterset.form.cleaned_data.get("month") if valid else None) or reporting.month_start(today)
+    month = (filterset.form.cleaned_data.get("month") if valid else None) or months.month_start(today)
     return filterset, (filterset.qs if valid else organizations.none()), root, month
 
 
@@ -237,15 +238,15 @@ def report_grid_page(request):
         year = parse_year(request.GET.get("year") or month.year)
     except ValidationError:
         year = month.year
-    months = report_grid.months_of(year, today)
+    shown = grid.months_of(year, today)
     page = paginate(request, rows.order_by("path"), per_page=50)
-    scope = reporting.reviewer_scope(request.user)
+    scope = selectors.reviewer_scope(request.user)
     if root is not None:
         scope = scope.filter(path__startswith=root.path)
-    return render(request, "plans/report_grid.html", {
+    return render(request, "reports/report_grid.html", {
         "filterset": filterset, "page": page, "year": year, "years": range(today.year - 4, today.year + 1),
-        "month": month, "columns": report_grid.month_columns(scope, months, today),
-        "rows": report_grid.grid_rows(page.object_list, months, today),
+        "month": month, "columns": grid.month_columns(scope, shown, today),
+        "rows": grid.grid_rows(page.object_list, shown, today),
     })
 
 
@@ -254,14 +255,14 @@ def report_export(request):
     """The month's reports of the filtered organisations: one row each, one column per field."""
     _filterset, rows, root, month = _grid_filters(request, _reviewable(request))
     name = f"{root.display_name if root else ''}{month:%Y年%m月}月度报告.xlsx"
-    return download(report_sheets.export_month(rows, month), name)
+    return download(sheets.export_month(rows, month), name)
 
 
 # --- reporters: the offline form ------------------------------------------------------------------
 
 
 def _fillable(request):
-    return reporting.fillable(request.user)
+    return selectors.fillable(request.user)
 
 
 @login_required
@@ -273,8 +274,8 @@ def report_template(request):
     try:
         month = parse_month(request.GET.get("month", ""))
     except ValidationError:
-        month = reporting.last_month()
-    return download(report_sheets.template(organizations, month), f"{month:%Y年%m月}月度报告填报表.xlsx")
+        month = months.last_month()
+    return download(sheets.template(organizations, month), f"{month:%Y年%m月}月度报告填报表.xlsx")
 
 
 @login_required
@@ -287,18 +288,18 @@ def report_upload(request):
     if request.method == "POST" and form.is_valid():
         table = table_from_form(form, use="report_form")
         if table is not None:
-            checked = report_sheets.check_upload(table, request.user)
+            checked = sheets.check_upload(table, request.user)
             if checked.is_valid and checked.rows:
                 try:
-                    count = report_sheets.apply_upload(checked, by=request.user, submit=bool(request.POST.get("submit")))
+                    count = sheets.apply_upload(checked, by=request.user, submit=bool(request.POST.get("submit")))
                 except ValidationError as exc:
                     form.add_error("file", " ".join(exc.messages))
                 else:
                     messages.success(request, _("%(n)d reports were saved from the file.") % {"n": count})
-                    return redirect("plans:my_reports")
+                    return redirect("reports:my_reports")
             elif checked.is_valid:
                 form.add_error("file", _("The file has no rows."))
-    return render(request, "plans/report_upload.html", {"form": form, "checked": checked})
+    return render(request, "reports/report_upload.html", {"form": form, "checked": checked})
 
 
 # --- configuration: who reports, and the fields --------------------------------------------------
@@ -324,20 +325,20 @@ def report_settings(request):
     """An organisation's reporting rules and report fields, with the fields it inherits from above."""
     organization = _configurable(request, request.GET.get("org"))
     own = ReportField.objects.filter(organization=organization).order_by("order", "pk")
-    inherited = [f for f in reporting.fields_for(organization) if f.organization_id != organization.pk]
+    inherited = [f for f in selectors.fields_for(organization) if f.organization_id != organization.pk]
     rules = list(organization.reporting_rules.prefetch_related("exceptions"))
     for rule in rules:
         rule.level_names = [str(Level(v).label) for v in rule.levels if v in Level.values]
         rule.kind_names = [str(Kind(v).label) for v in rule.kinds if v in Kind.values]
-    return render(request, "plans/report_settings.html", {
+    return render(request, "reports/report_settings.html", {
         "organization": organization, "rules": rules,
         "fields": own, "inherited": inherited,
-        "due_now": reporting.obligated(Organization.objects.within(organization, include_self=False)).count(),
+        "due_now": selectors.obligated(Organization.objects.within(organization, include_self=False)).count(),
     })
 
 
 def _settings_url(organization):
-    return f"{reverse('plans:report_settings')}?org={organization.code}"
+    return f"{reverse('reports:report_settings')}?org={organization.code}"
 
 
 def _config_form(request, form_class, instance, save, heading):
@@ -364,7 +365,7 @@ def rule_edit(request, pk=None):
         rule = get_object_or_404(ReportingRule.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
 
     def save(form):
-        reporting.save_rule(form.save(commit=False), by=request.user, exceptions=form.cleaned_data["exception_codes"])
+        services.save_rule(form.save(commit=False), by=request.user, exceptions=form.cleaned_data["exception_codes"])
 
     return _config_form(request, ReportingRuleForm, rule, save,
                         _("Reporting rule of %(org)s") % {"org": rule.organization.display_name})
@@ -376,7 +377,7 @@ def field_edit(request, pk=None):
         field = ReportField(organization=_configurable(request, request.GET.get("org")))
     else:
         field = get_object_or_404(ReportField.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
-    return _config_form(request, ReportFieldForm, field, lambda form: reporting.save_field(form.save(commit=False), by=request.user),
+    return _config_form(request, ReportFieldForm, field, lambda form: services.save_field(form.save(commit=False), by=request.user),
                         _("Report field of %(org)s") % {"org": field.organization.display_name})
 
 
@@ -387,7 +388,7 @@ def config_delete(request, kind, pk):
     if model is None:
         raise Http404
     obj = get_object_or_404(model.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
-    reporting.delete_config(obj, by=request.user)
+    services.delete_config(obj, by=request.user)
     messages.success(request, _("Deleted."))
     return redirect(_settings_url(obj.organization))
 
@@ -396,6 +397,20 @@ def config_delete(request, kind, pk):
 @require_POST
 def fields_install_defaults(request):
     organization = _configurable(request, request.POST.get("org"))
-    reporting.install_default_fields(organization, by=request.user)
+    services.install_default_fields(organization, by=request.user)
     messages.success(request, _("The default fields were added."))
     return redirect(_settings_url(organization))
+
+
+# --- the old addresses ------------------------------------------------------------------------------
+
+
+@csrf_exempt  # it only redirects; the page it redirects to checks the token of a form sent again
+def moved(request, name, **kwargs):
+    """The page at its address before the reports app had its own (/plans/reports/…): notifications stored in
+    the database and bookmarks link there. A permanent redirect that keeps the query string; 308 for a form sent
+    there, so that the browser sends it again to the new address."""
+    url = reverse(f"reports:{name}", kwargs=kwargs)
+    if request.META.get("QUERY_STRING"):
+        url = f"{url}?{request.META['QUERY_STRING']}"
+    return HttpResponsePermanentRedirect(url, preserve_request=request.method not in ("GET", "HEAD"))

@@ -18,9 +18,10 @@ from django.utils.translation import ngettext
 from notifications.models import Kind
 from notifications.services import Message, send
 
-from . import reporting
 from .choices import ReportStatus
 from .models import MonthlyReport
+from .months import due_date, last_month
+from .selectors import obligated, reporters_by_organization, reviewers_by_organization
 
 IN_TIME = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
@@ -39,12 +40,12 @@ def stage(today: datetime.date, due_on: datetime.date):
 def send_report_reminders(today=None):
     """Remind the reporters of every organisation whose report on last month is not in. Returns the count sent."""
     today = today or timezone.localdate()
-    month = reporting.last_month(today)
+    month = last_month(today)
     due = {}
     # today lies in the month after ``month``, so the due date is that month's ``due_day`` (at most the 28th)
-    candidates = reporting.obligated(month=month).filter(Q(due_day__lte=today.day) | Q(due_day=today.day + 3))
+    candidates = obligated(month=month).filter(Q(due_day__lte=today.day) | Q(due_day=today.day + 3))
     for organization in candidates.only("id", "path", "name", "short_name"):
-        due_on = reporting.due_date(month, organization.due_day)
+        due_on = due_date(month, organization.due_day)
         kind = stage(today, due_on)
         if kind is not None:
             due[organization.pk] = (organization, kind, due_on)
@@ -52,7 +53,7 @@ def send_report_reminders(today=None):
         return 0
     done = set(MonthlyReport.objects.filter(month=month, status__in=IN_TIME).values_list("organization_id", flat=True))
     reports = dict(MonthlyReport.objects.filter(month=month).values_list("organization_id", "pk"))
-    recipients = reporting.reporters_by_organization([pk for pk in due if pk not in done])
+    recipients = reporters_by_organization([pk for pk in due if pk not in done])
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
         for organization_id, users in recipients.items():
@@ -64,8 +65,8 @@ def send_report_reminders(today=None):
                 Kind.REPORT_DUE_TODAY: _("%(org)s: the report on %(month)s is due today"),
                 Kind.REPORT_MISSING: _("%(org)s: the report on %(month)s is missing, %(days)d days after the deadline"),
             }[kind] % texts
-            url = reverse("plans:report_detail", args=[reports[organization_id]]) if organization_id in reports \
-                else reverse("plans:my_reports")
+            url = reverse("reports:report_detail", args=[reports[organization_id]]) if organization_id in reports \
+                else reverse("reports:my_reports")
             messages.append(Message(users, title, kind, url=url, key=f"{kind}:{organization_id}:{month:%Y%m}:{today:%Y%m%d}"))
     return send(messages)
 
@@ -77,12 +78,12 @@ def send_review_digest(today=None):
                    .only("pk", "organization__path", "organization__id"))
     if not waiting:
         return 0
-    reviewers = reporting.reviewers_by_organization({r.organization for r in waiting})
+    reviewers = reviewers_by_organization({r.organization for r in waiting})
     counts = {}
     for report in waiting:
         for user_id in reviewers[report.organization_id]:
             counts[user_id] = counts.get(user_id, 0) + 1
-    url = f"{reverse('plans:report_grid')}?state=submitted"
+    url = f"{reverse('reports:report_grid')}?state=submitted"
     with translation.override(settings.LANGUAGE_CODE):
         messages = [
             Message([user_id], ngettext("%(n)d report is waiting for your review",
