@@ -101,7 +101,7 @@ def report_detail(request, pk):
             if bad_lines:
                 raise ValidationError(bad_lines)
             report = services.save_draft(report, by=request.user, values=values, lines=lines, version=_version(request),
-                                          **narrative)
+                                         **narrative)
             if "submit" in request.POST:
                 report = services.submit_report(report, by=request.user, version=report.version)
                 messages.success(request, _("The report was submitted."))
@@ -132,7 +132,7 @@ def report_autosave(request, pk):
     problems = list(bad_lines)
     try:
         report, errors = services.autosave(report, by=request.user, values=values, lines=lines,
-                                            version=_version(request), **narrative)
+                                           version=_version(request), **narrative)
         problems += [m for key_messages in errors.values() for m in ([key_messages] if isinstance(key_messages, str) else key_messages)]
     except ValidationError as exc:
         return render(request, "reports/_autosave.html", {"report": None, "problems": exc.messages})

@@ -56,8 +56,8 @@ def hostile(tree, people, plan, month_data, django_capture_on_commit_callbacks):
         report = services.start_report(tree.branch, MAY, by=people.reporter)  # approved in month_data: reopen
         report = services.reopen_report(report, by=people.staff, reason="=1+1")
         report = services.save_draft(report, by=people.reporter, values={"meetings": 1, "study_rate": "92",
-                                                                           "note": "@SUM(A1)"},
-                                      work_done="=1+1\x01", problems="\t=1", next_plan="-1+1\x1f")
+                                                                          "note": "@SUM(A1)"},
+                                     work_done="=1+1\x01", problems="\t=1", next_plan="-1+1\x1f")
         report = services.approve_report(services.submit_report(report, by=people.reporter), by=people.staff)
     MonthlyReport.objects.filter(organization=month_data.b).update(return_reason="@SUM(A1)\x01")
     top = month_data.leaves.targets.parent
@@ -172,7 +172,7 @@ def test_workbooks_and_csv_writers_are_made_only_by_the_shared_writer():
 def test_a_control_character_in_a_narrative_does_not_break_the_month_export(client, people, report_setup, tree):
     report = services.start_report(tree.branch, MAY, by=people.reporter)
     services.submit_report(services.save_draft(report, by=people.reporter, values={"meetings": 1},
-                                                 work_done="开展\x01主题团日"), by=people.reporter)
+                                                work_done="开展\x01主题团日"), by=people.reporter)
     client.force_login(people.leader)
     response = client.get("/reports/export.xlsx?month=2026-05")
     assert response.status_code == 200

@@ -17,7 +17,7 @@ def april(tree, people, report_setup, plan):
     """April approved with figures, narrative and a line figure; May started as a draft."""
     report = services.start_report(tree.branch, D(2026, 4, 1), by=people.reporter)
     services.save_draft(report, by=people.reporter, values={"meetings": 1, "study_rate": "88"}, work_done="四月团日",
-                         next_plan="五月青年大学习", lines={report.lines.get().pk: (4, "四场宣讲")})
+                        next_plan="五月青年大学习", lines={report.lines.get().pk: (4, "四场宣讲")})
     report = services.submit_report(report, by=people.reporter)
     services.approve_report(report, by=people.staff)
     may = services.start_report(tree.branch, D(2026, 5, 1), by=people.reporter)
@@ -27,7 +27,7 @@ def april(tree, people, report_setup, plan):
 def test_autosave_keeps_what_is_valid_and_says_what_is_not(april, people):
     _april, may = april
     may, errors = services.autosave(may, by=people.reporter, version=may.version,
-                                     values={"meetings": "2", "study_rate": "abc"}, work_done="五月")
+                                    values={"meetings": "2", "study_rate": "abc"}, work_done="五月")
     assert may.values == {"meetings": 2} and may.work_done == "五月" and list(errors) == ["study_rate"]
     may, errors = services.autosave(may, by=people.reporter, version=may.version, values={"meetings": "x", "study_rate": "90"})
     assert may.values == {"meetings": 2, "study_rate": "90"} and list(errors) == ["meetings"]
@@ -91,7 +91,7 @@ def test_attachments_are_checked_limited_and_locked_with_the_report(april, peopl
     assert photo.size == len(PNG) and len(photo.sha256) == 64 and photo.uploaded_by == people.reporter
     with pytest.raises(ValidationError):
         services.attach_files(may, [SimpleUploadedFile("ok.png", PNG), SimpleUploadedFile("fake.pdf", b"not a pdf")],
-                               by=people.reporter)
+                              by=people.reporter)
     assert may.attachments.count() == 1  # all or none
     with pytest.raises(ValidationError):
         services.attach_files(april_report, [SimpleUploadedFile("late.png", PNG)], by=people.reporter)
@@ -99,7 +99,7 @@ def test_attachments_are_checked_limited_and_locked_with_the_report(april, peopl
         services.attach_files(may, [SimpleUploadedFile("x.png", PNG)], by=people.leader)
     with pytest.raises(ValidationError):
         services.attach_files(may, [SimpleUploadedFile(f"{i}.png", PNG) for i in range(services.MAX_ATTACHMENTS)],
-                               by=people.reporter)
+                              by=people.reporter)
     services.remove_attachment(photo, by=people.reporter)
     assert not ReportAttachment.objects.exists()
 

@@ -214,7 +214,7 @@ def test_months_before_a_rule_began_are_not_counted(people, branches, report_set
 
     ReportingRule.objects.filter(pk=report_setup.rule.pk).update(since=D(2026, 5, 1))
     april, may = grid.month_columns(selectors.reviewer_scope(people.staff), [D(2026, 4, 1), D(2026, 5, 1)],
-                                           D(2026, 6, 10))
+                                    D(2026, 6, 10))
     assert (april.due, april.missing, may.due, may.missing) == (0, 0, 5, 2)
     rows = dict(grid.grid_rows(selectors.reviewable(people.staff), [D(2026, 4, 1), D(2026, 5, 1)], D(2026, 6, 10)))
     assert [[c.state for c in cells] for cells in rows.values()][0] == ["not_required", "missing"]

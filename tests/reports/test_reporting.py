@@ -78,7 +78,7 @@ def test_a_report_starts_with_a_line_per_assignment_and_once_per_month(report, t
 def test_the_whole_cycle_ends_in_progress_entries(report, people, plan):
     line = report.lines.get()
     report = services.save_draft(report, by=people.reporter, lines={line.pk: (Decimal(7), "五月宣讲")},
-                                  work_done="开展主题团日", version=report.version)
+                                 work_done="开展主题团日", version=report.version)
     with freeze_time("2026-06-07 10:00:00"):
         report = services.submit_report(report, by=people.reporter, version=report.version)
     assert (report.status, report.days_late) == ("submitted", 2)
