@@ -1,5 +1,6 @@
 """One FilterSet per plans model, shared by the list pages and the API."""
 import django_filters
+from core.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, YearField
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -7,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from league_portal.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, YearField
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 
 from .choices import Grade, Light, PlanStatus

@@ -36,7 +36,7 @@ def compute_due_assessments():
     """Every morning: start last month's computation of each scheme whose compute day it is."""
     from django.utils import timezone
 
-    from league_portal.permissions import SYSTEM
+    from orgs.permissions import SYSTEM
 
     started = []
     for scheme, month in assessment.schemes_due(timezone.localdate()):

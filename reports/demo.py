@@ -4,9 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from league_portal.permissions import SYSTEM
 from orgs.choices import Level
 from orgs.models import Organization
+from orgs.permissions import SYSTEM
 
 from . import services
 from .models import MonthlyReport, ReportingRule

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from league_portal.permissions import RestrictedQuerySet, ScopedByOrganization
+from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 from plans.models import Assignment
 from plans.models.progress import StoredFile
 from plans.models.target import AMOUNT

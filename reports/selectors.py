@@ -3,8 +3,8 @@ fields a report has. Rules are turned into one SQL expression, so these never qu
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from league_portal.permissions import GRANTS, Action, role_assignments
 from orgs.models import Organization, RoleAssignment
+from orgs.permissions import GRANTS, Action, role_assignments
 from plans.choices import PlanStatus
 from plans.models import Assignment
 

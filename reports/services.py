@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, actor, require, require_write
 from notifications.models import Kind
 from notifications.services import notify
+from orgs.permissions import Action, actor, require, require_write
 from plans import services as plan_services
 from plans.validators import validate_evidence
 

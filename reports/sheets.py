@@ -9,13 +9,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.spreadsheets import Column, Table, write_xlsx
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, can
-from league_portal.spreadsheets import Column, Table, write_xlsx
 from orgs.models import Organization
+from orgs.permissions import Action, can
 
 from . import services
 from .choices import FieldType, ReportStatus

@@ -1,6 +1,9 @@
 """Pages of monthly reports: the reporter's month form (phone-friendly), the review on the same page,
 the reviewers' month × organisation grid and export, and the offline form (template and upload)."""
 
+from core.dates import parse_month, parse_year
+from core.pagination import paginate
+from core.spreadsheets import download, parse_amount, table_from_form
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -12,13 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from league_portal.dates import parse_month, parse_year
-from league_portal.pagination import paginate
-from league_portal.permissions import GRANTS, Action, can, has_any, require_any, role_assignments
-from league_portal.spreadsheets import download, parse_amount, table_from_form
 from orgs.choices import Kind, Level
 from orgs.forms import ImportForm
 from orgs.models import Organization
+from orgs.permissions import GRANTS, Action, can, has_any, require_any, role_assignments
 
 from . import grid, months, selectors, services, sheets
 from .filtersets import ReportGridFilterSet

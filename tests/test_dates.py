@@ -1,4 +1,4 @@
-"""league_portal.dates: the one place typed years, months and moments are read."""
+"""core.dates: the one place typed years, months and moments are read."""
 import datetime
 
 import pytest

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from league_portal.permissions import SYSTEM
 from orgs.choices import Role
 from orgs.models import RoleAssignment
+from orgs.permissions import SYSTEM
 from plans import services
 from plans.models import AssessmentScheme, Indicator, ProgressEntry, Section
 from reports import services as report_services

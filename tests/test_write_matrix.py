@@ -23,10 +23,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from league_portal.permissions import SYSTEM
 from notifications.models import Notification
 from orgs.choices import Role
 from orgs.models import Department, Organization, RoleAssignment
+from orgs.permissions import SYSTEM
 from plans import services
 from plans.choices import PlanStatus, RunStatus
 from plans.models import (
@@ -208,7 +208,8 @@ def org_file(w, where):
 
 
 def ledger_file(w, where):
-    from league_portal.spreadsheets import read_table
+    from core.spreadsheets import read_table
+
     from plans import ledger
 
     plan = w.plan(where).plan
@@ -529,9 +530,8 @@ def test_every_write_endpoint_is_in_the_matrix():
 def test_every_viewset_writes_through_services():
     """No viewset reaches ModelSerializer's create/update or DestroyModelMixin's delete (the class of bug
     behind PATCH /sections/ renaming the province's sections)."""
+    from core.api import ScopedViewSetMixin, writes_through_a_service
     from rest_framework import mixins
-
-    from league_portal.api import ScopedViewSetMixin, writes_through_a_service
 
     def viewsets(patterns):
         for p in patterns:
@@ -556,10 +556,9 @@ def test_every_viewset_writes_through_services():
 
 
 def test_the_base_viewset_refuses_default_writes():
+    from core.api import ScopedViewSetMixin
     from django.core.exceptions import ImproperlyConfigured
     from rest_framework import serializers
-
-    from league_portal.api import ScopedViewSetMixin
 
     class Plain(serializers.ModelSerializer):
         class Meta:

@@ -1,5 +1,8 @@
 """REST endpoints for monthly reports, their reporting rules and fields, and the workflow actions."""
 
+from core.api import ScopedViewSetMixin
+from core.dates import FIRST_YEAR, LAST_YEAR, MonthField, parse_year
+from core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -12,11 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from league_portal.api import ScopedViewSetMixin
-from league_portal.dates import FIRST_YEAR, LAST_YEAR, MonthField, parse_year
-from league_portal.permissions import Action, require_any
-from league_portal.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from orgs.models import Organization
+from orgs.permissions import Action, require_any
 
 from .. import grid, months, selectors, services, sheets
 from ..filtersets import MonthlyReportFilterSet

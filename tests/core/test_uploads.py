@@ -9,6 +9,7 @@ import time
 import zipfile
 
 import pytest
+from core.spreadsheets import read_table
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
@@ -17,7 +18,6 @@ from openpyxl import Workbook
 
 from core.middleware import RequestSizeLimitMiddleware
 from core.uploads import Deadline, UploadRejected, bounded_rows, check_zip, read_upload, sheet_limits
-from league_portal.spreadsheets import read_table
 
 
 def _xlsx(rows, sheet=lambda xml: xml) -> bytes:

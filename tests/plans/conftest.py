@@ -8,7 +8,7 @@ import pytest
 from django.test import TestCase
 from freezegun import freeze_time
 
-from league_portal.permissions import SYSTEM
+from orgs.permissions import SYSTEM
 from plans import assessment, services
 from plans.choices import AdjustmentKind, PlanStatus
 from plans.models import AssessmentScheme, Assignment, Indicator

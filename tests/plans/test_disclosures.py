@@ -12,7 +12,7 @@ from django.urls import clear_url_caches
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
-from league_portal.permissions import SYSTEM, Action, require
+from orgs.permissions import SYSTEM, Action, require
 from plans import services
 from plans.models import Evidence
 from plans.selectors import with_reuse_flag

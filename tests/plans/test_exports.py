@@ -15,13 +15,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from core.spreadsheets import read_table
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from freezegun import freeze_time
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from league_portal.spreadsheets import read_table
 from orgs import exports, importers
 from orgs.models import Organization
 from plans import assessment

@@ -3,11 +3,11 @@ import datetime
 import io
 
 import pytest
+from core.spreadsheets import read_table
 from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
 
-from league_portal.spreadsheets import read_table
 from orgs.choices import Kind, Level
 from reports import grid, selectors, services, sheets
 from reports.models import MonthlyReport

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
-from league_portal.permissions import SYSTEM
+from orgs.permissions import SYSTEM
 from orgs.services import assign_role
 from plans.models import ProgressEntry
 from reports import months, selectors, services
