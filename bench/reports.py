@@ -30,8 +30,9 @@ from bench.tree import build_tree  # noqa: E402
 from orgs.choices import Level, Role  # noqa: E402
 from orgs.models import Organization, RoleAssignment  # noqa: E402
 from orgs.permissions import SYSTEM  # noqa: E402
-from plans import reminders, reporting  # noqa: E402
-from plans.models import MonthlyReport, ReportingRule  # noqa: E402
+from reports import reminders, selectors, services  # noqa: E402
+from reports.models import MonthlyReport, ReportingRule  # noqa: E402
+from reports.months import due_date  # noqa: E402
 
 
 def timed(label, func):
@@ -46,7 +47,7 @@ today = timezone.localdate()
 year = today.year
 months = [datetime.date(year, m, 1) for m in range(1, today.month)]
 ReportingRule.objects.create(organization=province, levels=[Level.GRASSROOTS], due_day=5, since=datetime.date(year, 1, 1))
-reporting.install_default_fields(province, by=SYSTEM)
+services.install_default_fields(province, by=SYSTEM)
 branches = list(Organization.objects.filter(level=Level.GRASSROOTS).order_by("path"))
 states = ["approved"] * 6 + ["submitted", "returned", "draft"]
 reports = []
@@ -55,7 +56,7 @@ for m, month in enumerate(months):
         if (i + m) % 10 == 9:
             continue  # missing
         status = states[(i + m) % len(states)]
-        due_on = reporting.due_date(month)
+        due_on = due_date(month)
         reports.append(MonthlyReport(
             organization=branch, month=month, status=status, due_on=due_on, days_late=(i % 7 == 0) * 2,
             submitted_at=None if status == "draft" else timezone.make_aware(datetime.datetime.combine(due_on, datetime.time(9))),
@@ -81,8 +82,8 @@ for user in (root, city_staff, county_staff):
     client = Client()
     client.force_login(user)
     client.get("/")  # warm-up
-    for url in [f"/plans/reports/grid/?year={year}", f"/plans/reports/grid/?year={year}&month={last:%Y-%m}&state=missing",
-                f"/plans/reports/export.xlsx?month={last:%Y-%m}", "/plans/reports/"]:
+    for url in [f"/reports/grid/?year={year}", f"/reports/grid/?year={year}&month={last:%Y-%m}&state=missing",
+                f"/reports/export.xlsx?month={last:%Y-%m}", "/reports/"]:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             status = client.get(url).status_code
@@ -90,7 +91,7 @@ for user in (root, city_staff, county_staff):
         print(f"{user.username} GET {url}: {status}, {len(queries)} queries, {elapsed * 1000:.0f} ms")
 
 day = today.replace(day=max(today.day, 6))  # after the 5th: every report not in is missing
-print("organisations that must report:", reporting.obligated(month=last).count())
+print("organisations that must report:", selectors.obligated(month=last).count())
 timed("morning reminders (send_report_reminders), e-mail included", lambda: reminders.send_report_reminders(day))
 timed("the same again (nothing sent twice)", lambda: reminders.send_report_reminders(day))
 timed("reviewers' digest (send_review_digest)", lambda: reminders.send_review_digest(day))

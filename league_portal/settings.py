@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "orgs",
     "plans",
+    "reports",
     "notifications",
     "simple_history",
 ]
@@ -213,7 +214,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=0),
     },
     "monthly-report-reminders": {
-        "task": "plans.tasks.send_report_reminders",
+        "task": "reports.tasks.send_report_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
     "monthly-assessment": {
@@ -221,7 +222,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
     },
     "monthly-report-review-digest": {
-        "task": "plans.tasks.send_review_digest",
+        "task": "reports.tasks.send_review_digest",
         "schedule": crontab(hour=8, minute=5),
     },
     "purge-expired-api-tokens": {

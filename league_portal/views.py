@@ -38,15 +38,16 @@ def home(request):
 
 def _reporting_and_scores(user, organization):
     """Last month's reporting in the subtree (for reviewers) and the newest published ranking around it."""
-    from plans import assessment, report_grid, reporting
+    from plans import assessment
     from plans.choices import RunStatus
+    from reports import grid, months, selectors
 
     today = timezone.localdate()
-    last_month = reporting.last_month(today)
+    last_month = months.last_month(today)
     found = {}
     if has_any(user, Action.REVIEW_REPORT):
-        scope = reporting.reviewer_scope(user).filter(path__startswith=organization.path)
-        (found["reporting"],) = report_grid.month_columns(scope, [last_month], today)
+        scope = selectors.reviewer_scope(user).filter(path__startswith=organization.path)
+        (found["reporting"],) = grid.month_columns(scope, [last_month], today)
     above = [organization.path[:end] for end in range(organization.steplen, len(organization.path) + 1, organization.steplen)]
     run = (assessment.visible_runs(user).filter(status=RunStatus.PUBLISHED)
            .filter(Q(scheme__organization__path__in=above) | Q(scheme__organization__path__startswith=organization.path))

@@ -13,15 +13,9 @@ from .models import (
     Indicator,
     ManualPoints,
     Milestone,
-    MonthlyReport,
     Plan,
     PointGroup,
     ProgressEntry,
-    ReportAttachment,
-    ReportEvent,
-    ReportField,
-    ReportingRule,
-    ReportLine,
     Score,
     ScoreItem,
     Section,
@@ -91,47 +85,6 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
 
 admin.site.register([Section, PointGroup])
-
-
-class ReportLineInline(admin.TabularInline):
-    model = ReportLine
-    extra = 0
-    raw_id_fields = ["assignment"]
-
-
-class ReportEventInline(admin.TabularInline):
-    model = ReportEvent
-    extra = 0
-    readonly_fields = ["action", "by", "at", "reason"]
-
-
-class ReportAttachmentInline(admin.TabularInline):
-    model = ReportAttachment
-    extra = 0
-    readonly_fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
-    fields = readonly_fields
-
-
-@admin.register(MonthlyReport)
-class MonthlyReportAdmin(admin.ModelAdmin):
-    list_display = ["organization", "month", "status", "due_on", "submitted_at", "days_late"]
-    list_filter = ["status", "month"]
-    search_fields = ["organization__name", "organization__code"]
-    raw_id_fields = ["organization"]
-    inlines = [ReportLineInline, ReportAttachmentInline, ReportEventInline]
-
-
-@admin.register(ReportingRule)
-class ReportingRuleAdmin(admin.ModelAdmin):
-    list_display = ["organization", "due_day", "since", "levels", "kinds", "is_active"]
-    raw_id_fields = ["organization"]
-    filter_horizontal = ["exceptions"]
-
-
-@admin.register(ReportField)
-class ReportFieldAdmin(admin.ModelAdmin):
-    list_display = ["label", "key", "field_type", "required", "organization", "order"]
-    raw_id_fields = ["organization"]
 
 
 class IndicatorInline(admin.TabularInline):

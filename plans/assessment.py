@@ -29,19 +29,12 @@ from notifications.models import Kind
 from notifications.services import Message, send
 from orgs.models import Organization
 from orgs.permissions import Action, actor, can, require, require_write, role_assignments, scope_q
+from reports import selectors
+from reports.choices import ReportStatus
+from reports.models import MonthlyReport
+from reports.months import last_month, month_start, previous_month
 
-from . import reporting
-from .choices import (
-    AdjustmentKind,
-    AppealStatus,
-    FieldMode,
-    Grade,
-    GradeMode,
-    PlanStatus,
-    ReportStatus,
-    RuleKind,
-    RunStatus,
-)
+from .choices import AdjustmentKind, AppealStatus, FieldMode, Grade, GradeMode, PlanStatus, RuleKind, RunStatus
 from .models import (
     Adjustment,
     Appeal,
@@ -51,7 +44,6 @@ from .models import (
     Assignment,
     Indicator,
     ManualPoints,
-    MonthlyReport,
     Score,
     ScoreItem,
 )
@@ -121,13 +113,13 @@ def gather(run, group) -> Facts:
                                         organization__in=group).order_by("pk"):
         facts.appeals[appeal.organization_id].append(appeal)
     keys = {i.params.get("field") for i in scheme.indicators.all() if i.rule == RuleKind.REPORT_FIELD}
-    facts.labels = {f.key: f.label for f in reporting.fields_for(scheme.organization) if f.key in keys}
+    facts.labels = {f.key: f.label for f in selectors.fields_for(scheme.organization) if f.key in keys}
     earlier_months = [datetime.date(month.year, m, 1) for m in range(1, month.month)]
     for run_month, organization_id, total in Score.objects.filter(
         run__in=published_runs(scheme, earlier_months), organization__in=group,
     ).values_list("run__month", "organization_id", "total"):
         facts.earlier[organization_id].append(total)
-        if run_month == reporting.previous_month(month):
+        if run_month == previous_month(month):
             facts.last_month[organization_id] = total
     return facts
 
@@ -362,10 +354,10 @@ def request_computation(scheme, month, *, by, reason=""):
     """Compute a month's scores: the open run again, or a new version after publication (a reason is
     needed then). The computation runs in Celery once this transaction commits."""
     require(by, Action.ASSESS, scheme)
-    month = reporting.month_start(month)
+    month = month_start(month)
     if month.year != scheme.year:
         raise ValidationError(_("The scheme is for %(year)d.") % {"year": scheme.year})
-    if month > reporting.month_start(timezone.localdate()):
+    if month > month_start(timezone.localdate()):
         raise ValidationError(_("%(month)s has not begun yet.") % {"month": f"{month:%Y-%m}"})
     AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)  # one request at a time per scheme
     run = latest_run(scheme, month)
@@ -427,7 +419,7 @@ def publish(run, *, by):
 
 def _tell_group(run, title, **extra):
     organizations = list(group_of(run.scheme).values_list("pk", flat=True))
-    users = set().union(*reporting.reporters_by_organization(organizations).values()) if organizations else set()
+    users = set().union(*selectors.reporters_by_organization(organizations).values()) if organizations else set()
     with translation.override(settings.LANGUAGE_CODE):
         text = str(title) % {"month": f"{run.month:%Y-%m}", "scheme": run.scheme.title, **extra}
     send([Message(users, text, Kind.OTHER, url=reverse("plans:my_scores"))])
@@ -503,7 +495,7 @@ def set_manual_points(indicator, organization, month, *, by, points_given, comme
     if not (comment or "").strip():
         raise ValidationError(_("A comment is required."))
     entry, _created = ManualPoints.objects.update_or_create(
-        indicator=indicator, organization=organization, month=reporting.month_start(month),
+        indicator=indicator, organization=organization, month=month_start(month),
         defaults={"points": value, "comment": comment.strip(), "entered_by": actor(by)})
     return entry
 
@@ -517,7 +509,7 @@ def add_adjustment(scheme, organization, month, *, by, kind, points_given, reaso
         raise ValidationError(_("The points must be more than 0."))
     if not (reason or "").strip():
         raise ValidationError(_("A reason is required."))
-    return Adjustment.objects.create(scheme=scheme, organization=organization, month=reporting.month_start(month),
+    return Adjustment.objects.create(scheme=scheme, organization=organization, month=month_start(month),
                                      kind=kind, points=value, reason=reason.strip(), entered_by=actor(by))
 
 
@@ -695,7 +687,7 @@ def install_default_scheme(organization, year, *, by, levels=("grassroots",)):
 
 def schemes_due(today):
     """Active schemes whose compute day is today, with last month to compute (beat, every morning)."""
-    month = reporting.last_month(today)
+    month = last_month(today)
     return [(scheme, month) for scheme in AssessmentScheme.objects.filter(is_active=True, compute_day=today.day,
                                                                           year=month.year)
             if latest_run(scheme, month) is None]

@@ -22,8 +22,9 @@ from core.pagination import paginate
 from core.spreadsheets import download
 from orgs.forms import OrganizationChoiceByCode
 from orgs.permissions import Action, can, has_any, require, require_any, role_assignments
+from reports.months import last_month
 
-from . import assessment, reporting, score_sheets
+from . import assessment, score_sheets
 from .choices import AppealStatus, RunStatus
 from .filtersets import ScoreFilterSet
 from .forms import AdjustmentForm, IndicatorForm, ManualPointsForm, SchemeForm
@@ -94,7 +95,7 @@ def scheme_detail(request, pk):
     months = [datetime.date(scheme.year, m, 1) for m in range(1, 13) if datetime.date(scheme.year, m, 1) <= today]
     return render(request, "plans/scheme_detail.html", {
         "scheme": scheme, "tree": score_sheets.indicator_tree(scheme), "runs": runs, "may_assess": may_assess,
-        "months": months, "default_month": reporting.last_month(today),
+        "months": months, "default_month": last_month(today),
         "group_size": assessment.group_of(scheme).count(),
         "other_indicators": [i for i in scheme.indicators.all() if i.parent_id is None and not i.rule and not i.children.exists()],
     })

@@ -45,28 +45,6 @@ class Light(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class FieldType(models.TextChoices):
-    INTEGER = "integer", _("whole number")
-    DECIMAL = "decimal", _("decimal")
-    PERCENT = "percent", _("percentage")
-    BOOLEAN = "boolean", _("yes/no")
-    TEXT = "text", _("text")
-
-
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
-
-
-class ReportAction(models.TextChoices):
-    SUBMIT = "submit", _("submitted")
-    RETURN = "return", _("returned")
-    APPROVE = "approve", _("approved")
-    REOPEN = "reopen", _("reopened")
-
-
 class RuleKind(models.TextChoices):
     """How a 二级指标 is scored."""
 

@@ -13,7 +13,7 @@ from orgs.permissions import SYSTEM
 
 from . import rollups, services
 from .choices import Aggregation, PlanStatus, PointStatus, ProgressRule
-from .models import Assignment, Milestone, MonthlyReport, Plan, ReportingRule
+from .models import Assignment, Milestone, Plan
 
 D = Decimal
 
@@ -136,53 +136,19 @@ def load(year=None):
         for part in _hand_down(root, districts):
             _add_progress(part, rng, today)
     rollups.rebuild()
-    _load_reports(province, year, today)
-    _load_assessment(today)
     return {"plans": 1 + len(cities)}
 
 
-def _load_reports(province, year, today):
-    """Grassroots organisations report to the province by the 5th; last month's reports of 城东区 in every state."""
-    from . import reporting
+def load_assessment(today=None):
+    """青川市 scores its grassroots organisations with the ready scheme; last month computed and published (after
+    the reports' demo, whose reports it scores)."""
+    from reports.months import last_month
 
-    month = reporting.last_month(today)
-    reporting.save_rule(ReportingRule(organization=province, levels=[Level.GRASSROOTS], due_day=5, since=month), by=SYSTEM)
-    reporting.install_default_fields(province, by=SYSTEM)
-    if month.year != year:
-        return
-    district = Organization.objects.get(code="36010100")
-    branches = list(Organization.objects.filter(path__startswith=district.path, level=Level.GRASSROOTS).order_by("path")[:12])
-    values = {"general_meetings": 1, "committee_meetings": 1, "group_meetings": 2, "league_lessons": 1, "theme_days": 1,
-              "new_members": 2, "dues_collected": "12.0", "study_rate": "92.5", "volunteer_activities": 1,
-              "volunteer_hours": "36", "activities": 2}
-    for i, branch in enumerate(branches):
-        if i % 6 == 5:
-            continue  # missing
-        report = reporting.start_report(branch, month, by=SYSTEM)
-        report = reporting.save_draft(report, by=SYSTEM, values=values, work_done="按时召开支委会，开展主题团日活动。",
-                                      problems="团员流动性较大。", next_plan="组织团员参加志愿服务。")
-        if i % 6 == 0:
-            continue  # draft
-        report = reporting.submit_report(report, by=SYSTEM)
-        # the demo is loaded at any date: place the submission before the deadline (one two days after it)
-        on_time = 2 if i % 6 == 4 else -2
-        submitted_at = timezone.make_aware(datetime.datetime.combine(report.due_on + datetime.timedelta(days=on_time),
-                                                                     datetime.time(10)))
-        if submitted_at < timezone.now():
-            MonthlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at, days_late=max(on_time, 0))
-            report.refresh_from_db()
-        if i % 6 == 2:
-            reporting.return_report(report, by=SYSTEM, reason="请补充主题团日照片。")
-        elif i % 6 in (3, 4):
-            reporting.approve_report(report, by=SYSTEM)
+    from . import assessment
 
-
-def _load_assessment(today):
-    """青川市 scores its grassroots organisations with the ready scheme; last month computed and published."""
-    from . import assessment, reporting
-
+    today = today or timezone.localdate()
     city = Organization.objects.get(code="36010000")
-    month = reporting.last_month(today)
+    month = last_month(today)
     scheme = assessment.install_default_scheme(city, month.year, by=SYSTEM)
     run = assessment.request_computation(scheme, month, by=SYSTEM)
     manual = scheme.indicators.get(rule="manual")

@@ -9,10 +9,9 @@ from rest_framework import serializers
 
 from core.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, YearField
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
-from orgs.models import Organization
 
-from .choices import Grade, Light, PlanStatus, ReportStatus
-from .models import Assignment, MonthlyReport, Plan, ProgressEntry, Score, Target, WorkPoint
+from .choices import Grade, Light, PlanStatus
+from .models import Assignment, Plan, ProgressEntry, Score, Target, WorkPoint
 
 YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
@@ -109,55 +108,6 @@ class ProgressEntryFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProgressEntry
         fields = ["assignment", "plan", "within", "updated_since"]
-
-
-class MonthlyReportFilterSet(django_filters.FilterSet):
-    q = SearchFilter(fields=("organization__name", "organization__code"), label=_("Organisation name or code"))
-    month = MonthFilter(label=_("Month (YYYY-MM)"))
-    year = YearFilter(field_name="month__year", label=_("Year"))
-    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
-    within = WithinFilter(path_lookup="organization__path")
-    late = django_filters.BooleanFilter(method="filter_late", label=_("Late"),
-                                        widget=forms.Select(choices=YES_NO))
-
-    class Meta:
-        model = MonthlyReport
-        fields = ["q", "month", "year", "status", "within", "late"]
-
-    def filter_late(self, queryset, name, value):
-        return queryset.filter(days_late__gt=0) if value else queryset.filter(days_late=0)
-
-
-GRID_STATES = [*ReportStatus.choices, ("missing", _("missing")), ("late", _("late"))]
-
-
-class ReportGridFilterSet(django_filters.FilterSet):
-    """The rows of the reviewers' grid: organisations that must report, by name, subtree and a month's state."""
-
-    q = SearchFilter(fields=("name", "short_name", "code"), label=_("Name or code"))
-    within = WithinFilter()
-    month = MonthFilter(label=_("Month (YYYY-MM)"), method="filter_month")
-    state = django_filters.ChoiceFilter(choices=GRID_STATES, label=_("State that month"), method="filter_month")
-
-    class Meta:
-        model = Organization
-        fields = ["q", "within", "month", "state"]
-
-    def filter_month(self, queryset, name, value):
-        return queryset  # month and state work together, in filter_queryset
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        month, state = self.form.cleaned_data.get("month"), self.form.cleaned_data.get("state")
-        if not (month and state):
-            return queryset
-        reports = MonthlyReport.objects.filter(month=month)
-        if state == "missing":
-            sent = reports.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED])
-            return queryset.exclude(pk__in=sent.values("organization_id"))
-        if state == "late":
-            return queryset.filter(pk__in=reports.filter(days_late__gt=0).values("organization_id"))
-        return queryset.filter(pk__in=reports.filter(status=state).values("organization_id"))
 
 
 class ScoreFilterSet(django_filters.FilterSet):

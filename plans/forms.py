@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from core.files import validate_evidence
 from orgs.choices import Kind, Level
 from orgs.forms import OrganizationChoiceByCode
-from orgs.models import Organization
 from orgs.permissions import Action
 
 from .choices import AdjustmentKind, FieldMode, PointStatus, RuleKind
-from .models import AssessmentScheme, Indicator, Plan, ReportField, ReportingRule, Target, WorkPoint
+from .models import AssessmentScheme, Indicator, Plan, Target, WorkPoint
 
 
 class DateInput(forms.DateInput):
@@ -216,42 +215,6 @@ def structure_from_post(post):
     return sections, errors
 
 
-class ReportingRuleForm(forms.ModelForm):
-    """Who reports to the organisation: levels and kinds (none ticked: all), due day, exceptions by code."""
-
-    levels = forms.MultipleChoiceField(label=_("Levels"), choices=Level.choices, required=False,
-                                       widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("None selected: every level."))
-    kinds = forms.MultipleChoiceField(label=_("Kinds"), choices=Kind.choices, required=False,
-                                      widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("None selected: every kind."))
-    exception_codes = forms.CharField(label=_("Exceptions (organisation codes)"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}),
-                                      help_text=_("Organisations below that do not report, separated by spaces or commas."))
-
-    class Meta:
-        model = ReportingRule
-        fields = ["levels", "kinds", "due_day", "is_active"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["exception_codes"].initial = " ".join(o.code for o in self.instance.exceptions.all())
-
-    def clean_exception_codes(self):
-        codes = [c for c in re.split(r"[\s,，;；]+", self.cleaned_data["exception_codes"]) if c]
-        found = {o.code: o for o in Organization.objects.filter(code__in=codes)}
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise forms.ValidationError(_("Unknown organisation codes: %(codes)s"), params={"codes": " ".join(unknown)})
-        return list(found.values())
-
-
-class ReportFieldForm(forms.ModelForm):
-    class Meta:
-        model = ReportField
-        fields = ["key", "label", "field_type", "required", "minimum", "maximum", "help_text", "order"]
-        help_texts = {"key": _("Letters, digits, - and _; used by the API and in exports.")}
-
-
 class SchemeForm(forms.ModelForm):
     """考核方案: the group it assesses, grades (thresholds or shares), caps, appeal window, compute day."""
 
@@ -342,7 +305,7 @@ class IndicatorForm(forms.ModelForm):
             for name in names:
                 self.fields[name].widget.attrs["data-shown-when"] = f"rule={rule}"
         scheme = self.instance.scheme
-        from .report_sheets import fields_at_and_below  # the report fields used at, above and below the issuer
+        from reports.selectors import fields_at_and_below  # the report fields used at, above and below the issuer
 
         known = [(f.key, f"{f.label} ({f.key})") for f in fields_at_and_below(scheme.organization)]
         current = (self.instance.params or {}).get("field")

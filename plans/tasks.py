@@ -2,7 +2,7 @@
 from celery import shared_task
 from django.core.cache import cache
 
-from . import assessment, reminders, rollups
+from . import assessment, rollups
 
 
 @shared_task(time_limit=600, soft_time_limit=540)
@@ -19,18 +19,6 @@ def refresh_rollups(target_id=None, point_id=None, pending_key=None):
 def rebuild_rollups():
     """Nightly: every own figure and roll-up again, so time-based lights move with the calendar."""
     return rollups.rebuild()
-
-
-@shared_task(time_limit=1800, soft_time_limit=1700)
-def send_report_reminders():
-    """Every morning: reminders before, on and after the reporting deadline. Idempotent per day."""
-    return reminders.send_report_reminders()
-
-
-@shared_task(time_limit=1800, soft_time_limit=1700)
-def send_review_digest():
-    """Every morning: each reviewer's count of reports waiting. Idempotent per day."""
-    return reminders.send_review_digest()
 
 
 @shared_task(bind=True, time_limit=1800, soft_time_limit=1700, acks_late=True, max_retries=3)

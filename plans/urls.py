@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, report_views, views
+from . import assessment_views, views
 
 app_name = "plans"
 
@@ -45,24 +45,4 @@ urlpatterns = [
     path("adjustments/<int:pk>/delete/", assessment_views.adjustment_delete, name="adjustment_delete"),
     path("appeals/<int:pk>/decide/", assessment_views.appeal_decide, name="appeal_decide"),
     path("appeals/evidence/<int:pk>/", assessment_views.appeal_evidence, name="appeal_evidence"),
-    path("reports/", report_views.my_reports, name="my_reports"),
-    path("reports/start/", report_views.report_start, name="report_start"),
-    path("reports/grid/", report_views.report_grid_page, name="report_grid"),
-    path("reports/export.xlsx", report_views.report_export, name="report_export"),
-    path("reports/template.xlsx", report_views.report_template, name="report_template"),
-    path("reports/upload/", report_views.report_upload, name="report_upload"),
-    path("reports/settings/", report_views.report_settings, name="report_settings"),
-    path("reports/settings/rules/new/", report_views.rule_edit, name="rule_add"),
-    path("reports/settings/rules/<int:pk>/", report_views.rule_edit, name="rule_edit"),
-    path("reports/settings/fields/new/", report_views.field_edit, name="field_add"),
-    path("reports/settings/fields/<int:pk>/", report_views.field_edit, name="field_edit"),
-    path("reports/settings/<str:kind>/<int:pk>/delete/", report_views.config_delete, name="config_delete"),
-    path("reports/settings/defaults/", report_views.fields_install_defaults, name="fields_install_defaults"),
-    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
-    path("reports/<int:pk>/review/", report_views.report_review, name="report_review"),
-    path("reports/<int:pk>/autosave/", report_views.report_autosave, name="report_autosave"),
-    path("reports/<int:pk>/copy/", report_views.report_copy, name="report_copy"),
-    path("reports/<int:pk>/attachments/", report_views.attachment_add, name="attachment_add"),
-    path("reports/attachments/<int:pk>/", report_views.attachment_download, name="attachment_download"),
-    path("reports/attachments/<int:pk>/remove/", report_views.attachment_remove, name="attachment_remove"),
 ]

@@ -1,4 +1,5 @@
 """Shared fixtures: a small tree with a user in every role inside it, and an outsider."""
+import datetime
 import os
 from types import SimpleNamespace
 
@@ -82,6 +83,25 @@ def api(client):
             return call
 
     return Api(client)
+
+
+def build_report_setup(tree):
+    """City A receives monthly reports from its grassroots organisations by the 5th; two fields (the reports'
+    setup, shared: the plans, assessment and upload tests read reports too)."""
+    from reports.models import ReportField, ReportingRule
+
+    rule = ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=5,
+                                       since=datetime.date(2026, 1, 1))
+    meetings = ReportField.objects.create(organization=tree.city_a, key="meetings", label="支部委员会（次）",
+                                          required=True, minimum=0, maximum=31, order=1)
+    rate = ReportField.objects.create(organization=tree.city_a, key="study_rate", label="青年大学习参学率（%）",
+                                      field_type="percent", minimum=0, order=2)
+    return SimpleNamespace(rule=rule, meetings=meetings, rate=rate)
+
+
+@pytest.fixture
+def report_setup(tree):
+    return build_report_setup(tree)
 
 
 def pytest_collection_modifyitems(config, items):

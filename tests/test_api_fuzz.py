@@ -67,8 +67,8 @@ def world(django_db_setup, django_db_blocker):
     its end; each operation's test runs in a savepoint inside it (as Django's ``setUpTestData`` does):
     the plan tree, reports, a computed month open for appeals, an appeal."""
     from plans import assessment
-    from tests.conftest import build_people, build_tree
-    from tests.plans.conftest import build_month_data, build_plan, build_report_setup
+    from tests.conftest import build_people, build_report_setup, build_tree
+    from tests.plans.conftest import build_month_data, build_plan
     from tests.plans.scoring import MAY
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -135,16 +135,8 @@ def aim(case):
 
 def _models():
     from orgs.models import Department, Organization
-    from plans.models import (
-        AssessmentRun,
-        AssessmentScheme,
-        Assignment,
-        Indicator,
-        Plan,
-        ReportAttachment,
-        Section,
-        WorkPoint,
-    )
+    from plans.models import AssessmentRun, AssessmentScheme, Assignment, Indicator, Plan, Section, WorkPoint
+    from reports.models import ReportAttachment
 
     return {"plan": Plan, "section": Section, "point": WorkPoint, "assignment": Assignment, "scheme": AssessmentScheme,
             "indicator": Indicator, "run": AssessmentRun, "lead_department": Department, "attachment": ReportAttachment,

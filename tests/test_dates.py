@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import dates
-from plans import reporting
+from reports import months
 
 D = datetime.date
 
@@ -57,4 +57,4 @@ def test_a_moment_at_the_edge_of_pythons_calendar_is_refused_not_overflowed():
 @given(st.dates(min_value=D(dates.FIRST_YEAR, 1, 1), max_value=D(dates.LAST_YEAR, 12, 31)))
 def test_every_accepted_month_has_a_due_date_and_a_next_month(day):
     month = dates.parse_month(day.isoformat())
-    assert reporting.previous_month(month) < month < reporting.next_month(month) < reporting.due_date(month, 28)
+    assert months.previous_month(month) < month < months.next_month(month) < months.due_date(month, 28)

@@ -43,7 +43,7 @@ def test_the_demo_plans_show_every_light(db):
     assert Plan.objects.filter(status="published").count() == 4
     assert set(Assignment.objects.values_list("light", flat=True)) == {"done", "green", "yellow", "red", "not_started"}
     assert Assignment.objects.filter(organization__code="3601010001001").exists()  # demo_reporter has a task
-    from plans.models import MonthlyReport
+    from reports.models import MonthlyReport
 
     statuses = set(MonthlyReport.objects.filter(month="2026-06-01").values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "returned", "approved"}
@@ -71,7 +71,7 @@ def test_every_admin_list_opens_on_the_demo(client, django_user_model):
     from django.core.management import call_command
     from django.urls import reverse
 
-    from plans.models import MonthlyReport
+    from reports.models import MonthlyReport
 
     call_command("load_demo", stdout=StringIO())
     client.force_login(django_user_model.objects.create_superuser("root_admin", password="x-pw-12345"))
@@ -79,4 +79,4 @@ def test_every_admin_list_opens_on_the_demo(client, django_user_model):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
     report = MonthlyReport.objects.first()
-    assert client.get(reverse("admin:plans_monthlyreport_change", args=[report.pk])).status_code == 200
+    assert client.get(reverse("admin:reports_monthlyreport_change", args=[report.pk])).status_code == 200

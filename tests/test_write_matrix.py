@@ -27,8 +27,8 @@ from notifications.models import Notification
 from orgs.choices import Role
 from orgs.models import Department, Organization, RoleAssignment
 from orgs.permissions import SYSTEM
-from plans import reporting, services
-from plans.choices import PlanStatus, ReportStatus, RunStatus
+from plans import services
+from plans.choices import PlanStatus, RunStatus
 from plans.models import (
     Adjustment,
     Appeal,
@@ -37,16 +37,17 @@ from plans.models import (
     Assignment,
     Indicator,
     ManualPoints,
-    MonthlyReport,
     Plan,
     ProgressEntry,
-    ReportField,
-    ReportingRule,
     Score,
     Section,
     Target,
     WorkPoint,
 )
+from reports import months
+from reports import services as report_services
+from reports.choices import ReportStatus
+from reports.models import MonthlyReport, ReportField, ReportingRule
 from tests.factories import RoleAssignmentFactory, UserFactory
 
 ROLES = ["admin", "staff", "reporter", "leader", "assessor", "dual"]
@@ -63,7 +64,7 @@ DUAL_LEADS_THE_PROVINCE = frozenset({("dual", "outside")})
 CITY_A_APPEALS_ABOVE = frozenset({("admin", "above"), ("staff", "above"), ("dual", "above")})
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 THIS_MONTH = timezone.localdate().replace(day=1)
-LAST_MONTH = reporting.previous_month(THIS_MONTH)
+LAST_MONTH = months.previous_month(THIS_MONTH)
 
 
 class World:
@@ -116,20 +117,20 @@ class World:
     def report(self, where, status=ReportStatus.DRAFT):
         def make():
             self.rule("inside"), self.rule("outside")
-            reporting.start_report(self.branch(where), reporting.previous_month(LAST_MONTH), by=SYSTEM)
-            report = reporting.start_report(self.branch(where), LAST_MONTH, by=SYSTEM)
+            report_services.start_report(self.branch(where), months.previous_month(LAST_MONTH), by=SYSTEM)
+            report = report_services.start_report(self.branch(where), LAST_MONTH, by=SYSTEM)
             if status != ReportStatus.DRAFT:
                 submitter = self.people.reporter if where == "inside" else SYSTEM
-                report = reporting.submit_report(report, by=submitter)
+                report = report_services.submit_report(report, by=submitter)
             if status == ReportStatus.APPROVED:
-                report = reporting.approve_report(report, by=SYSTEM)
+                report = report_services.approve_report(report, by=SYSTEM)
             return report
         return self.once(("report", where, status), make)
 
     def attachment(self, where):
         def make():
             report = self.report(where)
-            reporting.attach_files(report, [SimpleUploadedFile("a.png", PNG, "image/png")], by=SYSTEM)
+            report_services.attach_files(report, [SimpleUploadedFile("a.png", PNG, "image/png")], by=SYSTEM)
             return report.attachments.get()
         return self.once(("attachment", where), make)
 
@@ -532,6 +533,7 @@ def test_every_viewset_writes_through_services():
 
     from core.api import ScopedViewSetMixin, writes_through_a_service
 
+
     def viewsets(patterns):
         for p in patterns:
             if isinstance(p, URLResolver):
@@ -559,6 +561,7 @@ def test_the_base_viewset_refuses_default_writes():
     from rest_framework import serializers
 
     from core.api import ScopedViewSetMixin
+
 
     class Plain(serializers.ModelSerializer):
         class Meta:

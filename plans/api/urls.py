@@ -9,7 +9,6 @@ from .assessment import (
                          SchemeViewSet,
                          ScoreViewSet,
 )
-from .reports import MonthlyReportViewSet, ReportFieldViewSet, ReportingRuleViewSet
 from .views import AssignmentViewSet, PlanViewSet, ProgressEntryViewSet, SectionViewSet, TargetViewSet, WorkPointViewSet
 
 router = DefaultRouter()
@@ -19,9 +18,6 @@ router.register("work-points", WorkPointViewSet)
 router.register("targets", TargetViewSet)
 router.register("assignments", AssignmentViewSet)
 router.register("progress-entries", ProgressEntryViewSet)
-router.register("reporting-rules", ReportingRuleViewSet)
-router.register("report-fields", ReportFieldViewSet)
-router.register("monthly-reports", MonthlyReportViewSet)
 router.register("assessment-schemes", SchemeViewSet)
 router.register("indicators", IndicatorViewSet)
 router.register("assessment-runs", RunViewSet)

@@ -4,8 +4,17 @@ import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
 
-import plans.models.reports
+
+# The models' helpers as they were when this migration was written (plans.models.reports). The models
+# live in the reports app since; plans must not import it, so the migration keeps its own copies.
+def this_month():
+    return timezone.localdate().replace(day=1)
+
+
+def report_file_path(instance, filename):
+    return f"reports/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 
 class Migration(migrations.Migration):
@@ -19,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reportingrule',
             name='since',
-            field=models.DateField(default=plans.models.reports.this_month, help_text='The first month reported on under this rule (its first day).', verbose_name='reporting since'),
+            field=models.DateField(default=this_month, help_text='The first month reported on under this rule (its first day).', verbose_name='reporting since'),
         ),
         migrations.AlterField(
             model_name='reportingrule',
@@ -35,7 +44,7 @@ class Migration(migrations.Migration):
                 ('size', models.PositiveIntegerField(verbose_name='size')),
                 ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('file', models.FileField(max_length=300, upload_to=plans.models.reports.report_file_path, verbose_name='file')),
+                ('file', models.FileField(max_length=300, upload_to=report_file_path, verbose_name='file')),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='plans.monthlyreport', verbose_name='report')),
                 ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
             ],

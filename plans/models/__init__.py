@@ -12,7 +12,6 @@ from .assessment import (
 )
 from .plan import Milestone, Plan, PointGroup, Section, WorkPoint
 from .progress import Evidence, ProgressEntry
-from .reports import MonthlyReport, ReportAttachment, ReportEvent, ReportField, ReportingRule, ReportLine
 from .target import Assignment, Target
 
 __all__ = [
@@ -28,15 +27,9 @@ __all__ = [
     "Assignment",
     "Evidence",
     "Milestone",
-    "MonthlyReport",
     "Plan",
     "PointGroup",
     "ProgressEntry",
-    "ReportAttachment",
-    "ReportEvent",
-    "ReportField",
-    "ReportingRule",
-    "ReportLine",
     "Section",
     "Target",
     "WorkPoint",

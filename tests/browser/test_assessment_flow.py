@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from orgs.models import Organization
-from plans import reporting
 from plans.models import AssessmentRun, Score
+from reports import months
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def test_assessor_recomputes_publishes_and_the_branch_sees_its_rank(page, browse
     branch = Organization.objects.get(code="3601010001001")
     first = AssessmentRun.objects.get()
     before = Score.objects.get(run=first, organization=branch).total
-    month = reporting.last_month()
+    month = months.last_month()
 
     login(page, "demo_assessor")
     leaf = first.scheme.indicators.get(name="青年大学习参学率")  # the editor shows the chosen rule's parameters only

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from orgs.models import Organization
-from plans import reporting
-from plans.models import Assignment, MonthlyReport
+from plans.models import Assignment
+from reports import months, selectors
+from reports.models import MonthlyReport
 
 pytestmark = pytest.mark.browser
 
@@ -31,17 +32,17 @@ def fits_the_screen(page):
 
 def test_a_report_goes_round_the_cycle_on_a_phone(phone, live_server, demo, login, shot, tmp_path):
     branch = Organization.objects.get(code="3601010001001")
-    month = reporting.month_start(timezone.localdate())
-    (assignment,) = reporting.active_assignments(branch, month)
+    month = months.month_start(timezone.localdate())
+    (assignment,) = selectors.active_assignments(branch, month)
     figure = int(assignment.own_value or 0) + 1
     page = phone
 
     # the branch fills in this month's report
     login(page, "demo_reporter")
-    page.goto(f"{live_server.url}/plans/reports/")
+    page.goto(f"{live_server.url}/reports/")
     assert fits_the_screen(page)
     page.locator("#report-months form").filter(has=page.locator(f"input[value='{month:%Y-%m-%d}']")).locator("button").click()
-    page.wait_for_url("**/plans/reports/*/")
+    page.wait_for_url("**/reports/*/")
     report = MonthlyReport.objects.get(organization=branch, month=month)
     page.fill("#f-committee_meetings", "40")
     page.locator("#autosave-status", has_text="未保存").wait_for()  # the draft saves itself, without the bad figure
@@ -61,7 +62,7 @@ def test_a_report_goes_round_the_cycle_on_a_phone(phone, live_server, demo, logi
     # the city's staff return it with a reason
     page.context.clear_cookies()
     login(page, "demo_staff")
-    page.goto(f"{live_server.url}/plans/reports/{report.pk}/")
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
     page.fill("#review-box input[name=reason]", "请补充主题团日照片。")
     page.click("#review-box button[value=return]")
     page.locator("#report-status", has_text="已退回").wait_for()
@@ -72,7 +73,7 @@ def test_a_report_goes_round_the_cycle_on_a_phone(phone, live_server, demo, logi
     assert int(page.locator("#bell-count").inner_text()) >= 1
     page.click("#bell button")
     page.locator("#bell-menu", has_text="退回").wait_for()
-    page.goto(f"{live_server.url}/plans/reports/{report.pk}/")
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
     assert "请补充主题团日照片" in page.locator("#return-reason").inner_text()
     photo = tmp_path / "主题团日.png"
     photo.write_bytes(PIXEL)
@@ -86,7 +87,7 @@ def test_a_report_goes_round_the_cycle_on_a_phone(phone, live_server, demo, logi
     # the staff approve it
     page.context.clear_cookies()
     login(page, "demo_staff")
-    page.goto(f"{live_server.url}/plans/reports/{report.pk}/")
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
     assert "主题团日.png" in page.locator("#attachment-list").inner_text()
     page.click("#review-box button[value=approve]")
     page.locator("#report-status", has_text="已通过").wait_for()
@@ -102,10 +103,10 @@ def test_a_report_goes_round_the_cycle_on_a_phone(phone, live_server, demo, logi
 
 def test_the_reviewer_grid_and_settings_look_right(page, live_server, demo, login, shot):
     login(page, "demo_staff")
-    page.goto(f"{live_server.url}/plans/reports/grid/?within=36010100")
+    page.goto(f"{live_server.url}/reports/grid/?within=36010100")
     assert page.locator("#grid-rates").is_visible() and "报送率" in page.locator("#report-grid").inner_text()
     shot(page, "report-grid")
-    page.goto(f"{live_server.url}/plans/reports/settings/")
+    page.goto(f"{live_server.url}/reports/settings/")
     shot(page, "report-settings")
     page.goto(f"{live_server.url}/notifications/")
     shot(page, "notifications")

@@ -22,7 +22,7 @@ from freezegun import freeze_time
 
 from tests.plans import conftest as plan_fixtures
 
-plan, report_setup = plan_fixtures.plan, plan_fixtures.report_setup  # the plans tests' fixtures, used here too
+plan = plan_fixtures.plan  # the plans tests' fixture, used here too
 
 BAD = Path(__file__).resolve().parent.parent / "fixtures" / "bad"
 MANIFEST = json.loads((BAD / "manifest.json").read_text(encoding="utf-8"))
@@ -66,7 +66,7 @@ ENDPOINTS = {e.name: e for e in [
     Endpoint("api-report-form", True, "reporter", use="report_form",
              send=lambda c, s, n, b: _api_post(c, "/api/v1/monthly-reports/upload/", {"file": _file(n, b), "submit": "true"})),
     Endpoint("page-report-form", False, "reporter", use="report_form",
-             send=lambda c, s, n, b: c.post("/plans/reports/upload/", {"file": _file(n, b), "submit": "1"})),
+             send=lambda c, s, n, b: c.post("/reports/upload/", {"file": _file(n, b), "submit": "1"})),
     Endpoint("page-decompose", False, "staff", use="decompose",
              send=lambda c, s, n, b: c.post(f"/plans/assignments/{s.plan.district.pk}/decompose/", {"file": _file(n, b)})),
     Endpoint("api-plan-parse", True, "reporter",
@@ -86,7 +86,7 @@ ENDPOINTS = {e.name: e for e in [
     Endpoint("api-report-attachments", True, "reporter", evidence=True,
              send=lambda c, s, n, b: _api_post(c, f"/api/v1/monthly-reports/{s.report.pk}/attachments/", {"files": [_file(n, b)]})),
     Endpoint("page-report-attachments", False, "reporter", evidence=True,
-             send=lambda c, s, n, b: c.post(f"/plans/reports/{s.report.pk}/attachments/", {"files": [_file(n, b)]}, follow=True)),
+             send=lambda c, s, n, b: c.post(f"/reports/{s.report.pk}/attachments/", {"files": [_file(n, b)]}, follow=True)),
     Endpoint("api-appeal", True, "reporter", evidence=True,
              send=lambda c, s, n, b: _api_post(c, "/api/v1/appeals/", {
                  "run": s.appeal.run.pk, "organization": "A1a", "reason": "漏计团课", "files": [_file(n, b)]})),
@@ -153,10 +153,10 @@ def june():
 @pytest.fixture
 def site(tree, people, plan, report_setup, settings, tmp_path, request):
     """What the endpoints write to: a plan, a draft report of the branch, and (for appeals) a run open to appeals."""
-    from plans import reporting
+    from reports import services
 
     settings.MEDIA_ROOT = tmp_path
-    report = reporting.start_report(tree.branch, datetime.date(2026, 5, 1), by=people.reporter)
+    report = services.start_report(tree.branch, datetime.date(2026, 5, 1), by=people.reporter)
     return SimpleNamespace(tree=tree, people=people, plan=plan, report=report, request=request, media=tmp_path)
 
 
@@ -179,16 +179,8 @@ def _appeal(site):
 def _written(site):
     """Everything an upload could have written: rows of every model that takes uploads, and stored files."""
     from orgs.models import Organization
-    from plans.models import (
-        Appeal,
-        AppealEvidence,
-        Assignment,
-        Evidence,
-        MonthlyReport,
-        Plan,
-        ProgressEntry,
-        ReportAttachment,
-    )
+    from plans.models import Appeal, AppealEvidence, Assignment, Evidence, Plan, ProgressEntry
+    from reports.models import MonthlyReport, ReportAttachment
 
     counts = {model.__name__: model.objects.count() for model in (
         Organization, Plan, Assignment, ProgressEntry, Evidence, MonthlyReport, ReportAttachment, Appeal, AppealEvidence)}

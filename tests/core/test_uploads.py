@@ -9,6 +9,7 @@ import time
 import zipfile
 
 import pytest
+from core.spreadsheets import read_table
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
@@ -150,9 +151,9 @@ def test_a_page_upload_too_large_says_so_and_an_htmx_one_goes_back_to_its_page(c
     def big():
         return {"files": [SimpleUploadedFile("p.png", b"\x89PNG" + b"x" * 2 * 1024 * 1024)]}
 
-    response = client.post("/plans/reports/1/attachments/", big(), HTTP_REFERER="http://testserver/plans/reports/1/")
+    response = client.post("/reports/1/attachments/", big(), HTTP_REFERER="http://testserver/reports/1/")
     assert response.status_code == 413 and "上传内容超过 1 MB" in response.content.decode()
-    response = client.post("/plans/reports/1/attachments/", big(), HTTP_HX_REQUEST="true",
+    response = client.post("/reports/1/attachments/", big(), HTTP_HX_REQUEST="true",
                            HTTP_REFERER="http://evil.example/")
     assert response.status_code == 413 and response["HX-Redirect"] == "/"
     assert "上传内容超过 1 MB" in client.get("/").content.decode()  # the message waits on the next page

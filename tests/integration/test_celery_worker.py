@@ -100,8 +100,8 @@ def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     import datetime
 
     from notifications.models import Kind, Notification
-    from plans.models import ReportingRule
-    from plans.tasks import send_report_reminders
+    from reports.models import ReportingRule
+    from reports.tasks import send_report_reminders
 
     # due on the 1st: whatever today is, last month's report is due today or missing
     ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=1,
@@ -110,6 +110,20 @@ def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     assert send_report_reminders.apply_async(queue=worker.queue).get(timeout=60) == 0  # once a day
     notification = Notification.objects.get()
     assert notification.user == people.reporter and notification.kind in (Kind.REPORT_DUE_TODAY, Kind.REPORT_MISSING)
+
+
+def test_a_message_queued_under_the_old_task_name_runs_on_a_real_worker(worker, people, tree):
+    """The reminders were plans.tasks.send_report_reminders before the reports app; messages under that name run."""
+    import datetime
+
+    from notifications.models import Notification
+    from reports.models import ReportingRule
+
+    ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=1,
+                                 since=datetime.date(2000, 1, 1))
+    assert app.send_task("plans.tasks.send_report_reminders", queue=worker.queue).get(timeout=60) == 1
+    assert app.send_task("reports.tasks.send_report_reminders", queue=worker.queue).get(timeout=60) == 0  # the same job
+    assert Notification.objects.get().user == people.reporter
 
 
 def test_scores_are_computed_on_a_real_worker_and_again_identically(worker, people, tree):

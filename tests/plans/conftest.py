@@ -1,5 +1,5 @@
 """A published plan of city A with one counted target handed down to its district and branch; the month of
-reports, entries and adjustments the assessment tests score."""
+reports, entries and adjustments the assessment tests score (on the reports' ``report_setup`` of tests.conftest)."""
 import datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -9,9 +9,10 @@ from django.test import TestCase
 from freezegun import freeze_time
 
 from orgs.permissions import SYSTEM
-from plans import assessment, reporting, services
+from plans import assessment, services
 from plans.choices import AdjustmentKind, PlanStatus
 from plans.models import AssessmentScheme, Assignment, Indicator
+from reports import services as report_services
 from tests.factories import OrganizationFactory
 from tests.plans.scoring import MAY
 
@@ -55,27 +56,9 @@ def other_plan(tree):
                            root=Assignment.objects.get(target=target, parent=None))
 
 
-def build_report_setup(tree):
-    """City A receives monthly reports from its grassroots organisations by the 5th; two fields."""
-    from plans.models import ReportField, ReportingRule
-
-    rule = ReportingRule.objects.create(organization=tree.city_a, levels=["grassroots"], due_day=5,
-                                       since=datetime.date(2026, 1, 1))
-    meetings = ReportField.objects.create(organization=tree.city_a, key="meetings", label="支部委员会（次）",
-                                          required=True, minimum=0, maximum=31, order=1)
-    rate = ReportField.objects.create(organization=tree.city_a, key="study_rate", label="青年大学习参学率（%）",
-                                      field_type="percent", minimum=0, order=2)
-    return SimpleNamespace(rule=rule, meetings=meetings, rate=rate)
-
-
-@pytest.fixture
-def report_setup(tree):
-    return build_report_setup(tree)
-
-
 def build_month_data(tree, people, plan):
     """City A assesses its grassroots organisations: A1a (has the talks target), B1 and C1 (no targets).
-    Needs the plan and city A's report fields (``build_report_setup``).
+    Needs the plan and city A's report fields (``tests.conftest.build_report_setup``).
 
     May: A1a approved on time, study rate 92, manual 8, bonuses 5+8 (cap 10), deduction 2;
     B1 submitted 2 days late, study rate 40, deduction 30 (cap 20); C1 missing.
@@ -98,13 +81,13 @@ def build_month_data(tree, people, plan):
         manual=Indicator.objects.create(scheme=scheme, parent=daily, name="日常评价", max_points=10, rule="manual", order=6),
     )
     with freeze_time("2026-06-03 10:00:00+08:00"):
-        a = reporting.start_report(tree.branch, MAY, by=people.reporter)
-        reporting.save_draft(a, by=people.reporter, values={"meetings": 1, "study_rate": "92"})
-        reporting.approve_report(reporting.submit_report(a, by=people.reporter), by=people.staff)
+        a = report_services.start_report(tree.branch, MAY, by=people.reporter)
+        report_services.save_draft(a, by=people.reporter, values={"meetings": 1, "study_rate": "92"})
+        report_services.approve_report(report_services.submit_report(a, by=people.reporter), by=people.staff)
     with freeze_time("2026-06-07 10:00:00+08:00"):
-        b = reporting.start_report(b1, MAY, by=people.staff)
-        reporting.save_draft(b, by=people.staff, values={"meetings": 1, "study_rate": "40"})
-        reporting.submit_report(b, by=people.staff)
+        b = report_services.start_report(b1, MAY, by=people.staff)
+        report_services.save_draft(b, by=people.staff, values={"meetings": 1, "study_rate": "40"})
+        report_services.submit_report(b, by=people.staff)
     assessment.set_manual_points(leaves.manual, tree.branch, MAY, by=people.assessor, points_given=8, comment="台账规范")
     for kind, value, who in [(AdjustmentKind.BONUS, 5, tree.branch), (AdjustmentKind.BONUS, 8, tree.branch),
                              (AdjustmentKind.DEDUCTION, 2, tree.branch), (AdjustmentKind.DEDUCTION, 30, b1)]:

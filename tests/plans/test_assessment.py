@@ -9,7 +9,8 @@ from freezegun import freeze_time
 
 from plans import assessment
 from plans.choices import GradeMode, RunStatus
-from plans.models import AssessmentScheme, Indicator, MonthlyReport, Score, ScoreItem
+from plans.models import AssessmentScheme, Indicator, Score, ScoreItem
+from reports.models import MonthlyReport
 from tests.factories import OrganizationFactory
 from tests.plans.scoring import MAY, compute_may
 

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from orgs.permissions import SYSTEM, Action, require
 from plans import services
-from plans.models import Evidence, ReportField
+from plans.models import Evidence
 from plans.selectors import with_reuse_flag
+from reports.models import ReportField
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
 SECRET = "乙市专属指标"
@@ -35,13 +36,13 @@ def _header(response):
 @freeze_time("2026-06-10 10:00:00+08:00")
 def test_the_offline_form_has_no_report_field_of_another_city(client, people, city_b_field):
     client.force_login(people.reporter)
-    header = _header(client.get("/plans/reports/template.xlsx?month=2026-05"))
+    header = _header(client.get("/reports/template.xlsx?month=2026-05"))
     assert "支部委员会（次）" in header and SECRET not in header
 
 
 @freeze_time("2026-06-10 10:00:00+08:00")
-@pytest.mark.parametrize("address", ["/plans/reports/export.xlsx?month=2026-05",
-                                     "/plans/reports/export.xlsx?month=2026-05&within=A1",
+@pytest.mark.parametrize("address", ["/reports/export.xlsx?month=2026-05",
+                                     "/reports/export.xlsx?month=2026-05&within=A1",
                                      "/api/v1/monthly-reports/export/?month=2026-05",
                                      "/api/v1/monthly-reports/export/?month=2026-05&within=A"])
 def test_a_month_export_has_only_the_fields_of_the_organisations_in_it(client, people, city_b_field, tree, address):
@@ -54,13 +55,13 @@ def test_a_month_export_has_only_the_fields_of_the_organisations_in_it(client, p
 
 @freeze_time("2026-06-10 10:00:00+08:00")
 def test_a_province_export_shows_each_citys_fields(client, tree, city_b_field, report_setup):
-    from plans.models import ReportingRule
+    from reports.models import ReportingRule
     from tests.factories import RoleAssignmentFactory, UserFactory
 
     ReportingRule.objects.create(organization=tree.city_b, levels=["grassroots"], due_day=5, since=datetime.date(2026, 1, 1))
     leader = RoleAssignmentFactory(user=UserFactory(username="leader_p"), organization=tree.province, role="leader").user
     client.force_login(leader)
-    header = _header(client.get("/plans/reports/export.xlsx?month=2026-05"))
+    header = _header(client.get("/reports/export.xlsx?month=2026-05"))
     assert "支部委员会（次）" in header and SECRET in header  # both cities report within the province's reach
 
 

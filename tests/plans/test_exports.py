@@ -24,8 +24,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from core.spreadsheets import read_table
 from orgs import exports, importers
 from orgs.models import Organization
-from plans import assessment, report_sheets, reporting
-from plans.models import MonthlyReport, ReportField, Section, Target, WorkPoint
+from plans import assessment
+from plans.models import Section, Target, WorkPoint
+from reports import services, sheets
+from reports.models import MonthlyReport, ReportField
 from tests.plans.scoring import MAY, compute_may
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -51,12 +53,12 @@ def hostile(tree, people, plan, month_data, django_capture_on_commit_callbacks):
     people.staff.first_name = HYPERLINK
     people.staff.save()
     with freeze_time("2026-06-04 10:00:00+08:00"):
-        report = reporting.start_report(tree.branch, MAY, by=people.reporter)  # approved in month_data: reopen
-        report = reporting.reopen_report(report, by=people.staff, reason="=1+1")
-        report = reporting.save_draft(report, by=people.reporter, values={"meetings": 1, "study_rate": "92",
-                                                                           "note": "@SUM(A1)"},
-                                      work_done="=1+1\x01", problems="\t=1", next_plan="-1+1\x1f")
-        report = reporting.approve_report(reporting.submit_report(report, by=people.reporter), by=people.staff)
+        report = services.start_report(tree.branch, MAY, by=people.reporter)  # approved in month_data: reopen
+        report = services.reopen_report(report, by=people.staff, reason="=1+1")
+        report = services.save_draft(report, by=people.reporter, values={"meetings": 1, "study_rate": "92",
+                                                                          "note": "@SUM(A1)"},
+                                     work_done="=1+1\x01", problems="\t=1", next_plan="-1+1\x1f")
+        report = services.approve_report(services.submit_report(report, by=people.reporter), by=people.staff)
     MonthlyReport.objects.filter(organization=month_data.b).update(return_reason="@SUM(A1)\x01")
     top = month_data.leaves.targets.parent
     top.name = "=SUM(1,2)"
@@ -78,9 +80,9 @@ EXPORTS = {
     "api:organization-export (csv)": ("root", lambda h: "/api/v1/organizations/export/?file_format=csv"),
     "plans:ledger_export": ("staff", lambda h: f"/plans/{h.plan.pk}/ledger.xlsx"),
     "api:plan-ledger": ("staff", lambda h: f"/api/v1/plans/{h.plan.pk}/ledger/"),
-    "plans:report_export": ("staff", lambda h: "/plans/reports/export.xlsx?month=2026-05"),
+    "reports:report_export": ("staff", lambda h: "/reports/export.xlsx?month=2026-05"),
     "api:monthlyreport-export": ("leader", lambda h: "/api/v1/monthly-reports/export/?month=2026-05"),
-    "plans:report_template": ("reporter", lambda h: "/plans/reports/template.xlsx?month=2026-05"),
+    "reports:report_template": ("reporter", lambda h: "/reports/template.xlsx?month=2026-05"),
     "plans:run_sheet": ("assessor", lambda h: f"/plans/runs/{h.run.pk}/sheet.xlsx"),
     "api:assessmentrun-sheet": ("assessor", lambda h: f"/api/v1/assessment-runs/{h.run.pk}/sheet/"),
     "plans:scheme_year_sheet": ("assessor", lambda h: f"/plans/schemes/{h.scheme.pk}/year.xlsx"),
@@ -168,11 +170,11 @@ def test_workbooks_and_csv_writers_are_made_only_by_the_shared_writer():
 
 @freeze_time("2026-06-10 10:00:00+08:00")
 def test_a_control_character_in_a_narrative_does_not_break_the_month_export(client, people, report_setup, tree):
-    report = reporting.start_report(tree.branch, MAY, by=people.reporter)
-    reporting.submit_report(reporting.save_draft(report, by=people.reporter, values={"meetings": 1},
-                                                 work_done="开展\x01主题团日"), by=people.reporter)
+    report = services.start_report(tree.branch, MAY, by=people.reporter)
+    services.submit_report(services.save_draft(report, by=people.reporter, values={"meetings": 1},
+                                                work_done="开展\x01主题团日"), by=people.reporter)
     client.force_login(people.leader)
-    response = client.get("/plans/reports/export.xlsx?month=2026-05")
+    response = client.get("/reports/export.xlsx?month=2026-05")
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert "开展主题团日" in rows[1]
@@ -192,13 +194,13 @@ def test_an_export_with_hostile_names_reimports_unchanged(people, tree, file_for
 
 @freeze_time("2026-06-03 10:00:00+08:00")
 def test_the_offline_form_keeps_formula_like_text_as_typed(client, people, report_setup, plan, tree):
-    report = reporting.start_report(tree.branch, MAY, by=people.reporter)
-    reporting.save_draft(report, by=people.reporter, values={"meetings": 2}, work_done="=1+1", problems="-有问题")
+    report = services.start_report(tree.branch, MAY, by=people.reporter)
+    services.save_draft(report, by=people.reporter, values={"meetings": 2}, work_done="=1+1", problems="-有问题")
     client.force_login(people.reporter)
-    form = client.get("/plans/reports/template.xlsx?month=2026-05").content
-    checked = report_sheets.check_upload(read_table(SimpleUploadedFile("form.xlsx", form)), people.reporter)
+    form = client.get("/reports/template.xlsx?month=2026-05").content
+    checked = sheets.check_upload(read_table(SimpleUploadedFile("form.xlsx", form)), people.reporter)
     assert checked.is_valid, checked.errors
-    report_sheets.apply_upload(checked, by=people.reporter)
+    sheets.apply_upload(checked, by=people.reporter)
     report = MonthlyReport.objects.get()
     assert (report.work_done, report.problems) == ("=1+1", "-有问题")
 

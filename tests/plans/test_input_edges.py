@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from plans.models import MonthlyReport
+from reports.models import MonthlyReport
 
 
 @pytest.mark.parametrize("path", ["/api/v1/plans/", "/api/v1/assignments/", "/api/v1/progress-entries/"])
@@ -53,14 +53,14 @@ def test_starting_a_report_for_a_month_outside_the_calendar_is_a_400(api, people
 @pytest.mark.parametrize("month", ["9999-12-01", "0001-01-01", "2026-13-01", "soon"])
 def test_the_start_page_answers_a_bad_month_with_a_400_page(client, people, tree, month):
     client.force_login(people.reporter)
-    response = client.post("/plans/reports/start/", {"organization": tree.branch.pk, "month": month})
+    response = client.post("/reports/start/", {"organization": tree.branch.pk, "month": month})
     assert response.status_code == 400
     assert not MonthlyReport.objects.exists()
 
 
 def test_the_start_page_still_starts_a_report(client, people, tree):
     client.force_login(people.reporter)
-    response = client.post("/plans/reports/start/", {"organization": tree.branch.pk, "month": "2026-05-01"})
+    response = client.post("/reports/start/", {"organization": tree.branch.pk, "month": "2026-05-01"})
     assert response.status_code == 302
     assert MonthlyReport.objects.get().month.isoformat() == "2026-05-01"
 
@@ -78,7 +78,7 @@ def test_months_outside_the_calendar_are_a_400_wherever_they_are_typed(api, peop
 
 def test_deleting_report_settings_of_an_unknown_kind_is_a_404_page(client, people, report_setup):
     client.force_login(people.admin)
-    response = client.post(f"/plans/reports/settings/xyz/{report_setup.rule.pk}/delete/")
+    response = client.post(f"/reports/settings/xyz/{report_setup.rule.pk}/delete/")
     assert response.status_code == 404
 
 
@@ -96,6 +96,6 @@ def test_an_id_filter_takes_only_a_whole_number_an_id_can_be(api, people, plan, 
 @pytest.mark.parametrize("year", ["0", "99999", "1e-300"])
 def test_the_reviewers_grid_page_shows_this_years_months_for_a_year_that_is_not_one(client, people, report_setup, year):
     client.force_login(people.staff)
-    response = client.get("/plans/reports/grid/", {"year": year, "month": "2026-05"})
+    response = client.get("/reports/grid/", {"year": year, "month": "2026-05"})
     assert response.status_code == 200
     assert response.context["year"] == 2026

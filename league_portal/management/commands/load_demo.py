@@ -5,6 +5,7 @@ from django.db import transaction
 
 from orgs import demo as orgs_demo
 from plans import demo as plans_demo
+from reports import demo as reports_demo
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
             f"{tree['unchanged']} unchanged; departments added: {result['departments']}."
         )
         plans = plans_demo.load()
+        if plans["plans"]:  # a new demo year: its monthly reports, then the scores computed from them
+            reports_demo.load()
+            plans_demo.load_assessment()
         self.stdout.write(f"Plans: {plans['plans']} new (a plan that exists is left as it is).")
         self.stdout.write("Demo users (change these passwords before any real use):")
         for username in result["users"]:

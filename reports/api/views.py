@@ -1,0 +1,218 @@
+"""REST endpoints for monthly reports, their reporting rules and fields, and the workflow actions."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from core.api import ScopedViewSetMixin
+from core.dates import FIRST_YEAR, LAST_YEAR, MonthField, parse_year
+from core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from orgs.models import Organization
+from orgs.permissions import Action, require_any
+
+from .. import grid, months, selectors, services, sheets
+from ..filtersets import MonthlyReportFilterSet
+from ..models import MonthlyReport, ReportField, ReportingRule, ReportLine
+from .serializers import (
+    DraftSerializer,
+    MonthColumnSerializer,
+    MonthlyReportSerializer,
+    ReportFieldSerializer,
+    ReportingRuleSerializer,
+    StepSerializer,
+    UploadSerializer,
+)
+
+
+class ConfigViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    def perform_destroy(self, instance):
+        services.delete_config(instance, by=self.request.user)
+
+
+class ReportingRuleViewSet(ConfigViewSet):
+    """Which organisations below report to an organisation, and by which day of the next month."""
+
+    queryset = ReportingRule.objects.select_related("organization").prefetch_related("exceptions")
+    serializer_class = ReportingRuleSerializer
+
+
+class ReportFieldViewSet(ConfigViewSet):
+    """The indicator fields of monthly reports, inherited down the tree."""
+
+    queryset = ReportField.objects.select_related("organization")
+    serializer_class = ReportFieldSerializer
+
+
+class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                           viewsets.GenericViewSet):
+    """Monthly reports; POST starts (or returns) the draft of an organisation's month."""
+
+    queryset = MonthlyReport.objects.select_related("organization").prefetch_related(
+        Prefetch("lines", queryset=ReportLine.objects.select_related("assignment__target")), "attachments"
+    )
+    serializer_class = MonthlyReportSerializer
+    filterset_class = MonthlyReportFilterSet
+
+    def perform_create(self, serializer):
+        serializer.instance = services.start_report(
+            serializer.validated_data["organization"], serializer.validated_data["month"], by=self.request.user
+        )
+
+    def _respond(self, report):
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
+
+    @extend_schema(request=DraftSerializer, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"])
+    def draft(self, request, pk=None):
+        """Save figures, narrative and line values (draft or returned reports only)."""
+        report = self.get_object()
+        data = DraftSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        lines = {}
+        for line in fields.pop("lines", []):
+            value = line.get("value")
+            try:
+                lines[int(line["id"])] = (None if value in (None, "") else serializers.DecimalField(
+                    max_digits=16, decimal_places=4, min_value=0).to_internal_value(value), line.get("note", ""))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise serializers.ValidationError({"lines": [_("Each line needs an id and a number.")]}) from exc
+        version = fields.pop("version")
+        report = services.save_draft(report, by=request.user, version=version, lines=lines, **fields)
+        return self._respond(report)
+
+    def _step(self, request, service, needs_reason=False):
+        report = self.get_object()
+        data = StepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        kwargs = {"by": request.user, "version": data.validated_data.get("version")}
+        if needs_reason:
+            kwargs["reason"] = data.validated_data.get("reason", "")
+        return self._respond(service(report, **kwargs))
+
+    @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._step(request, services.submit_report)
+
+    @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        return self._step(request, services.return_report, needs_reason=True)
+
+    @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._step(request, services.approve_report)
+
+    @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._step(request, services.reopen_report, needs_reason=True)
+
+    @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"], url_path="copy-previous")
+    def copy_previous(self, request, pk=None):
+        """Fill what is still empty from the organisation's previous report."""
+        report = self.get_object()
+        data = StepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report, _copied = services.copy_previous(report, by=request.user, version=data.validated_data.get("version"))
+        return self._respond(report)
+
+    @extend_schema(request={"multipart/form-data": inline_serializer("AttachmentUpload", {
+        "files": serializers.ListField(child=serializers.FileField())})}, responses=MonthlyReportSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        """Attach photos or documents (checked by content) to a draft or returned report."""
+        report = self.get_object()
+        uploads = request.FILES.getlist("files")
+        if not uploads:
+            raise serializers.ValidationError({"files": [_("Choose one or more files first.")]})
+        services.attach_files(report, uploads, by=request.user)
+        return self._respond(report)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def remove_attachment(self, request, pk=None, attachment_id=None):
+        report = self.get_object()
+        attachment = get_object_or_404(report.attachments.all(), pk=attachment_id)
+        services.remove_attachment(attachment, by=request.user)
+        return Response(status=204)
+
+    @extend_schema(parameters=[OpenApiParameter("year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}),
+                               OpenApiParameter("within", str)],
+                   responses=MonthColumnSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def summary(self, request):
+        """Per month of the year: organisations due, reports by status, late, missing and the submission rate."""
+        require_any(request.user, Action.REVIEW_REPORT)
+        today = timezone.localdate()
+        scope = _within(request, selectors.reviewer_scope(request.user))
+        try:
+            year = parse_year(request.query_params.get("year") or today.year)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"year": exc.messages}) from exc
+        columns = grid.month_columns(scope, grid.months_of(year, today), today)
+        return Response(MonthColumnSerializer([{**c.__dict__, "rate": c.rate} for c in columns], many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM"), OpenApiParameter("within", str)],
+                   responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """A month's reports of the organisations you review, as .xlsx (one row per organisation)."""
+        require_any(request.user, Action.REVIEW_REPORT)
+        organizations = _within(request, selectors.reviewable(request.user))
+        month = _month(request)
+        return download(sheets.export_month(organizations, month), f"reports-{month:%Y-%m}.xlsx")
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer},
+                   responses={200: inline_serializer("UploadResult", {"saved": serializers.IntegerField()})})
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
+    def upload(self, request):
+        """The filled-in offline form: every row checked; all rows saved (and submitted if asked) or none."""
+        data = UploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            table = read_table(data.validated_data["file"], use="report_form")
+        except SpreadsheetError as exc:
+            return Response({"detail": str(exc)}, status=exc.status_code)
+        checked = sheets.check_upload(table, request.user)
+        if not checked.is_valid:
+            return Response({"detail": _("The file has problems; nothing was saved."),
+                             "errors": [{"row": r, "column": c, "message": m} for r, c, m in checked.errors]}, status=400)
+        return Response({"saved": sheets.apply_upload(checked, by=request.user, submit=data.validated_data["submit"])})
+
+
+def _root(request):
+    code = request.query_params.get("within")
+    if not code:
+        return None
+    root = Organization.objects.restrict(request.user).filter(code=code).first()
+    if root is None:
+        raise serializers.ValidationError({"within": [_("No organisation with the code “%(code)s” in your organisations.")
+                                                      % {"code": code}]})
+    return root
+
+
+def _within(request, organizations):
+    root = _root(request)
+    return organizations.filter(path__startswith=root.path) if root else organizations
+
+
+def _month(request):
+    field = MonthField(required=False)
+    try:
+        month = field.clean(request.query_params.get("month"))
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"month": [_("A month as YYYY-MM, please.")]}) from exc
+    return month or months.last_month()
