@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "orgs",
     "plans",
+    "assessment",
     "notifications",
     "simple_history",
 ]
@@ -216,7 +217,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
     },
     "monthly-assessment": {
-        "task": "plans.tasks.compute_due_assessments",
+        "task": "assessment.tasks.compute_due_assessments",
         "schedule": crontab(hour=6, minute=30),
     },
     "monthly-report-review-digest": {

@@ -11,8 +11,8 @@ from league_portal.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, 
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 from orgs.models import Organization
 
-from .choices import Grade, Light, PlanStatus, ReportStatus
-from .models import Assignment, MonthlyReport, Plan, ProgressEntry, Score, Target, WorkPoint
+from .choices import Light, PlanStatus, ReportStatus
+from .models import Assignment, MonthlyReport, Plan, ProgressEntry, Target, WorkPoint
 
 YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
@@ -158,23 +158,3 @@ class ReportGridFilterSet(django_filters.FilterSet):
         if state == "late":
             return queryset.filter(pk__in=reports.filter(days_late__gt=0).values("organization_id"))
         return queryset.filter(pk__in=reports.filter(status=state).values("organization_id"))
-
-
-class ScoreFilterSet(django_filters.FilterSet):
-    """Scores of a month's table and of the API: by organisation, subtree, grade, run; sortable."""
-
-    q = SearchFilter(fields=("organization__name", "organization__code"), label=_("Organisation name or code"))
-    within = WithinFilter(path_lookup="organization__path")
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
-    run = IdFilter(field_name="run_id", label=_("Run ID"))
-    scheme = IdFilter(field_name="run__scheme_id", label=_("Scheme ID"))
-    month = MonthFilter(field_name="run__month", label=_("Month (YYYY-MM)"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("rank", "rank"), ("total", "total"), ("change", "change"), ("organization__path", "organization")),
-        field_labels={"rank": _("rank"), "total": _("total"), "change": _("change from last month"),
-                      "organization__path": _("organisation")},
-        label=_("Sort by"))
-
-    class Meta:
-        model = Score
-        fields = ["q", "within", "grade", "run", "scheme", "month"]

@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from assessment.models import AssessmentScheme, Indicator
 from league_portal.permissions import SYSTEM
 from orgs.choices import Role
 from orgs.models import RoleAssignment
 from plans import reporting, services
 from plans.choices import ReportStatus
-from plans.models import AssessmentScheme, Indicator, ProgressEntry, ReportField, ReportingRule, Section
+from plans.models import ProgressEntry, ReportField, ReportingRule, Section
 from tests.factories import RoleAssignmentFactory, UserFactory
 
 D = datetime.date

@@ -23,26 +23,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from assessment.choices import RunStatus
+from assessment.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
 from league_portal.permissions import SYSTEM
 from notifications.models import Notification
 from orgs.choices import Role
 from orgs.models import Department, Organization, RoleAssignment
 from plans import reporting, services
-from plans.choices import PlanStatus, ReportStatus, RunStatus
+from plans.choices import PlanStatus, ReportStatus
 from plans.models import (
-    Adjustment,
-    Appeal,
-    AssessmentRun,
-    AssessmentScheme,
     Assignment,
-    Indicator,
-    ManualPoints,
     MonthlyReport,
     Plan,
     ProgressEntry,
     ReportField,
     ReportingRule,
-    Score,
     Section,
     Target,
     WorkPoint,

@@ -1,14 +1,5 @@
 from rest_framework.routers import DefaultRouter
 
-from .assessment import (
-                         AdjustmentViewSet,
-                         AppealViewSet,
-                         IndicatorViewSet,
-                         ManualPointsViewSet,
-                         RunViewSet,
-                         SchemeViewSet,
-                         ScoreViewSet,
-)
 from .reports import MonthlyReportViewSet, ReportFieldViewSet, ReportingRuleViewSet
 from .views import AssignmentViewSet, PlanViewSet, ProgressEntryViewSet, SectionViewSet, TargetViewSet, WorkPointViewSet
 
@@ -22,12 +13,5 @@ router.register("progress-entries", ProgressEntryViewSet)
 router.register("reporting-rules", ReportingRuleViewSet)
 router.register("report-fields", ReportFieldViewSet)
 router.register("monthly-reports", MonthlyReportViewSet)
-router.register("assessment-schemes", SchemeViewSet)
-router.register("indicators", IndicatorViewSet)
-router.register("assessment-runs", RunViewSet)
-router.register("scores", ScoreViewSet)
-router.register("manual-points", ManualPointsViewSet)
-router.register("adjustments", AdjustmentViewSet)
-router.register("appeals", AppealViewSet)
 
 urlpatterns = router.urls

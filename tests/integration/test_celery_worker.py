@@ -115,11 +115,11 @@ def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
 def test_scores_are_computed_on_a_real_worker_and_again_identically(worker, people, tree):
     import datetime
 
-    from plans import assessment
-    from plans.models import AssessmentRun, Score, ScoreItem
-    from plans.tasks import compute_scores
+    from assessment import services
+    from assessment.models import AssessmentRun, Score, ScoreItem
+    from assessment.tasks import compute_scores
 
-    scheme = assessment.install_default_scheme(tree.city_a, datetime.date.today().year, by=people.assessor)
+    scheme = services.install_default_scheme(tree.city_a, datetime.date.today().year, by=people.assessor)
     run = AssessmentRun.objects.create(scheme=scheme, month=datetime.date.today().replace(day=1))
 
     def rows():
@@ -142,11 +142,11 @@ def test_a_worker_killed_midway_leaves_the_last_rows_and_a_rerun_writes_the_same
 
     import psycopg2
 
-    from plans import assessment
-    from plans.models import AssessmentRun, Score, ScoreItem
-    from plans.tasks import compute_scores
+    from assessment import services
+    from assessment.models import AssessmentRun, Score, ScoreItem
+    from assessment.tasks import compute_scores
 
-    scheme = assessment.install_default_scheme(tree.city_a, datetime.date.today().year, by=people.assessor)
+    scheme = services.install_default_scheme(tree.city_a, datetime.date.today().year, by=people.assessor)
     run = AssessmentRun.objects.create(scheme=scheme, month=datetime.date.today().replace(day=1))
 
     def rows():

@@ -21,12 +21,13 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from assessment import services
 from league_portal.spreadsheets import read_table
 from orgs import exports, importers
 from orgs.models import Organization
-from plans import assessment, report_sheets, reporting
+from plans import report_sheets, reporting
 from plans.models import MonthlyReport, ReportField, Section, Target, WorkPoint
-from tests.plans.scoring import MAY, compute_may
+from tests.assessment.scoring import MAY, compute_may
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -63,10 +64,10 @@ def hostile(tree, people, plan, month_data, django_capture_on_commit_callbacks):
     top.save()
     month_data.leaves.study.name = "+1\x01"
     month_data.leaves.study.save()
-    assessment.set_manual_points(month_data.leaves.manual, tree.branch, MAY, by=people.assessor, points_given=7,
-                                 comment="=1+1\x01")
+    services.set_manual_points(month_data.leaves.manual, tree.branch, MAY, by=people.assessor, points_given=7,
+                               comment="=1+1\x01")
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
-    run = assessment.publish(run, by=people.assessor)
+    run = services.publish(run, by=people.assessor)
     return SimpleNamespace(plan=plan.plan, run=run, scheme=month_data.scheme)
 
 
@@ -81,9 +82,9 @@ EXPORTS = {
     "plans:report_export": ("staff", lambda h: "/plans/reports/export.xlsx?month=2026-05"),
     "api:monthlyreport-export": ("leader", lambda h: "/api/v1/monthly-reports/export/?month=2026-05"),
     "plans:report_template": ("reporter", lambda h: "/plans/reports/template.xlsx?month=2026-05"),
-    "plans:run_sheet": ("assessor", lambda h: f"/plans/runs/{h.run.pk}/sheet.xlsx"),
+    "assessment:run_sheet": ("assessor", lambda h: f"/assessment/runs/{h.run.pk}/sheet.xlsx"),
     "api:assessmentrun-sheet": ("assessor", lambda h: f"/api/v1/assessment-runs/{h.run.pk}/sheet/"),
-    "plans:scheme_year_sheet": ("assessor", lambda h: f"/plans/schemes/{h.scheme.pk}/year.xlsx"),
+    "assessment:scheme_year_sheet": ("assessor", lambda h: f"/assessment/schemes/{h.scheme.pk}/year.xlsx"),
     "notifications:download (a large 考核评分表)": ("assessor", None),
 }
 
@@ -95,7 +96,7 @@ def _fetch(client, people, hostile, name, settings, tmp_path):
         settings.SCORE_SHEET_SYNC_ROWS, settings.MEDIA_ROOT = 0, tmp_path
         from notifications.models import Download
 
-        assert client.get(f"/plans/runs/{hostile.run.pk}/sheet.xlsx").status_code == 302
+        assert client.get(f"/assessment/runs/{hostile.run.pk}/sheet.xlsx").status_code == 302
         response = client.get(f"/notifications/downloads/{Download.objects.get().pk}/")
         assert response.status_code == 200
         return b"".join(response.streaming_content)

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessment import demo as assessment_demo
 from orgs import demo as orgs_demo
 from plans import demo as plans_demo
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         )
         plans = plans_demo.load()
         self.stdout.write(f"Plans: {plans['plans']} new (a plan that exists is left as it is).")
+        schemes = assessment_demo.load()
+        self.stdout.write(f"Assessment schemes: {schemes['schemes']} new.")
         self.stdout.write("Demo users (change these passwords before any real use):")
         for username in result["users"]:
             self.stdout.write(f"  {username} / {password}")
