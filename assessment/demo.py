@@ -1,7 +1,7 @@
 """Demo assessment: 青川市 scores its grassroots organisations with the ready scheme; last month computed
 and published. Loaded after the demo plans and reports it scores; a second run skips it."""
-from league_portal.permissions import SYSTEM
 from orgs.models import Organization
+from orgs.permissions import SYSTEM
 from plans import reporting
 
 from . import compute, selectors, services

@@ -6,9 +6,9 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from league_portal.permissions import Action
 from orgs.choices import Kind, Level
 from orgs.forms import OrganizationChoiceByCode
+from orgs.permissions import Action
 from plans.report_sheets import fields_at_and_below
 
 from .choices import AdjustmentKind, FieldMode, RuleKind

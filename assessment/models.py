@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from league_portal.permissions import RestrictedQuerySet, ScopedByOrganization
+from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 from plans.models.progress import StoredFile
 
 from .choices import AdjustmentKind, AppealStatus, Grade, GradeMode, RuleKind, RunStatus

@@ -1,8 +1,8 @@
 """Reads of the monthly assessment: the group a scheme assesses, what a user may see, runs by month."""
 from django.db.models import OuterRef, Q, Subquery
 
-from league_portal.permissions import Action, can, role_assignments, scope_q
 from orgs.models import Organization
+from orgs.permissions import Action, can, role_assignments, scope_q
 from plans import reporting
 
 from .choices import RunStatus

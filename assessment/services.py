@@ -18,9 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.jobs import enqueue
-from league_portal.permissions import Action, actor, require, require_write
 from notifications.models import Kind
 from notifications.services import Message, send
+from orgs.permissions import Action, actor, require, require_write
 from plans import reporting
 from plans.services import store_file
 from plans.validators import validate_evidence

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from league_portal.spreadsheets import cell, new_workbook, workbook_bytes
+from core.spreadsheets import cell, new_workbook, workbook_bytes
 
 from .choices import RunStatus
 from .models import AssessmentRun, Score, ScoreItem

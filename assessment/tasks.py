@@ -3,8 +3,8 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import SYSTEM
 from notifications.services import offer_download
+from orgs.permissions import SYSTEM
 
 from . import compute, selectors, services, sheets
 from .models import AssessmentRun, AssessmentScheme

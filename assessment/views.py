@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from league_portal.dates import parse_month
-from league_portal.pagination import paginate
-from league_portal.permissions import Action, can, has_any, require, require_any, role_assignments
-from league_portal.spreadsheets import download
+from core.dates import parse_month
+from core.pagination import paginate
+from core.spreadsheets import download
+from orgs.permissions import Action, can, has_any, require, require_any, role_assignments
 from plans import reporting
 
 from . import compute, selectors, services, sheets

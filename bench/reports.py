@@ -27,9 +27,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.tree import build_tree  # noqa: E402
-from league_portal.permissions import SYSTEM  # noqa: E402
 from orgs.choices import Level, Role  # noqa: E402
 from orgs.models import Organization, RoleAssignment  # noqa: E402
+from orgs.permissions import SYSTEM  # noqa: E402
 from plans import reminders, reporting  # noqa: E402
 from plans.models import MonthlyReport, ReportingRule  # noqa: E402
 

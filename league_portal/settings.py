@@ -238,10 +238,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "league_portal.pagination.APIPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.APIPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "league_portal.openapi.PortalAutoSchema",
-    "EXCEPTION_HANDLER": "league_portal.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     # Throttles count by REMOTE_ADDR, the address axes uses too, never by X-Forwarded-For, which
     # the client writes. Behind a reverse proxy set both (NUM_PROXIES, AXES_IPWARE_PROXY_COUNT).
     "NUM_PROXIES": 0,

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from league_portal.permissions import SYSTEM
 from orgs.choices import Level
 from orgs.models import Organization
+from orgs.permissions import SYSTEM
 
 from . import rollups, services
 from .choices import Aggregation, PlanStatus, PointStatus, ProgressRule

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from league_portal.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, YearField
+from core.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, YearField
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 from orgs.models import Organization
 

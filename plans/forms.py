@@ -166,7 +166,7 @@ def structure_from_post(post):
 
     Returns (sections, errors). Field names: s{i}-title, s{i}-p{j}-title, s{i}-p{j}-t{k}-value …
     """
-    from league_portal.spreadsheets import parse_amount
+    from core.spreadsheets import parse_amount
 
     def count(name):
         try:

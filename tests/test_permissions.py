@@ -153,7 +153,7 @@ def test_the_dashboard_counts_only_the_users_subtree(client, people):
 
 
 def test_a_superuser_sees_everything_also_where_scopes_are_combined(people, tree):
-    from league_portal.permissions import Action
+    from orgs.permissions import Action
     from plans import services
     from plans.models import Plan
 

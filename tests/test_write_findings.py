@@ -10,9 +10,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from assessment.models import AssessmentScheme, Indicator
-from league_portal.permissions import SYSTEM
 from orgs.choices import Role
 from orgs.models import RoleAssignment
+from orgs.permissions import SYSTEM
 from plans import reporting, services
 from plans.choices import ReportStatus
 from plans.models import ProgressEntry, ReportField, ReportingRule, Section

@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from assessment.choices import RunStatus
 from assessment.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
-from league_portal.permissions import SYSTEM
 from notifications.models import Notification
 from orgs.choices import Role
 from orgs.models import Department, Organization, RoleAssignment
+from orgs.permissions import SYSTEM
 from plans import reporting, services
 from plans.choices import PlanStatus, ReportStatus
 from plans.models import (
@@ -202,7 +202,7 @@ def org_file(w, where):
 
 
 def ledger_file(w, where):
-    from league_portal.spreadsheets import read_table
+    from core.spreadsheets import read_table
     from plans import ledger
 
     plan = w.plan(where).plan
@@ -525,7 +525,7 @@ def test_every_viewset_writes_through_services():
     behind PATCH /sections/ renaming the province's sections)."""
     from rest_framework import mixins
 
-    from league_portal.api import ScopedViewSetMixin, writes_through_a_service
+    from core.api import ScopedViewSetMixin, writes_through_a_service
 
     def viewsets(patterns):
         for p in patterns:
@@ -553,7 +553,7 @@ def test_the_base_viewset_refuses_default_writes():
     from django.core.exceptions import ImproperlyConfigured
     from rest_framework import serializers
 
-    from league_portal.api import ScopedViewSetMixin
+    from core.api import ScopedViewSetMixin
 
     class Plain(serializers.ModelSerializer):
         class Meta:

@@ -2,7 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from league_portal.dates import MonthSerializerField
+from core.dates import MonthSerializerField
 from orgs.api.serializers import OrganizationCodeField
 
 from .. import compute, selectors, services

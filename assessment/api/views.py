@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from league_portal.api import ScopedViewSetMixin
-from league_portal.permissions import Action, require, scope_q
-from league_portal.spreadsheets import XLSX_CONTENT_TYPE, download
+from core.api import ScopedViewSetMixin
+from core.spreadsheets import XLSX_CONTENT_TYPE, download
+from orgs.permissions import Action, require, scope_q
 
 from .. import selectors, services, sheets
 from ..filtersets import ScoreFilterSet

@@ -8,11 +8,11 @@ stay as they were; going back relabels them again (NetBox moved ObjectChange int
 """
 import django.core.validators
 import django.db.models.deletion
-import league_portal.permissions
 from django.conf import settings
 from django.db import migrations, models
 
 import assessment.models
+import orgs.permissions
 
 MODELS = ["assessmentscheme", "indicator", "assessmentrun", "score", "scoreitem", "manualpoints", "adjustment",
           "appeal", "appealevidence"]
@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
                         'db_table': 'plans_assessmentscheme',
                         'ordering': ['-year', 'organization__path', 'pk'],
                     },
-                    bases=(league_portal.permissions.ScopedByOrganization, models.Model),
+                    bases=(orgs.permissions.ScopedByOrganization, models.Model),
                 ),
                 migrations.AddField(
                     model_name='assessmentrun',
@@ -228,7 +228,7 @@ class Migration(migrations.Migration):
                         'db_table': 'plans_score',
                         'ordering': ['run', 'rank', 'organization__path'],
                     },
-                    bases=(league_portal.permissions.ScopedByOrganization, models.Model),
+                    bases=(orgs.permissions.ScopedByOrganization, models.Model),
                 ),
                 migrations.CreateModel(
                     name='ScoreItem',

@@ -2,9 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import league_portal.permissions
 from django.conf import settings
 from django.db import migrations, models
+
+import orgs.permissions
 
 
 # The assessment models, and these helpers their fields name, moved to the assessment app (whose
@@ -119,7 +120,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'assessment schemes',
                 'ordering': ['-year', 'organization__path', 'pk'],
             },
-            bases=(league_portal.permissions.ScopedByOrganization, models.Model),
+            bases=(orgs.permissions.ScopedByOrganization, models.Model),
         ),
         migrations.AddField(
             model_name='assessmentrun',
@@ -202,7 +203,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'scores',
                 'ordering': ['run', 'rank', 'organization__path'],
             },
-            bases=(league_portal.permissions.ScopedByOrganization, models.Model),
+            bases=(orgs.permissions.ScopedByOrganization, models.Model),
         ),
         migrations.CreateModel(
             name='ScoreItem',

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from assessment import services
 from assessment.choices import AdjustmentKind
 from assessment.models import AssessmentScheme, Indicator
-from league_portal.permissions import SYSTEM
+from orgs.permissions import SYSTEM
 from plans import reporting
 from plans import services as plan_services
 from tests.factories import OrganizationFactory

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import TestCase
 
-from league_portal.permissions import SYSTEM
+from orgs.permissions import SYSTEM
 from plans import services
 from plans.choices import PlanStatus
 from plans.models import Assignment

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessment import services
-from league_portal.spreadsheets import read_table
+from core.spreadsheets import read_table
 from orgs import exports, importers
 from orgs.models import Organization
 from plans import report_sheets, reporting
