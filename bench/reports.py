@@ -97,25 +97,25 @@ timed("the same again (nothing sent twice)", lambda: reminders.send_report_remin
 timed("reviewers' digest (send_review_digest)", lambda: reminders.send_review_digest(day))
 
 # --- the monthly assessment of every branch of the province ---------------------------------------
-from plans import assessment  # noqa: E402
-from plans.models import AssessmentRun  # noqa: E402
+from assessment import compute, services  # noqa: E402
+from assessment.models import AssessmentRun  # noqa: E402
 
-scheme = assessment.install_default_scheme(province, last.year, by=SYSTEM)
+scheme = services.install_default_scheme(province, last.year, by=SYSTEM)
 run = AssessmentRun.objects.create(scheme=scheme, month=last)
 with CaptureQueriesContext(connection) as queries:
-    timed("assessment: compute a month for every branch (first time)", lambda: assessment.compute(run.pk))
+    timed("assessment: compute a month for every branch (first time)", lambda: compute.compute(run.pk))
 print(f"  queries: {len(queries)}")
 AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
 with CaptureQueriesContext(connection) as queries:
-    timed("assessment: compute again (rows replaced, identical)", lambda: assessment.compute(run.pk))
+    timed("assessment: compute again (rows replaced, identical)", lambda: compute.compute(run.pk))
 print(f"  queries: {len(queries)}")
-from plans import score_sheets  # noqa: E402
+from assessment import sheets  # noqa: E402
 
-content = timed("assessment: 考核评分表 of the month (write-only openpyxl)", lambda: len(score_sheets.month_workbook(run)))
+content = timed("assessment: 考核评分表 of the month (write-only openpyxl)", lambda: len(sheets.month_workbook(run)))
 client = Client()
 client.force_login(root)
-for url in [f"/plans/runs/{run.pk}/", f"/plans/runs/{run.pk}/?grade=fail&ordering=-total",
-            f"/plans/scores/{run.scores.order_by('rank').first().pk}/"]:
+for url in [f"/assessment/runs/{run.pk}/", f"/assessment/runs/{run.pk}/?grade=fail&ordering=-total",
+            f"/assessment/scores/{run.scores.order_by('rank').first().pk}/"]:
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         status = client.get(url).status_code

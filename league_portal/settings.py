@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "orgs",
     "plans",
     "reports",
+    "assessment",
     "notifications",
     "simple_history",
 ]
@@ -218,7 +219,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
     },
     "monthly-assessment": {
-        "task": "plans.tasks.compute_due_assessments",
+        "task": "assessment.tasks.compute_due_assessments",
         "schedule": crontab(hour=6, minute=30),
     },
     "monthly-report-review-digest": {

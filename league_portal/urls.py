@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from assessment.urls import legacy_urlpatterns as assessment_moved_from_plans
 from orgs.api.views import MeView
 from reports.urls import moved_from_plans
 
@@ -24,6 +25,7 @@ api_v1 = [
     path("", include("orgs.api.urls")),
     path("", include("plans.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("assessment.api.urls")),
     path("", include("notifications.api")),
     path("me/", MeView.as_view(), name="me"),
     path("auth/", include("accounts.api")),
@@ -34,8 +36,10 @@ urlpatterns = [
     path("switch-role/", views.switch_role, name="switch_role"),
     path("orgs/", include("orgs.urls")),
     path("plans/reports/", include(moved_from_plans)),  # the reports' old addresses: permanent redirects
+    path("plans/", include(assessment_moved_from_plans)),  # the assessment's old addresses: permanent redirects
     path("plans/", include("plans.urls")),
     path("reports/", include("reports.urls")),
+    path("assessment/", include("assessment.urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -50,7 +54,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
 ]
 # Uploads are never served under MEDIA_URL, not even with DEBUG on: every file has a view that checks the
-# right to see what it belongs to (plans:evidence_download, reports:attachment_download, appeal_evidence,
+# right to see what it belongs to (plans:evidence_download, reports:attachment_download, assessment:appeal_evidence,
 # notifications:download).
 
 handler400 = "league_portal.views.bad_request"

@@ -142,23 +142,4 @@ def load(year=None):
 def load_assessment(today=None):
     """青川市 scores its grassroots organisations with the ready scheme; last month computed and published (after
     the reports' demo, whose reports it scores)."""
-    from reports.months import last_month
 
-    from . import assessment
-
-    today = today or timezone.localdate()
-    city = Organization.objects.get(code="36010000")
-    month = last_month(today)
-    scheme = assessment.install_default_scheme(city, month.year, by=SYSTEM)
-    run = assessment.request_computation(scheme, month, by=SYSTEM)
-    manual = scheme.indicators.get(rule="manual")
-    group = list(assessment.group_of(scheme)[:12])
-    for i, organization in enumerate(group):
-        assessment.set_manual_points(manual, organization, month, by=SYSTEM, points_given=6 + i % 5,
-                                     comment="支部台账规范，活动记录完整。" if i % 2 else "会议记录需补充参会人数。")
-    assessment.add_adjustment(scheme, group[0], month, by=SYSTEM, kind="bonus", points_given=5,
-                              reason="获评市级“五四红旗团支部”")
-    assessment.add_adjustment(scheme, group[5], month, by=SYSTEM, kind="deduction", points_given=3,
-                              reason="团费收缴不及时")
-    assessment.compute(run.pk)
-    assessment.publish(run, by=SYSTEM)

@@ -10,8 +10,8 @@ from rest_framework import serializers
 from core.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, YearField
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 
-from .choices import Grade, Light, PlanStatus
-from .models import Assignment, Plan, ProgressEntry, Score, Target, WorkPoint
+from .choices import Light, PlanStatus
+from .models import Assignment, Plan, ProgressEntry, Target, WorkPoint
 
 YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
@@ -110,21 +110,3 @@ class ProgressEntryFilterSet(django_filters.FilterSet):
         fields = ["assignment", "plan", "within", "updated_since"]
 
 
-class ScoreFilterSet(django_filters.FilterSet):
-    """Scores of a month's table and of the API: by organisation, subtree, grade, run; sortable."""
-
-    q = SearchFilter(fields=("organization__name", "organization__code"), label=_("Organisation name or code"))
-    within = WithinFilter(path_lookup="organization__path")
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
-    run = IdFilter(field_name="run_id", label=_("Run ID"))
-    scheme = IdFilter(field_name="run__scheme_id", label=_("Scheme ID"))
-    month = MonthFilter(field_name="run__month", label=_("Month (YYYY-MM)"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("rank", "rank"), ("total", "total"), ("change", "change"), ("organization__path", "organization")),
-        field_labels={"rank": _("rank"), "total": _("total"), "change": _("change from last month"),
-                      "organization__path": _("organisation")},
-        label=_("Sort by"))
-
-    class Meta:
-        model = Score
-        fields = ["q", "within", "grade", "run", "scheme", "month"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, views
+from . import views
 
 app_name = "plans"
 
@@ -25,24 +25,4 @@ urlpatterns = [
     path("assignments/<int:pk>/progress/", views.record_progress, name="record_progress"),
     path("assignments/<int:pk>/decompose/", views.decompose, name="decompose"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("scores/mine/", assessment_views.my_scores, name="my_scores"),
-    path("scores/<int:pk>/", assessment_views.score_detail, name="score_detail"),
-    path("scores/<int:pk>/appeal/", assessment_views.appeal_file, name="appeal_file"),
-    path("schemes/", assessment_views.scheme_list, name="scheme_list"),
-    path("schemes/new/", assessment_views.scheme_create, name="scheme_create"),
-    path("schemes/<int:pk>/", assessment_views.scheme_detail, name="scheme_detail"),
-    path("schemes/<int:pk>/edit/", assessment_views.scheme_edit, name="scheme_edit"),
-    path("schemes/<int:pk>/compute/", assessment_views.scheme_compute, name="scheme_compute"),
-    path("schemes/<int:pk>/year.xlsx", assessment_views.scheme_year_sheet, name="scheme_year_sheet"),
-    path("schemes/<int:scheme_pk>/indicators/new/", assessment_views.indicator_edit, name="indicator_add"),
-    path("indicators/<int:pk>/", assessment_views.indicator_edit, name="indicator_edit"),
-    path("indicators/<int:pk>/delete/", assessment_views.indicator_delete, name="indicator_delete"),
-    path("runs/<int:pk>/", assessment_views.run_detail, name="run_detail"),
-    path("runs/<int:pk>/progress/", assessment_views.run_progress, name="run_progress"),
-    path("runs/<int:pk>/step/", assessment_views.run_step, name="run_step"),
-    path("runs/<int:pk>/sheet.xlsx", assessment_views.run_sheet, name="run_sheet"),
-    path("runs/<int:pk>/entries/", assessment_views.run_entries, name="run_entries"),
-    path("adjustments/<int:pk>/delete/", assessment_views.adjustment_delete, name="adjustment_delete"),
-    path("appeals/<int:pk>/decide/", assessment_views.appeal_decide, name="appeal_decide"),
-    path("appeals/evidence/<int:pk>/", assessment_views.appeal_evidence, name="appeal_evidence"),
 ]

@@ -10,9 +10,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import StoredFile
 from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 from plans.models import Assignment
-from plans.models.progress import StoredFile
 from plans.models.target import AMOUNT
 
 from .choices import FieldType, ReportAction, ReportStatus

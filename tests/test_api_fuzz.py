@@ -66,10 +66,10 @@ def world(django_db_setup, django_db_blocker):
     """Everything the API can show, built once for the module inside a transaction that is rolled back at
     its end; each operation's test runs in a savepoint inside it (as Django's ``setUpTestData`` does):
     the plan tree, reports, a computed month open for appeals, an appeal."""
-    from plans import assessment
+    from assessment import services
+    from tests.assessment.scoring import MAY, build_month_data
     from tests.conftest import build_people, build_report_setup, build_tree
-    from tests.plans.conftest import build_month_data, build_plan
-    from tests.plans.scoring import MAY
+    from tests.plans.conftest import build_plan
 
     with django_db_blocker.unblock(), transaction.atomic():
         tree = build_tree()
@@ -77,11 +77,11 @@ def world(django_db_setup, django_db_blocker):
         build_report_setup(tree)
         scheme = build_month_data(tree, people, build_plan(tree)).scheme
         with freeze_time("2026-06-10 09:00:00+08:00"), TestCase.captureOnCommitCallbacks(execute=True):
-            run = assessment.request_computation(scheme, MAY, by=people.assessor)
+            run = services.request_computation(scheme, MAY, by=people.assessor)
         run.refresh_from_db()
         with freeze_time("2026-06-11 09:00:00+08:00"):
-            assessment.open_appeals(run, by=people.assessor)
-            assessment.file_appeal(run, tree.branch, by=people.reporter, reason="材料未计入")
+            services.open_appeals(run, by=people.assessor)
+            services.file_appeal(run, tree.branch, by=people.reporter, reason="材料未计入")
         yield people
         transaction.set_rollback(True)
 
@@ -134,8 +134,9 @@ def aim(case):
 
 
 def _models():
+    from assessment.models import AssessmentRun, AssessmentScheme, Indicator
     from orgs.models import Department, Organization
-    from plans.models import AssessmentRun, AssessmentScheme, Assignment, Indicator, Plan, Section, WorkPoint
+    from plans.models import Assignment, Plan, Section, WorkPoint
     from reports.models import ReportAttachment
 
     return {"plan": Plan, "section": Section, "point": WorkPoint, "assignment": Assignment, "scheme": AssessmentScheme,

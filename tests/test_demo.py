@@ -47,6 +47,11 @@ def test_the_demo_plans_show_every_light(db):
 
     statuses = set(MonthlyReport.objects.filter(month="2026-06-01").values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "returned", "approved"}
+    from assessment.models import AssessmentRun
+
+    run = AssessmentRun.objects.get(scheme__organization__code="36010000")
+    assert (run.month.isoformat(), run.status, run.scores.count() > 12) == ("2026-06-01", "published", True)
+    assert run.scores.filter(bonus=5).exists() and run.scores.filter(deduction=3).exists()
 
 
 def test_django_admin_lists_organisations_for_a_superuser(client, people):

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from assessment.models import AssessmentScheme, Indicator
 from orgs.choices import Role
 from orgs.models import RoleAssignment
 from orgs.permissions import SYSTEM
 from plans import services
-from plans.models import AssessmentScheme, Indicator, ProgressEntry, Section
+from plans.models import ProgressEntry, Section
 from reports import services as report_services
 from reports.choices import ReportStatus
 from reports.models import ReportField, ReportingRule

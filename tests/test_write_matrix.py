@@ -23,27 +23,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from assessment.choices import RunStatus
+from assessment.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
 from notifications.models import Notification
 from orgs.choices import Role
 from orgs.models import Department, Organization, RoleAssignment
 from orgs.permissions import SYSTEM
 from plans import services
-from plans.choices import PlanStatus, RunStatus
-from plans.models import (
-    Adjustment,
-    Appeal,
-    AssessmentRun,
-    AssessmentScheme,
-    Assignment,
-    Indicator,
-    ManualPoints,
-    Plan,
-    ProgressEntry,
-    Score,
-    Section,
-    Target,
-    WorkPoint,
-)
+from plans.choices import PlanStatus
+from plans.models import Assignment, Plan, ProgressEntry, Section, Target, WorkPoint
 from reports import months
 from reports import services as report_services
 from reports.choices import ReportStatus

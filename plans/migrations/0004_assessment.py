@@ -2,10 +2,25 @@
 
 import django.core.validators
 import django.db.models.deletion
-import orgs.permissions
-import plans.models.assessment
 from django.conf import settings
 from django.db import migrations, models
+
+import orgs.permissions
+
+
+# The assessment models, and these helpers their fields name, moved to the assessment app (whose
+# 0001_initial takes them over, state only). This migration keeps frozen copies so that it neither
+# imports the assessment app nor depends on where its code lives today.
+def default_thresholds():
+    return {"excellent": 90, "good": 80, "pass": 60}
+
+
+def default_shares():
+    return {"excellent": 20, "good": 30}
+
+
+def appeal_path(instance, filename):
+    return f"appeals/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 
 class Migration(migrations.Migration):
@@ -46,7 +61,7 @@ class Migration(migrations.Migration):
                 ('size', models.PositiveIntegerField(verbose_name='size')),
                 ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('file', models.FileField(max_length=300, upload_to=plans.models.assessment.appeal_path, verbose_name='file')),
+                ('file', models.FileField(max_length=300, upload_to=appeal_path, verbose_name='file')),
                 ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='plans.appeal', verbose_name='appeal')),
             ],
             options={
@@ -90,8 +105,8 @@ class Migration(migrations.Migration):
                 ('levels', models.JSONField(blank=True, default=list, help_text='Empty: every level.', verbose_name='levels assessed')),
                 ('kinds', models.JSONField(blank=True, default=list, help_text='Empty: every kind.', verbose_name='kinds assessed')),
                 ('grade_mode', models.CharField(choices=[('threshold', 'by score thresholds'), ('share', 'by share of the group')], default='threshold', max_length=10, verbose_name='grades')),
-                ('thresholds', models.JSONField(default=plans.models.assessment.default_thresholds, help_text='Lowest score of 优秀, 良好 and 合格.', verbose_name='grade thresholds')),
-                ('shares', models.JSONField(default=plans.models.assessment.default_shares, help_text='Percent of the group graded 优秀 and 良好 by rank; below the 合格 threshold is 不合格.', verbose_name='grade shares')),
+                ('thresholds', models.JSONField(default=default_thresholds, help_text='Lowest score of 优秀, 良好 and 合格.', verbose_name='grade thresholds')),
+                ('shares', models.JSONField(default=default_shares, help_text='Percent of the group graded 优秀 and 良好 by rank; below the 合格 threshold is 不合格.', verbose_name='grade shares')),
                 ('bonus_cap', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='bonus cap')),
                 ('deduction_cap', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='deduction cap')),
                 ('appeal_days', models.PositiveSmallIntegerField(default=0, help_text='0: scores are published without an appeal window.', verbose_name='appeal window (days)')),

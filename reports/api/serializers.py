@@ -1,9 +1,9 @@
 """Serializers of monthly reports, their reporting rules and fields, and the workflow actions' input."""
-from core.dates import MonthSerializerField
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.dates import MonthSerializerField
 from orgs.api.serializers import OrganizationCodeField
 
 from .. import services

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from assessment.models import AssessmentRun, Score
 from orgs.models import Organization
-from plans.models import AssessmentRun, Score
 from reports import months
 
 pytestmark = pytest.mark.browser
@@ -21,12 +21,12 @@ def test_assessor_recomputes_publishes_and_the_branch_sees_its_rank(page, browse
 
     login(page, "demo_assessor")
     leaf = first.scheme.indicators.get(name="青年大学习参学率")  # the editor shows the chosen rule's parameters only
-    page.goto(f"{live_server.url}/plans/indicators/{leaf.pk}/")
+    page.goto(f"{live_server.url}/assessment/indicators/{leaf.pk}/")
     assert page.locator("#id_field_key").is_visible() and not page.locator("#id_submitted").is_visible()
     page.select_option("#id_rule", "reporting")
     assert page.locator("#id_submitted").is_visible() and not page.locator("#id_field_key").is_visible()
 
-    page.goto(f"{live_server.url}/plans/runs/{first.pk}/entries/")
+    page.goto(f"{live_server.url}/assessment/runs/{first.pk}/entries/")
     page.fill("#id_a-organization", branch.code)
     page.select_option("#id_a-kind", "bonus")
     page.fill("#id_a-points", "4")
@@ -34,7 +34,7 @@ def test_assessor_recomputes_publishes_and_the_branch_sees_its_rank(page, browse
     page.click("button[name=adjustment]")
     page.locator("#adjustment-list", has_text="青年大学习学习标兵支部").wait_for()
 
-    page.goto(f"{live_server.url}/plans/runs/{first.pk}/")
+    page.goto(f"{live_server.url}/assessment/runs/{first.pk}/")
     page.fill("#run-actions input[name=reason]", "补录加分")
     page.click("#recompute")
     page.locator("#run-status", has_text="待公示").wait_for()
@@ -56,7 +56,7 @@ def test_assessor_recomputes_publishes_and_the_branch_sees_its_rank(page, browse
 
     phone = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, locale="zh-CN").new_page()
     login(phone, "demo_reporter")
-    phone.goto(f"{live_server.url}/plans/scores/mine/")
+    phone.goto(f"{live_server.url}/assessment/scores/mine/")
     phone.locator("#my-scores a").first.click()
     phone.locator("#score-total").wait_for()
     assert phone.locator("#score-total").inner_text() == f"{after.total:.2f}"

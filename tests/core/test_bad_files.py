@@ -91,7 +91,7 @@ ENDPOINTS = {e.name: e for e in [
              send=lambda c, s, n, b: _api_post(c, "/api/v1/appeals/", {
                  "run": s.appeal.run.pk, "organization": "A1a", "reason": "漏计团课", "files": [_file(n, b)]})),
     Endpoint("page-appeal", False, "reporter", evidence=True,
-             send=lambda c, s, n, b: c.post(f"/plans/scores/{s.appeal.score.pk}/appeal/", {
+             send=lambda c, s, n, b: c.post(f"/assessment/scores/{s.appeal.score.pk}/appeal/", {
                  "reason": "漏计团课", "files": [_file(n, b)]}, follow=True)),
 ]}
 assert set(ENDPOINTS) == {name for group in MANIFEST["groups"].values() for name in group}
@@ -162,24 +162,25 @@ def site(tree, people, plan, report_setup, settings, tmp_path, request):
 
 def _appeal(site):
     """A provisional run of city A's scheme, open to appeals by the branch (made only for the appeal endpoints)."""
-    from plans import assessment
-    from plans.models import AssessmentScheme, Indicator, Score
+    from assessment import services
+    from assessment.models import AssessmentScheme, Indicator, Score
 
     scheme = AssessmentScheme.objects.create(organization=site.tree.city_a, year=2026, title="月度考核", levels=["grassroots"],
                                              appeal_days=3)
     Indicator.objects.create(scheme=scheme, name="工作", max_points=10, rule="manual", order=1)
     callbacks = site.request.getfixturevalue("django_capture_on_commit_callbacks")
     with callbacks(execute=True):
-        run = assessment.request_computation(scheme, datetime.date(2026, 5, 1), by=site.people.assessor)
+        run = services.request_computation(scheme, datetime.date(2026, 5, 1), by=site.people.assessor)
     run.refresh_from_db()
-    assessment.open_appeals(run, by=site.people.assessor)
+    services.open_appeals(run, by=site.people.assessor)
     return SimpleNamespace(run=run, score=Score.objects.get(run=run, organization=site.tree.branch))
 
 
 def _written(site):
     """Everything an upload could have written: rows of every model that takes uploads, and stored files."""
+    from assessment.models import Appeal, AppealEvidence
     from orgs.models import Organization
-    from plans.models import Appeal, AppealEvidence, Assignment, Evidence, Plan, ProgressEntry
+    from plans.models import Assignment, Evidence, Plan, ProgressEntry
     from reports.models import MonthlyReport, ReportAttachment
 
     counts = {model.__name__: model.objects.count() for model in (

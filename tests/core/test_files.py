@@ -30,7 +30,6 @@ def test_a_file_that_is_not_what_it_says_is_refused_with_its_name(name, content,
 def test_the_stored_file_of_every_kind_of_evidence_shares_the_fields():
     from django.apps import apps
 
-    from plans.models import MonthlyReport  # noqa: F401  (the app registry has every model)
 
     stored = [model for model in apps.get_models() if issubclass(model, StoredFile)]
     assert Evidence in stored and len(stored) >= 3

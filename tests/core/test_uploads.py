@@ -9,7 +9,6 @@ import time
 import zipfile
 
 import pytest
-from core.spreadsheets import read_table
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse

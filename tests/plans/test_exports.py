@@ -21,14 +21,14 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from assessment import services as assessment_services
 from core.spreadsheets import read_table
 from orgs import exports, importers
 from orgs.models import Organization
-from plans import assessment
 from plans.models import Section, Target, WorkPoint
 from reports import services, sheets
 from reports.models import MonthlyReport, ReportField
-from tests.plans.scoring import MAY, compute_may
+from tests.assessment.scoring import MAY, compute_may
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -65,10 +65,10 @@ def hostile(tree, people, plan, month_data, django_capture_on_commit_callbacks):
     top.save()
     month_data.leaves.study.name = "+1\x01"
     month_data.leaves.study.save()
-    assessment.set_manual_points(month_data.leaves.manual, tree.branch, MAY, by=people.assessor, points_given=7,
-                                 comment="=1+1\x01")
+    assessment_services.set_manual_points(month_data.leaves.manual, tree.branch, MAY, by=people.assessor, points_given=7,
+                               comment="=1+1\x01")
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
-    run = assessment.publish(run, by=people.assessor)
+    run = assessment_services.publish(run, by=people.assessor)
     return SimpleNamespace(plan=plan.plan, run=run, scheme=month_data.scheme)
 
 
@@ -83,9 +83,9 @@ EXPORTS = {
     "reports:report_export": ("staff", lambda h: "/reports/export.xlsx?month=2026-05"),
     "api:monthlyreport-export": ("leader", lambda h: "/api/v1/monthly-reports/export/?month=2026-05"),
     "reports:report_template": ("reporter", lambda h: "/reports/template.xlsx?month=2026-05"),
-    "plans:run_sheet": ("assessor", lambda h: f"/plans/runs/{h.run.pk}/sheet.xlsx"),
+    "assessment:run_sheet": ("assessor", lambda h: f"/assessment/runs/{h.run.pk}/sheet.xlsx"),
     "api:assessmentrun-sheet": ("assessor", lambda h: f"/api/v1/assessment-runs/{h.run.pk}/sheet/"),
-    "plans:scheme_year_sheet": ("assessor", lambda h: f"/plans/schemes/{h.scheme.pk}/year.xlsx"),
+    "assessment:scheme_year_sheet": ("assessor", lambda h: f"/assessment/schemes/{h.scheme.pk}/year.xlsx"),
     "notifications:download (a large 考核评分表)": ("assessor", None),
 }
 
@@ -97,7 +97,7 @@ def _fetch(client, people, hostile, name, settings, tmp_path):
         settings.SCORE_SHEET_SYNC_ROWS, settings.MEDIA_ROOT = 0, tmp_path
         from notifications.models import Download
 
-        assert client.get(f"/plans/runs/{hostile.run.pk}/sheet.xlsx").status_code == 302
+        assert client.get(f"/assessment/runs/{hostile.run.pk}/sheet.xlsx").status_code == 302
         response = client.get(f"/notifications/downloads/{Download.objects.get().pk}/")
         assert response.status_code == 200
         return b"".join(response.streaming_content)

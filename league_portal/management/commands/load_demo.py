@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessment import demo as assessment_demo
 from orgs import demo as orgs_demo
 from plans import demo as plans_demo
 from reports import demo as reports_demo
@@ -24,10 +25,11 @@ class Command(BaseCommand):
             f"{tree['unchanged']} unchanged; departments added: {result['departments']}."
         )
         plans = plans_demo.load()
-        if plans["plans"]:  # a new demo year: its monthly reports, then the scores computed from them
+        if plans["plans"]:  # a new demo year: its monthly reports (the scores below are computed from them)
             reports_demo.load()
-            plans_demo.load_assessment()
         self.stdout.write(f"Plans: {plans['plans']} new (a plan that exists is left as it is).")
+        schemes = assessment_demo.load()
+        self.stdout.write(f"Assessment schemes: {schemes['schemes']} new.")
         self.stdout.write("Demo users (change these passwords before any real use):")
         for username in result["users"]:
             self.stdout.write(f"  {username} / {password}")

@@ -1,15 +1,18 @@
 """Monthly assessment (月考核): schemes with a two-level indicator tree, computed runs, scores with their
-breakdown, assessor entries (manual points, bonus and deduction) and appeals."""
+breakdown, assessor entries (manual points, bonus and deduction) and appeals.
+
+The tables were created by the plans app and keep its names (``Meta.db_table``): the models moved
+here by state-only migrations, so no row or table had to move with them."""
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.files import StoredFile
 from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 
-from ..choices import AdjustmentKind, AppealStatus, Grade, GradeMode, RuleKind, RunStatus
-from .progress import StoredFile
+from .choices import AdjustmentKind, AppealStatus, Grade, GradeMode, RuleKind, RunStatus
 
 POINTS = {"max_digits": 8, "decimal_places": 2}
 
@@ -48,6 +51,7 @@ class AssessmentScheme(ScopedByOrganization, models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        db_table = "plans_assessmentscheme"
         verbose_name = _("assessment scheme")
         verbose_name_plural = _("assessment schemes")
         ordering = ["-year", "organization__path", "pk"]
@@ -58,7 +62,7 @@ class AssessmentScheme(ScopedByOrganization, models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("plans:scheme_detail", args=[self.pk])
+        return reverse("assessment:scheme_detail", args=[self.pk])
 
     @property
     def max_total(self):
@@ -83,6 +87,7 @@ class Indicator(models.Model):
     scope_path_lookup = "scheme__organization__path"
 
     class Meta:
+        db_table = "plans_indicator"
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["scheme", "order", "pk"]
@@ -118,6 +123,7 @@ class AssessmentRun(models.Model):
     scope_path_lookup = "scheme__organization__path"
 
     class Meta:
+        db_table = "plans_assessmentrun"
         verbose_name = _("assessment run")
         verbose_name_plural = _("assessment runs")
         ordering = ["-month", "-version"]
@@ -160,6 +166,7 @@ class Score(ScopedByOrganization, models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        db_table = "plans_score"
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         ordering = ["run", "rank", "organization__path"]
@@ -180,6 +187,7 @@ class ScoreItem(models.Model):
     explanation = models.TextField(_("explanation"))
 
     class Meta:
+        db_table = "plans_scoreitem"
         verbose_name = _("score item")
         verbose_name_plural = _("score items")
         ordering = ["score", models.F("indicator__order").asc(nulls_last=True), "pk"]
@@ -215,6 +223,7 @@ class ManualPoints(AssessorEntry):
     scope_path_lookup = "indicator__scheme__organization__path"
 
     class Meta:
+        db_table = "plans_manualpoints"
         verbose_name = _("manual points")
         verbose_name_plural = _("manual points")
         ordering = ["month", "indicator", "organization__path"]
@@ -236,6 +245,7 @@ class Adjustment(AssessorEntry):
     scope_path_lookup = "scheme__organization__path"
 
     class Meta:
+        db_table = "plans_adjustment"
         verbose_name = _("bonus or deduction")
         verbose_name_plural = _("bonuses and deductions")
         ordering = ["month", "organization__path", "pk"]
@@ -270,6 +280,7 @@ class Appeal(models.Model):
     scope_path_lookup = "organization__path"
 
     class Meta:
+        db_table = "plans_appeal"
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         ordering = ["-filed_at"]
@@ -283,9 +294,12 @@ class Appeal(models.Model):
 
 
 class AppealEvidence(StoredFile):
+    """A file backing an appeal."""
+
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("appeal"))
     file = models.FileField(_("file"), upload_to=appeal_path, max_length=300)
 
     class Meta:
+        db_table = "plans_appealevidence"
         verbose_name = _("appeal evidence")
         verbose_name_plural = _("appeal evidence")

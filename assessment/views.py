@@ -4,7 +4,6 @@ appeals, and the user's own scores."""
 import datetime
 from decimal import Decimal
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,14 +19,13 @@ from django.views.decorators.http import require_POST
 from core.dates import parse_month
 from core.pagination import paginate
 from core.spreadsheets import download
-from orgs.forms import OrganizationChoiceByCode
 from orgs.permissions import Action, can, has_any, require, require_any, role_assignments
 from reports.months import last_month
 
-from . import assessment, score_sheets
+from . import compute, selectors, services, sheets
 from .choices import AppealStatus, RunStatus
 from .filtersets import ScoreFilterSet
-from .forms import AdjustmentForm, IndicatorForm, ManualPointsForm, SchemeForm
+from .forms import AdjustmentForm, IndicatorForm, ManualPointsForm, NewSchemeForm, SchemeForm
 from .models import Adjustment, Appeal, AppealEvidence, AssessmentScheme, Indicator, ManualPoints, Score, ScoreItem
 
 
@@ -40,19 +38,9 @@ def _errors(exc):
 
 @login_required
 def scheme_list(request):
-    schemes = assessment.visible_schemes(request.user).select_related("organization").order_by("-year", "organization__path")
-    return render(request, "plans/scheme_list.html", {
+    schemes = selectors.visible_schemes(request.user).select_related("organization").order_by("-year", "organization__path")
+    return render(request, "assessment/scheme_list.html", {
         "page": paginate(request, schemes), "can_assess": has_any(request.user, Action.ASSESS)})
-
-
-class NewSchemeForm(SchemeForm):
-    ready = forms.BooleanField(label=_("Start from the ready scheme (团支部月度考核, 100 points)"), required=False,
-                               initial=True)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["issuer"] = OrganizationChoiceByCode(user=user, action=Action.ASSESS, label=_("Issuing organisation (code)"))
-        self.order_fields(["issuer", "ready"])
 
 
 @login_required
@@ -63,25 +51,25 @@ def scheme_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["ready"]:
-                scheme = assessment.install_default_scheme(form.cleaned_data["issuer"], form.cleaned_data["year"],
+                scheme = services.install_default_scheme(form.cleaned_data["issuer"], form.cleaned_data["year"],
                                                            by=request.user, levels=form.cleaned_data["levels"] or ["grassroots"])
                 scheme.title = form.cleaned_data["title"]
-                assessment.save_scheme(scheme, by=request.user)
+                services.save_scheme(scheme, by=request.user)
             else:
                 scheme = form.save(commit=False)
                 scheme.organization = form.cleaned_data["issuer"]
-                assessment.save_scheme(scheme, by=request.user)
+                services.save_scheme(scheme, by=request.user)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
             messages.success(request, _("The scheme was created."))
             return redirect(scheme)
     return render(request, "plans/edit_form.html", {"form": form, "heading": _("New assessment scheme"),
-                                                     "back": reverse("plans:scheme_list")})
+                                                     "back": reverse("assessment:scheme_list")})
 
 
 def _scheme(request, pk, action=Action.VIEW):
-    queryset = assessment.visible_schemes(request.user) if action == Action.VIEW else \
+    queryset = selectors.visible_schemes(request.user) if action == Action.VIEW else \
         AssessmentScheme.objects.restrict(request.user, action)
     return get_object_or_404(queryset.select_related("organization"), pk=pk)
 
@@ -89,14 +77,14 @@ def _scheme(request, pk, action=Action.VIEW):
 @login_required
 def scheme_detail(request, pk):
     scheme = _scheme(request, pk)
-    may_assess = assessment.may_assess(request.user, scheme)
-    runs = assessment.visible_runs(request.user).filter(scheme=scheme).order_by("-month", "-version")
+    may_assess = selectors.may_assess(request.user, scheme)
+    runs = selectors.visible_runs(request.user).filter(scheme=scheme).order_by("-month", "-version")
     today = timezone.localdate()
     months = [datetime.date(scheme.year, m, 1) for m in range(1, 13) if datetime.date(scheme.year, m, 1) <= today]
-    return render(request, "plans/scheme_detail.html", {
-        "scheme": scheme, "tree": score_sheets.indicator_tree(scheme), "runs": runs, "may_assess": may_assess,
+    return render(request, "assessment/scheme_detail.html", {
+        "scheme": scheme, "tree": sheets.indicator_tree(scheme), "runs": runs, "may_assess": may_assess,
         "months": months, "default_month": last_month(today),
-        "group_size": assessment.group_of(scheme).count(),
+        "group_size": selectors.group_of(scheme).count(),
         "other_indicators": [i for i in scheme.indicators.all() if i.parent_id is None and not i.rule and not i.children.exists()],
     })
 
@@ -107,7 +95,7 @@ def scheme_edit(request, pk):
     form = SchemeForm(request.POST or None, instance=scheme)
     if request.method == "POST" and form.is_valid():
         try:
-            assessment.save_scheme(form.save(commit=False), by=request.user)
+            services.save_scheme(form.save(commit=False), by=request.user)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -125,7 +113,7 @@ def indicator_edit(request, pk=None, scheme_pk=None):
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         try:
-            assessment.save_indicator(form.save(commit=False), by=request.user)
+            services.save_indicator(form.save(commit=False), by=request.user)
         except ValidationError as exc:
             for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
                 for error in errors:
@@ -142,7 +130,7 @@ def indicator_edit(request, pk=None, scheme_pk=None):
 def indicator_delete(request, pk):
     indicator = get_object_or_404(Indicator.objects.restrict(request.user, Action.ASSESS).select_related("scheme"), pk=pk)
     try:
-        assessment.delete_indicator(indicator, by=request.user)
+        services.delete_indicator(indicator, by=request.user)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
@@ -161,44 +149,44 @@ def scheme_compute(request, pk):
         messages.error(request, " ".join(exc.messages))
         return redirect(scheme)
     try:
-        run = assessment.request_computation(scheme, month, by=request.user, reason=request.POST.get("reason", ""))
+        run = services.request_computation(scheme, month, by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect(scheme)
-    return redirect("plans:run_detail", pk=run.pk)
+    return redirect("assessment:run_detail", pk=run.pk)
 
 
 @login_required
 def scheme_year_sheet(request, pk):
     scheme = _scheme(request, pk)
-    if not assessment.may_assess(request.user, scheme):
+    if not selectors.may_assess(request.user, scheme):
         raise PermissionDenied
     rows = Score.objects.filter(run__scheme=scheme, run__status=RunStatus.PUBLISHED).count()
-    return _sheet(request, rows, f"{scheme.title}年度汇总.xlsx", lambda: score_sheets.year_workbook(scheme), ("year", scheme.pk))
+    return _sheet(request, rows, f"{scheme.title}年度汇总.xlsx", lambda: sheets.year_workbook(scheme), ("year", scheme.pk))
 
 
 # --- a month's scores ------------------------------------------------------------------------------
 
 
 def _run(request, pk):
-    return get_object_or_404(assessment.visible_runs(request.user).select_related("scheme__organization"), pk=pk)
+    return get_object_or_404(selectors.visible_runs(request.user).select_related("scheme__organization"), pk=pk)
 
 
 @login_required
 def run_detail(request, pk):
     run = _run(request, pk)
-    may_assess = assessment.may_assess(request.user, run.scheme)
-    scores = (assessment.visible_scores(request.user).filter(run=run).select_related("organization")
+    may_assess = selectors.may_assess(request.user, run.scheme)
+    scores = (selectors.visible_scores(request.user).filter(run=run).select_related("organization")
               .order_by("rank", "organization__path"))
     filterset = ScoreFilterSet(request.GET or None, queryset=scores, request=request)
     shown = filterset.qs if filterset.is_bound and filterset.is_valid() else scores
-    return render(request, "plans/run_detail.html", {
+    return render(request, "assessment/run_detail.html", {
         "run": run, "scheme": run.scheme, "may_assess": may_assess, "filterset": filterset,
-        "page": paginate(request, shown, per_page=100), "progress": assessment.progress_of(run),
-        "versions": assessment.visible_runs(request.user).filter(scheme=run.scheme, month=run.month).order_by("-version"),
+        "page": paginate(request, shown, per_page=100), "progress": compute.progress_of(run),
+        "versions": selectors.visible_runs(request.user).filter(scheme=run.scheme, month=run.month).order_by("-version"),
         "appeals": run.appeals.select_related("organization", "filed_by", "decided_by").prefetch_related("evidence")
         if may_assess else [],
-        "leaves": [leaf for _top, group in score_sheets.indicator_tree(run.scheme) for leaf in group],
+        "leaves": [leaf for _top, group in sheets.indicator_tree(run.scheme) for leaf in group],
     })
 
 
@@ -206,7 +194,7 @@ def run_detail(request, pk):
 def run_progress(request, pk):
     """htmx, every second while computing: the progress bar, or a reload once done."""
     run = _run(request, pk)
-    response = render(request, "plans/_run_progress.html", {"run": run, "progress": assessment.progress_of(run)})
+    response = render(request, "assessment/_run_progress.html", {"run": run, "progress": compute.progress_of(run)})
     if run.status != RunStatus.COMPUTING:
         response["HX-Refresh"] = "true"
     return response
@@ -216,7 +204,7 @@ def run_progress(request, pk):
 @require_POST
 def run_step(request, pk):
     run = _run(request, pk)
-    steps = {"appeals": assessment.open_appeals, "publish": assessment.publish}
+    steps = {"appeals": services.open_appeals, "publish": services.publish}
     step = steps.get(request.POST.get("step"))
     if step is None:
         raise PermissionDenied
@@ -226,7 +214,7 @@ def run_step(request, pk):
         messages.error(request, _errors(exc))
     else:
         messages.success(request, _("Done."))
-    return redirect("plans:run_detail", pk=pk)
+    return redirect("assessment:run_detail", pk=pk)
 
 
 def _sheet(request, rows, filename, build, job):
@@ -237,18 +225,18 @@ def _sheet(request, rows, filename, build, job):
 
     write_score_sheet.delay(*job, request.user.pk, filename)
     messages.info(request, _("The sheet is large; it is being written and will appear under the bell when ready."))
-    return redirect(request.META.get("HTTP_REFERER") or reverse("plans:scheme_list"))
+    return redirect(request.META.get("HTTP_REFERER") or reverse("assessment:scheme_list"))
 
 
 @login_required
 def run_sheet(request, pk):
     """The month's 考核评分表: for the assessors, and for the issuing organisation's side once published."""
     run = _run(request, pk)
-    if not (assessment.may_assess(request.user, run.scheme)
+    if not (selectors.may_assess(request.user, run.scheme)
             or (run.status == RunStatus.PUBLISHED and can(request.user, Action.VIEW, run.scheme.organization))):
         raise PermissionDenied
-    return _sheet(request, run.scores.count(), f"{score_sheets.title_of(run)}.xlsx",
-                  lambda: score_sheets.month_workbook(run), ("month", run.pk))
+    return _sheet(request, run.scores.count(), f"{sheets.title_of(run)}.xlsx",
+                  lambda: sheets.month_workbook(run), ("month", run.pk))
 
 
 @login_required
@@ -266,17 +254,17 @@ def run_entries(request, pk):
             data = form.cleaned_data
             try:
                 if form is manual_form:
-                    assessment.set_manual_points(data["indicator"], data["organization"], run.month, by=request.user,
+                    services.set_manual_points(data["indicator"], data["organization"], run.month, by=request.user,
                                                  points_given=data["points"], comment=data["comment"])
                 else:
-                    assessment.add_adjustment(scheme, data["organization"], run.month, by=request.user, kind=data["kind"],
+                    services.add_adjustment(scheme, data["organization"], run.month, by=request.user, kind=data["kind"],
                                               points_given=data["points"], reason=data["reason"])
             except ValidationError as exc:
                 form.add_error(None, _errors(exc))
             else:
                 messages.success(request, _("Saved; recompute the month to see it in the scores."))
-                return redirect("plans:run_entries", pk=pk)
-    return render(request, "plans/run_entries.html", {
+                return redirect("assessment:run_entries", pk=pk)
+    return render(request, "assessment/run_entries.html", {
         "run": run, "scheme": scheme, "manual_form": manual_form, "adjustment_form": adjustment_form,
         "manual": ManualPoints.objects.filter(indicator__scheme=scheme, month=run.month).select_related(
             "indicator", "organization", "entered_by"),
@@ -288,10 +276,10 @@ def run_entries(request, pk):
 @require_POST
 def adjustment_delete(request, pk):
     adjustment = get_object_or_404(Adjustment.objects.restrict(request.user, Action.ASSESS), pk=pk)
-    assessment.remove_adjustment(adjustment, by=request.user)
+    services.remove_adjustment(adjustment, by=request.user)
     messages.success(request, _("Deleted."))
-    run = assessment.latest_run(adjustment.scheme, adjustment.month)
-    return redirect("plans:run_entries", pk=run.pk) if run else redirect(adjustment.scheme)
+    run = selectors.latest_run(adjustment.scheme, adjustment.month)
+    return redirect("assessment:run_entries", pk=run.pk) if run else redirect(adjustment.scheme)
 
 
 # --- an organisation's score ----------------------------------------------------------------------
@@ -299,10 +287,10 @@ def adjustment_delete(request, pk):
 
 @login_required
 def score_detail(request, pk):
-    score = get_object_or_404(assessment.visible_scores(request.user).select_related("run__scheme__organization", "organization")
+    score = get_object_or_404(selectors.visible_scores(request.user).select_related("run__scheme__organization", "organization")
                               .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("indicator__parent"))), pk=pk)
     run = score.run
-    trend = list(assessment.trend(score.organization, run.scheme, request.user))
+    trend = list(selectors.trend(score.organization, run.scheme, request.user))
     peak = max([t.total for t in trend] + [Decimal(1)])
     bars = []
     for index, t in enumerate(trend):
@@ -312,10 +300,10 @@ def score_detail(request, pk):
     may_appeal = (run.status == RunStatus.APPEAL and run.appeal_until and timezone.localdate() <= run.appeal_until
                   and can(request.user, Action.RECORD_PROGRESS, score.organization)
                   and not appeals.filter(status=AppealStatus.PENDING).exists())
-    return render(request, "plans/score_detail.html", {
+    return render(request, "assessment/score_detail.html", {
         "score": score, "run": run, "scheme": run.scheme, "trend": trend, "bars": bars, "chart_width": max(len(trend) * 10 + 4, 40),
         "appeals": appeals,
-        "may_appeal": may_appeal, "may_assess": assessment.may_assess(request.user, run.scheme),
+        "may_appeal": may_appeal, "may_assess": selectors.may_assess(request.user, run.scheme),
         "group_size": run.scores.count(),
     })
 
@@ -323,21 +311,21 @@ def score_detail(request, pk):
 @login_required
 @require_POST
 def appeal_file(request, pk):
-    score = get_object_or_404(assessment.visible_scores(request.user).select_related("run", "organization"), pk=pk)
+    score = get_object_or_404(selectors.visible_scores(request.user).select_related("run", "organization"), pk=pk)
     try:
-        assessment.file_appeal(score.run, score.organization, by=request.user, reason=request.POST.get("reason", ""),
+        services.file_appeal(score.run, score.organization, by=request.user, reason=request.POST.get("reason", ""),
                                files=request.FILES.getlist("files"))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
     else:
         messages.success(request, _("The appeal was filed; the assessor will decide on it."))
-    return redirect("plans:score_detail", pk=pk)
+    return redirect("assessment:score_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def appeal_decide(request, pk):
-    appeal = get_object_or_404(Appeal.objects.filter(run__in=assessment.visible_runs(request.user)).select_related("run"), pk=pk)
+    appeal = get_object_or_404(Appeal.objects.filter(run__in=selectors.visible_runs(request.user)).select_related("run"), pk=pk)
     try:
         adjustment = Decimal(request.POST.get("adjustment") or 0)
     except ArithmeticError:
@@ -345,20 +333,20 @@ def appeal_decide(request, pk):
     try:
         if adjustment is None:
             raise ValidationError(_("The adjustment is a number of points, e.g. 2 or -1.5."))
-        assessment.decide_appeal(appeal, by=request.user, accept=request.POST.get("decision_step") == "accept",
+        services.decide_appeal(appeal, by=request.user, accept=request.POST.get("decision_step") == "accept",
                                  decision=request.POST.get("decision", ""), adjustment=adjustment)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
         messages.success(request, _("The appeal was decided."))
-    return redirect("plans:run_detail", pk=appeal.run_id)
+    return redirect("assessment:run_detail", pk=appeal.run_id)
 
 
 @login_required
 def appeal_evidence(request, pk):
     evidence = get_object_or_404(AppealEvidence.objects.select_related("appeal__run"), pk=pk)
-    visible = assessment.visible_runs(request.user).filter(pk=evidence.appeal.run_id).exists()
-    if not visible or not (assessment.may_assess(request.user, evidence.appeal.run.scheme)
+    visible = selectors.visible_runs(request.user).filter(pk=evidence.appeal.run_id).exists()
+    if not visible or not (selectors.may_assess(request.user, evidence.appeal.run.scheme)
                            or can(request.user, Action.VIEW, evidence.appeal.organization)):
         raise PermissionDenied
     return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)
@@ -368,7 +356,7 @@ def appeal_evidence(request, pk):
 def my_scores(request):
     """The published (or open for appeal) scores of the user's own organisations, newest first."""
     own = {ra.organization_id for ra in role_assignments(request.user)}
-    scores = (assessment.visible_scores(request.user).filter(organization_id__in=own,
+    scores = (selectors.visible_scores(request.user).filter(organization_id__in=own,
                                                              run__status__in=[RunStatus.APPEAL, RunStatus.PUBLISHED])
               .select_related("run__scheme", "organization").order_by("-run__month", "run__scheme__title"))
-    return render(request, "plans/my_scores.html", {"scores": scores[:60]})
+    return render(request, "assessment/my_scores.html", {"scores": scores[:60]})

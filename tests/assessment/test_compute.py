@@ -1,5 +1,6 @@
-"""Monthly assessment: every rule with hand-computed points, ties, missing reports, an empty group,
-idempotency and crash-retry, versions after publication, appeals, and who may see what."""
+"""Monthly assessment computed end to end: hand-computed points, ties, missing reports, an empty group,
+idempotency and crash-retry, versions after publication, appeals, and who may see what (the rules
+alone are in test_rules.py)."""
 import datetime
 from decimal import Decimal
 
@@ -7,93 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
-from plans import assessment
-from plans.choices import GradeMode, RunStatus
-from plans.models import AssessmentScheme, Indicator, Score, ScoreItem
-from reports.models import MonthlyReport
+from assessment import compute, selectors, services
+from assessment.choices import RunStatus
+from assessment.models import AssessmentScheme, Score, ScoreItem
+from tests.assessment.scoring import MAY, compute_may
 from tests.factories import OrganizationFactory
-from tests.plans.scoring import MAY, compute_may
 
 D = datetime.date
-
-
-# --- the rules, one by one -------------------------------------------------------------------
-
-
-def indicator(max_points, rule="", **params):
-    return Indicator(name="指标", max_points=Decimal(max_points), rule=rule, params=params)
-
-
-def task(completion, expected=None, key=False):
-    return {"completion": None if completion is None else Decimal(str(completion)),
-            "expected": None if expected is None else Decimal(str(expected)), "point__is_key": key,
-            "actual_value": Decimal(1), "assigned_value": Decimal(2), "target__metric": "宣讲", "target__unit": "场"}
-
-
-def test_targets_weighted_by_key_points_and_capped_at_complete():
-    rule = indicator(30, "targets", key_weight=2)
-    raw, earned, text = assessment.score_targets(rule, [task("0.5", key=True), task("1.4"), task(None)])
-    # (0.5×2 + 1×1 + 0×1) / 4 = 0.5
-    assert (raw, earned) == (Decimal(50), Decimal(15)) and "3" in text and "重点" in text
-
-
-def test_targets_against_expected_progress():
-    rule = indicator(20, "targets", against_expected=True)
-    raw, earned, _text = assessment.score_targets(rule, [task("0.3", expected="0.6"), task("0.8", expected="0.5"),
-                                                         task("0.1", expected="0")])
-    assert earned == Decimal(20) * (Decimal("0.5") + 1 + 1) / 3
-
-
-def test_no_targets_gives_full_or_zero_as_configured():
-    assert assessment.score_targets(indicator(30, "targets"), [])[1] == 30
-    assert assessment.score_targets(indicator(30, "targets", none="zero"), [])[1] == 0
-
-
-def report(status="approved", days_late=0, **values):
-    return MonthlyReport(month=MAY, status=status, days_late=days_late, values=values)
-
-
-@pytest.mark.parametrize("the_report, expected", [
-    (report("approved"), 10), (report("submitted"), 8), (report("submitted", 2), 4), (report("returned", 9), 0),
-    (report("draft"), 0), (None, 0),
-])
-def test_reporting_points(the_report, expected):
-    rule = indicator(10, "reporting", submitted=6, on_time=2, approved=2, per_day_late=1)
-    assert assessment.score_reporting(rule, the_report)[1] == expected
-
-
-@pytest.mark.parametrize("params, value, expected", [
-    ({"mode": "full", "standard": 1}, 1, 10), ({"mode": "full", "standard": 1}, 0, 0),
-    ({"mode": "proportional", "standard": 80}, 40, 5), ({"mode": "proportional", "standard": 80}, 120, 10),
-    ({"mode": "stepped", "steps": [[2, 10], [1, 6]]}, 3, 10), ({"mode": "stepped", "steps": [[2, 10], [1, 6]]}, 1, 6),
-    ({"mode": "stepped", "steps": [[2, 10], [1, 6]]}, 0, 0),
-])
-def test_report_field_against_a_standard(params, value, expected):
-    rule = indicator(10, "report_field", field="x", **params)
-    assert assessment.score_field(rule, report(x=value))[1] == expected
-
-
-def test_a_report_field_counts_only_from_a_submitted_or_approved_report():
-    rule = indicator(10, "report_field", field="x", standard=1)
-    assert assessment.score_field(rule, report("draft", x=5))[1] == 0
-    assert assessment.score_field(rule, report("returned", x=5))[1] == 0
-    assert assessment.score_field(rule, None)[1] == 0
-
-
-def test_ranks_share_places_on_ties():
-    assert assessment.ranks({"a": 90, "b": 95, "c": 90, "d": 80}) == {"b": 1, "a": 2, "c": 2, "d": 4}
-    assert assessment.ranks({}) == {}
-
-
-def test_grades_by_threshold_and_by_share():
-    scheme = AssessmentScheme(thresholds={"excellent": 90, "good": 80, "pass": 60})
-    assert [assessment.grade(scheme, Decimal(t), 1, 10) for t in (95, 85, 60, 59)] == ["excellent", "good", "pass", "fail"]
-    scheme = AssessmentScheme(grade_mode=GradeMode.SHARE, thresholds={"excellent": 90, "good": 80, "pass": 60},
-                              shares={"excellent": 20, "good": 30})
-    # 10 organisations: ranks 1–2 优秀, 3–5 良好, the rest 合格 unless under 60
-    assert [assessment.grade(scheme, Decimal(70), r, 10) for r in (1, 2, 3, 5, 6)] == ["excellent", "excellent", "good",
-                                                                                      "good", "pass"]
-    assert assessment.grade(scheme, Decimal(50), 1, 10) == "fail"
 
 
 # --- a month computed end to end --------------------------------------------------------------
@@ -156,22 +77,22 @@ def test_a_crash_midway_leaves_the_last_rows_and_a_retry_writes_the_same(month_d
 
     monkeypatch.setattr(ScoreItem.objects, "bulk_create", crash)
     with pytest.raises(RuntimeError):
-        assessment.compute(run.pk)
+        compute.compute(run.pk)
     assert rows(run) == expected_rows and items(run) == expected_items  # the half-written rows were rolled back
     monkeypatch.setattr(ScoreItem.objects, "bulk_create", original)
     with freeze_time("2026-06-10 09:00:00+08:00"):
-        assessment.compute(run.pk)
+        compute.compute(run.pk)
     assert rows(run) == expected_rows and items(run) == expected_items
 
 
 def test_the_task_marks_a_failed_run_and_a_recompute_recovers(month_data, people, monkeypatch,
                                                               django_capture_on_commit_callbacks):
-    from plans.tasks import compute_scores
+    from assessment.tasks import compute_scores
 
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     run.status = RunStatus.COMPUTING
     run.save()
-    monkeypatch.setattr(assessment, "gather", lambda *a: (_ for _ in ()).throw(RuntimeError("database gone")))
+    monkeypatch.setattr(compute, "gather", lambda *a: (_ for _ in ()).throw(RuntimeError("database gone")))
     with pytest.raises(RuntimeError):
         compute_scores.apply(args=[run.pk]).get()
     run.refresh_from_db()
@@ -183,26 +104,26 @@ def test_the_task_marks_a_failed_run_and_a_recompute_recovers(month_data, people
 
 def test_publishing_freezes_and_a_recompute_makes_a_new_version(month_data, people, django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
-    assessment.publish(run, by=people.assessor)
+    services.publish(run, by=people.assessor)
     with pytest.raises(ValidationError):
         compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)  # no reason
-    assessment.set_manual_points(month_data.leaves.manual, month_data.c, MAY, by=people.assessor, points_given=10,
-                                 comment="补评")
+    services.set_manual_points(month_data.leaves.manual, month_data.c, MAY, by=people.assessor, points_given=10,
+                               comment="补评")
     second = compute_may(month_data.scheme, people.assessor, reason="补录日常评价", callbacks=django_capture_on_commit_callbacks)
     run.refresh_from_db()
     assert second.version == 2 and second.reason == "补录日常评价" and second.requested_by == people.assessor
     assert run.status == RunStatus.PUBLISHED and rows(run)[2][1] == Decimal("30.00")  # the old version is untouched
     assert rows(second)[2][1] == Decimal("40.00")
-    assessment.publish(second, by=people.assessor)
+    services.publish(second, by=people.assessor)
     run.refresh_from_db()
     assert run.status == RunStatus.SUPERSEDED and run.scores.count() == 3
 
 
 def test_change_from_last_month_and_year_to_date(month_data, people, django_capture_on_commit_callbacks, tree):
     may = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
-    assessment.publish(may, by=people.assessor)
+    services.publish(may, by=people.assessor)
     with freeze_time("2026-07-10 09:00:00+08:00"), django_capture_on_commit_callbacks(execute=True):
-        june = assessment.request_computation(month_data.scheme, D(2026, 6, 1), by=people.assessor)
+        june = services.request_computation(month_data.scheme, D(2026, 6, 1), by=people.assessor)
     c_june = Score.objects.get(run=june, organization=month_data.c)  # June: no report, no targets → 30 again
     assert c_june.total == 30 and c_june.change == 0 and c_june.ytd_total == 60 and c_june.ytd_average == 30
     a_june = Score.objects.get(run=june, organization=month_data.a)  # June: targets 15, nothing else → 15
@@ -214,72 +135,72 @@ def test_appeals_are_filed_decided_and_recorded(month_data, people, django_captu
     month_data.scheme.save()
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError):
-        assessment.file_appeal(run, tree.branch, by=people.reporter, reason="漏计")  # not open yet
+        services.file_appeal(run, tree.branch, by=people.reporter, reason="漏计")  # not open yet
     with freeze_time("2026-06-10 09:00:00+08:00"):
-        run = assessment.open_appeals(run, by=people.assessor)
+        run = services.open_appeals(run, by=people.assessor)
         assert run.appeal_until == D(2026, 6, 13)
-        appeal = assessment.file_appeal(run, tree.branch, by=people.reporter, reason="团课次数漏计")
+        appeal = services.file_appeal(run, tree.branch, by=people.reporter, reason="团课次数漏计")
         with pytest.raises(ValidationError):
-            assessment.file_appeal(run, tree.branch, by=people.reporter, reason="再次")
+            services.file_appeal(run, tree.branch, by=people.reporter, reason="再次")
         with pytest.raises(PermissionDenied):
-            assessment.file_appeal(run, tree.other_branch, by=people.outsider, reason="不属于本考核")
+            services.file_appeal(run, tree.other_branch, by=people.outsider, reason="不属于本考核")
         with pytest.raises(ValidationError):
-            assessment.publish(run, by=people.assessor)  # an appeal is pending
+            services.publish(run, by=people.assessor)  # an appeal is pending
         with pytest.raises(PermissionDenied):
-            assessment.decide_appeal(appeal, by=people.reporter, accept=True, decision="自己批准")
+            services.decide_appeal(appeal, by=people.reporter, accept=True, decision="自己批准")
         with django_capture_on_commit_callbacks(execute=True):
-            assessment.decide_appeal(appeal, by=people.assessor, accept=True, decision="核实团课记录，加3分", adjustment=3)
+            services.decide_appeal(appeal, by=people.assessor, accept=True, decision="核实团课记录，加3分", adjustment=3)
     run.refresh_from_db()
     a = Score.objects.get(run=run, organization=tree.branch)
     assert run.status == RunStatus.APPEAL and a.total == 64
     assert a.items.filter(indicator=None, explanation__contains="核实团课记录").exists()
     with freeze_time("2026-06-14 09:00:00+08:00"):
         with pytest.raises(ValidationError):
-            assessment.file_appeal(run, month_data.c, by=people.staff, reason="晚了")  # the window is closed
-        assessment.publish(run, by=people.assessor)
+            services.file_appeal(run, month_data.c, by=people.staff, reason="晚了")  # the window is closed
+        services.publish(run, by=people.assessor)
 
 
 def test_only_assessors_of_the_issuer_compute_and_enter_points(month_data, people, tree):
     for user in (people.reporter, people.staff, people.leader, people.outsider):
         with pytest.raises(PermissionDenied):
-            assessment.request_computation(month_data.scheme, MAY, by=user)
+            services.request_computation(month_data.scheme, MAY, by=user)
         with pytest.raises(PermissionDenied):
-            assessment.add_adjustment(month_data.scheme, tree.branch, MAY, by=user, kind="bonus", points_given=1, reason="x")
+            services.add_adjustment(month_data.scheme, tree.branch, MAY, by=user, kind="bonus", points_given=1, reason="x")
     with pytest.raises(ValidationError):
-        assessment.set_manual_points(month_data.leaves.manual, tree.branch, MAY, by=people.assessor, points_given=11,
-                                     comment="超出")
+        services.set_manual_points(month_data.leaves.manual, tree.branch, MAY, by=people.assessor, points_given=11,
+                                   comment="超出")
     with pytest.raises(ValidationError):
-        assessment.set_manual_points(month_data.leaves.targets, tree.branch, MAY, by=people.assessor, points_given=1,
-                                     comment="非人工指标")
+        services.set_manual_points(month_data.leaves.targets, tree.branch, MAY, by=people.assessor, points_given=1,
+                                   comment="非人工指标")
     with pytest.raises(ValidationError):
-        assessment.add_adjustment(month_data.scheme, tree.other_branch, MAY, by=people.assessor, kind="bonus",
-                                  points_given=1, reason="组外")
+        services.add_adjustment(month_data.scheme, tree.other_branch, MAY, by=people.assessor, kind="bonus",
+                                points_given=1, reason="组外")
 
 
 def test_provisional_scores_are_for_assessors_published_for_everyone_in_reach(month_data, people,
                                                                              django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
-    assert assessment.visible_scores(people.assessor).filter(run=run).count() == 3
-    assert not assessment.visible_scores(people.reporter).filter(run=run).exists()
-    assert not assessment.visible_scores(people.leader).filter(run=run).exists()
-    assessment.publish(run, by=people.assessor)
-    assert list(assessment.visible_scores(people.reporter).filter(run=run).values_list("organization__code", flat=True)) == ["A1a"]
-    assert assessment.visible_scores(people.leader).filter(run=run).count() == 3
-    assert not assessment.visible_scores(people.outsider).filter(run=run).exists()
+    assert selectors.visible_scores(people.assessor).filter(run=run).count() == 3
+    assert not selectors.visible_scores(people.reporter).filter(run=run).exists()
+    assert not selectors.visible_scores(people.leader).filter(run=run).exists()
+    services.publish(run, by=people.assessor)
+    assert list(selectors.visible_scores(people.reporter).filter(run=run).values_list("organization__code", flat=True)) == ["A1a"]
+    assert selectors.visible_scores(people.leader).filter(run=run).count() == 3
+    assert not selectors.visible_scores(people.outsider).filter(run=run).exists()
 
 
 def test_the_ready_scheme_has_two_levels_and_a_hundred_points(tree, people):
-    scheme = assessment.install_default_scheme(tree.city_a, 2026, by=people.assessor)
+    scheme = services.install_default_scheme(tree.city_a, 2026, by=people.assessor)
     top = scheme.indicators.filter(parent=None)
     assert scheme.max_total == 100 and top.count() == 3
     for parent in top:
         assert sum(c.max_points for c in parent.children.all()) == parent.max_points
         for child in parent.children.all():
-            assessment.check_indicator(child)
+            services.check_indicator(child)
 
 
 def test_beat_starts_last_months_computation_on_the_compute_day(month_data, people, django_capture_on_commit_callbacks):
-    from plans.tasks import compute_due_assessments
+    from assessment.tasks import compute_due_assessments
 
     month_data.scheme.compute_day = 8
     month_data.scheme.save()
@@ -296,21 +217,21 @@ def test_the_computation_takes_the_same_number_of_queries_for_a_larger_group(mon
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from plans.models import AssessmentRun
+    from assessment.models import AssessmentRun
 
     run = AssessmentRun.objects.create(scheme=month_data.scheme, month=MAY)
     with freeze_time("2026-06-10 09:00:00+08:00"):
-        assessment.compute(run.pk)  # the first time there are no rows to replace
+        compute.compute(run.pk)  # the first time there are no rows to replace
     run.status = "computing"
     run.save()
     with freeze_time("2026-06-10 09:00:00+08:00"), CaptureQueriesContext(connection) as small:
-        assessment.compute(run.pk)
+        compute.compute(run.pk)
     for i in range(10):
         OrganizationFactory(parent=tree.district, name=f"新支部{i}", code=f"N{i}")
     run.status = "computing"
     run.save()
     with freeze_time("2026-06-10 09:00:00+08:00"), CaptureQueriesContext(connection) as large:
-        assessment.compute(run.pk)
+        compute.compute(run.pk)
     assert run.scores.count() == 13 and len(large) == len(small)
 
 
@@ -318,18 +239,18 @@ def test_published_scores_keep_their_indicators(month_data, people, django_captu
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     leaf = month_data.leaves.study
     leaf.max_points = 30
-    assessment.save_indicator(leaf, by=people.assessor)  # nothing is published yet: free to change
-    assessment.publish(run, by=people.assessor)
+    services.save_indicator(leaf, by=people.assessor)  # nothing is published yet: free to change
+    services.publish(run, by=people.assessor)
     leaf.max_points = 25
     with pytest.raises(ValidationError):
-        assessment.save_indicator(leaf, by=people.assessor)
+        services.save_indicator(leaf, by=people.assessor)
     leaf.refresh_from_db()
     leaf.standard = "参学率达到80%得满分"
-    assessment.save_indicator(leaf, by=people.assessor)  # the wording may change
+    services.save_indicator(leaf, by=people.assessor)  # the wording may change
     with pytest.raises(ValidationError):
-        assessment.delete_indicator(leaf, by=people.assessor)
+        services.delete_indicator(leaf, by=people.assessor)
     with pytest.raises(ValidationError):
-        assessment.delete_indicator(leaf.parent, by=people.assessor)
+        services.delete_indicator(leaf.parent, by=people.assessor)
     with pytest.raises(ValidationError):
-        assessment.delete_scheme(month_data.scheme, by=people.assessor)
+        services.delete_scheme(month_data.scheme, by=people.assessor)
     assert ScoreItem.objects.filter(indicator=leaf).count() == 3

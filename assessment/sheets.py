@@ -14,9 +14,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.spreadsheets import cell, new_workbook, workbook_bytes
 
-from .assessment import fmt, ranks
 from .choices import RunStatus
 from .models import AssessmentRun, Score, ScoreItem
+from .rules import fmt, ranks
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

@@ -3,8 +3,8 @@ import datetime
 
 import pytest
 
-from plans import assessment
-from plans.models import AssessmentRun, AssessmentScheme, Indicator, Score
+from assessment import compute, services
+from assessment.models import AssessmentRun, AssessmentScheme, Indicator, Score
 
 ROLES = ["admin", "staff", "reporter", "leader", "assessor"]
 ALL = dict.fromkeys(ROLES, 200)
@@ -13,18 +13,18 @@ ASSESSOR_OBJECTS = {"admin": 200, "staff": 404, "reporter": 404, "leader": 404, 
 SHEET = {"admin": 200, "staff": 200, "reporter": 403, "leader": 200, "assessor": 200}
 
 PAGES = [
-    ("schemes", "/plans/schemes/", ALL),
-    ("scheme", "/plans/schemes/{scheme.pk}/", ALL),
-    ("scheme-new", "/plans/schemes/new/", ASSESSORS),
-    ("scheme-edit", "/plans/schemes/{scheme.pk}/edit/", ASSESSOR_OBJECTS),
-    ("indicator-add", "/plans/schemes/{scheme.pk}/indicators/new/", ASSESSOR_OBJECTS),
-    ("indicator-edit", "/plans/indicators/{indicator.pk}/", ASSESSOR_OBJECTS),
-    ("year-sheet", "/plans/schemes/{scheme.pk}/year.xlsx", ASSESSORS),
-    ("run", "/plans/runs/{run.pk}/", ALL),
-    ("run-sheet", "/plans/runs/{run.pk}/sheet.xlsx", SHEET),
-    ("run-entries", "/plans/runs/{run.pk}/entries/", ASSESSORS),
-    ("score", "/plans/scores/{score.pk}/", ALL),
-    ("my-scores", "/plans/scores/mine/", ALL),
+    ("schemes", "/assessment/schemes/", ALL),
+    ("scheme", "/assessment/schemes/{scheme.pk}/", ALL),
+    ("scheme-new", "/assessment/schemes/new/", ASSESSORS),
+    ("scheme-edit", "/assessment/schemes/{scheme.pk}/edit/", ASSESSOR_OBJECTS),
+    ("indicator-add", "/assessment/schemes/{scheme.pk}/indicators/new/", ASSESSOR_OBJECTS),
+    ("indicator-edit", "/assessment/indicators/{indicator.pk}/", ASSESSOR_OBJECTS),
+    ("year-sheet", "/assessment/schemes/{scheme.pk}/year.xlsx", ASSESSORS),
+    ("run", "/assessment/runs/{run.pk}/", ALL),
+    ("run-sheet", "/assessment/runs/{run.pk}/sheet.xlsx", SHEET),
+    ("run-entries", "/assessment/runs/{run.pk}/entries/", ASSESSORS),
+    ("score", "/assessment/scores/{score.pk}/", ALL),
+    ("my-scores", "/assessment/scores/mine/", ALL),
     ("api-scheme", "/api/v1/assessment-schemes/{scheme.pk}/", ALL),
     ("api-run", "/api/v1/assessment-runs/{run.pk}/", ALL),
     ("api-score", "/api/v1/scores/{score.pk}/", ALL),
@@ -34,13 +34,13 @@ PAGES = [
 
 def published(scheme, user):
     run = AssessmentRun.objects.create(scheme=scheme, month=datetime.date(2026, 5, 1))
-    assessment.compute(run.pk)
-    return assessment.publish(run, by=user)
+    compute.compute(run.pk)
+    return services.publish(run, by=user)
 
 
 @pytest.fixture
 def inside(tree, people):
-    scheme = assessment.install_default_scheme(tree.city_a, 2026, by=people.assessor)
+    scheme = services.install_default_scheme(tree.city_a, 2026, by=people.assessor)
     run = published(scheme, people.assessor)
     return {"scheme": scheme, "run": run, "indicator": scheme.indicators.filter(parent__isnull=False).first(),
             "score": Score.objects.get(run=run, organization=tree.branch)}
@@ -48,7 +48,7 @@ def inside(tree, people):
 
 @pytest.fixture
 def outside(tree, people):
-    scheme = assessment.install_default_scheme(tree.city_b, 2026, by=people.outsider)
+    scheme = services.install_default_scheme(tree.city_b, 2026, by=people.outsider)
     run = published(scheme, people.outsider)
     return {"scheme": scheme, "run": run, "indicator": Indicator.objects.filter(scheme=scheme).first(),
             "score": Score.objects.get(run=run)}
@@ -71,7 +71,7 @@ def test_assessment_objects_outside_are_not_found(client, people, inside, outsid
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_never_show_city_b(client, people, inside, outside, role):
     client.force_login(getattr(people, role))
-    for url in ["/plans/schemes/", "/plans/scores/mine/", "/api/v1/assessment-schemes/", "/api/v1/assessment-runs/",
+    for url in ["/assessment/schemes/", "/assessment/scores/mine/", "/api/v1/assessment-schemes/", "/api/v1/assessment-runs/",
                 "/api/v1/scores/", "/api/v1/indicators/", "/api/v1/appeals/", "/api/v1/adjustments/",
                 "/api/v1/manual-points/"]:
         response = client.get(url)
@@ -82,7 +82,7 @@ def test_lists_never_show_city_b(client, people, inside, outside, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_writes_outside_are_refused(client, people, inside, outside, role):
     client.force_login(getattr(people, role))
-    assert client.post(f"/plans/schemes/{outside['scheme'].pk}/compute/", {"month": "2026-05"}).status_code == 404
-    assert client.post(f"/plans/runs/{outside['run'].pk}/step/", {"step": "publish"}).status_code == 404
-    assert client.post(f"/plans/scores/{outside['score'].pk}/appeal/", {"reason": "x"}).status_code == 404
+    assert client.post(f"/assessment/schemes/{outside['scheme'].pk}/compute/", {"month": "2026-05"}).status_code == 404
+    assert client.post(f"/assessment/runs/{outside['run'].pk}/step/", {"step": "publish"}).status_code == 404
+    assert client.post(f"/assessment/scores/{outside['score'].pk}/appeal/", {"reason": "x"}).status_code == 404
     assert AssessmentScheme.objects.get(pk=outside["scheme"].pk).runs.count() == 1

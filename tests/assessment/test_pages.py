@@ -7,31 +7,31 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
-from plans import assessment
-from plans.choices import RunStatus
-from plans.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
-from tests.plans.scoring import MAY, compute_may
+from assessment import compute, services
+from assessment.choices import RunStatus
+from assessment.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
+from tests.assessment.scoring import MAY, compute_may
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
 
 def test_an_assessor_creates_the_ready_scheme_and_edits_an_indicator(client, people, tree):
     client.force_login(people.assessor)
-    response = client.post("/plans/schemes/new/", {
+    response = client.post("/assessment/schemes/new/", {
         "issuer": "A", "ready": "on", "title": "2026年甲市团支部月度考核", "year": "2026", "grade_mode": "threshold",
         "excellent_from": "90", "good_from": "80", "pass_from": "60", "excellent_share": "20", "good_share": "30",
         "appeal_days": "3", "compute_day": "8", "is_active": "on"})
     scheme = AssessmentScheme.objects.get()
     assert response.status_code == 302 and scheme.title == "2026年甲市团支部月度考核" and scheme.max_total == 100
-    html = client.get(f"/plans/schemes/{scheme.pk}/").content.decode()
+    html = client.get(f"/assessment/schemes/{scheme.pk}/").content.decode()
     assert "青年大学习参学率" in html and "参学率达到80%得满分" in html and 'id="compute-box"' in html
     leaf = scheme.indicators.get(name="青年大学习参学率")
-    response = client.post(f"/plans/indicators/{leaf.pk}/", {
+    response = client.post(f"/assessment/indicators/{leaf.pk}/", {
         "parent": leaf.parent_id, "name": "青年大学习参学率", "max_points": "20", "rule": "report_field", "order": "3",
         "field_key": "study_rate", "standard_value": "90", "mode": "proportional", "standard": "参学率90%得满分"})
     leaf.refresh_from_db()
     assert response.status_code == 302 and leaf.params == {"field": "study_rate", "mode": "proportional", "standard": 90.0}
-    html = client.post(f"/plans/indicators/{leaf.pk}/", {
+    html = client.post(f"/assessment/indicators/{leaf.pk}/", {
         "parent": leaf.parent_id, "name": "x", "max_points": "20", "rule": "report_field", "order": "3",
         "mode": "stepped", "steps": "2:10, abc"}).content.decode()
     assert "2:10" in html and Indicator.objects.get(pk=leaf.pk).name == "青年大学习参学率"
@@ -39,7 +39,7 @@ def test_an_assessor_creates_the_ready_scheme_and_edits_an_indicator(client, peo
 
 def test_bad_scheme_input_is_a_message(client, people):
     client.force_login(people.assessor)
-    html = client.post("/plans/schemes/new/", {"issuer": "B", "title": "x", "year": "2026", "grade_mode": "threshold",
+    html = client.post("/assessment/schemes/new/", {"issuer": "B", "title": "x", "year": "2026", "grade_mode": "threshold",
                                                "excellent_from": "50", "good_from": "80", "pass_from": "60",
                                                "excellent_share": "80", "good_share": "30", "appeal_days": "0",
                                                "compute_day": "40"}).content.decode()
@@ -50,38 +50,38 @@ def test_bad_scheme_input_is_a_message(client, people):
 def test_recompute_publish_and_the_table(client, people, month_data, django_capture_on_commit_callbacks):
     client.force_login(people.assessor)
     with freeze_time("2026-06-10 09:00:00+08:00"), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/plans/schemes/{month_data.scheme.pk}/compute/", {"month": "2026-05"})
+        response = client.post(f"/assessment/schemes/{month_data.scheme.pk}/compute/", {"month": "2026-05"})
     run = AssessmentRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/plans/runs/{run.pk}/"
-    html = client.get(f"/plans/runs/{run.pk}/").content.decode()
+    assert response.status_code == 302 and response["Location"] == f"/assessment/runs/{run.pk}/"
+    html = client.get(f"/assessment/runs/{run.pk}/").content.decode()
     assert "61.00" in html and "一区乙团支部" in html and 'id="publish"' in html
-    html = client.get(f"/plans/runs/{run.pk}/?grade=fail&ordering=-total").content.decode()
+    html = client.get(f"/assessment/runs/{run.pk}/?grade=fail&ordering=-total").content.decode()
     assert "一区幸福社区团支部" not in html and html.index("一区丙团支部") < html.index("一区乙团支部")
-    client.post(f"/plans/runs/{run.pk}/step/", {"step": "publish"})
+    client.post(f"/assessment/runs/{run.pk}/step/", {"step": "publish"})
     run.refresh_from_db()
     assert run.status == RunStatus.PUBLISHED
     with freeze_time("2026-06-10 09:00:00+08:00"):
-        response = client.post(f"/plans/schemes/{month_data.scheme.pk}/compute/", {"month": "2026-05"}, follow=True)
+        response = client.post(f"/assessment/schemes/{month_data.scheme.pk}/compute/", {"month": "2026-05"}, follow=True)
     assert "说明理由" in response.content.decode() and AssessmentRun.objects.count() == 1
 
 
 def test_progress_is_polled_while_computing(client, people, month_data):
     run = AssessmentRun.objects.create(scheme=month_data.scheme, month=MAY, status=RunStatus.COMPUTING)
     client.force_login(people.assessor)
-    html = client.get(f"/plans/runs/{run.pk}/").content.decode()
+    html = client.get(f"/assessment/runs/{run.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in html
-    response = client.get(f"/plans/runs/{run.pk}/progress/")
+    response = client.get(f"/assessment/runs/{run.pk}/progress/")
     assert response.status_code == 200 and "HX-Refresh" not in response
     with freeze_time("2026-06-10 09:00:00+08:00"):
-        assessment.compute(run.pk)
-    assert client.get(f"/plans/runs/{run.pk}/progress/")["HX-Refresh"] == "true"
+        compute.compute(run.pk)
+    assert client.get(f"/assessment/runs/{run.pk}/progress/")["HX-Refresh"] == "true"
 
 
 def test_the_sheet_has_merged_headers_and_the_apis_values(client, api, people, month_data,
                                                          django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     client.force_login(people.assessor)
-    response = client.get(f"/plans/runs/{run.pk}/sheet.xlsx")
+    response = client.get(f"/assessment/runs/{run.pk}/sheet.xlsx")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     sheet, notes = workbook.worksheets
@@ -105,9 +105,9 @@ def test_the_sheet_has_merged_headers_and_the_apis_values(client, api, people, m
 def test_the_year_workbook_has_a_sheet_per_published_month_and_totals(client, people, month_data,
                                                                      django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
-    assessment.publish(run, by=people.assessor)
+    services.publish(run, by=people.assessor)
     client.force_login(people.assessor)
-    workbook = load_workbook(io.BytesIO(client.get(f"/plans/schemes/{month_data.scheme.pk}/year.xlsx").content))
+    workbook = load_workbook(io.BytesIO(client.get(f"/assessment/schemes/{month_data.scheme.pk}/year.xlsx").content))
     assert workbook.sheetnames == ["年度汇总", "5月", "5月计分说明"]
     summary = list(workbook["年度汇总"].iter_rows(min_row=3, values_only=True))
     assert summary[0][:3] == ("A1a", "一区幸福社区团支部", 61) and summary[0][-1] == 1
@@ -119,7 +119,7 @@ def test_a_large_sheet_is_written_in_the_background_and_offered_in_the_bell(clie
     settings.MEDIA_ROOT = tmp_path
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     client.force_login(people.assessor)
-    response = client.get(f"/plans/runs/{run.pk}/sheet.xlsx", HTTP_REFERER=f"/plans/runs/{run.pk}/")
+    response = client.get(f"/assessment/runs/{run.pk}/sheet.xlsx", HTTP_REFERER=f"/assessment/runs/{run.pk}/")
     assert response.status_code == 302
     from notifications.models import Download, Notification
 
@@ -141,62 +141,62 @@ def test_an_organisation_sees_its_score_appeals_and_the_assessor_decides(client,
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     score = Score.objects.get(run=run, organization=tree.branch)
     client.force_login(people.reporter)
-    assert client.get(f"/plans/scores/{score.pk}/").status_code == 404  # provisional: not shown yet
+    assert client.get(f"/assessment/scores/{score.pk}/").status_code == 404  # provisional: not shown yet
     with freeze_time("2026-06-10 09:00:00+08:00"):
-        assessment.open_appeals(run, by=people.assessor)
-        html = client.get(f"/plans/scores/{score.pk}/").content.decode()
+        services.open_appeals(run, by=people.assessor)
+        html = client.get(f"/assessment/scores/{score.pk}/").content.decode()
         assert "61.00" in html and 'id="appeal-form"' in html and "台账规范" in html
-        client.post(f"/plans/scores/{score.pk}/appeal/", {"reason": "团课记录漏计", "files": [SimpleUploadedFile("记录.png", PNG)]})
+        client.post(f"/assessment/scores/{score.pk}/appeal/", {"reason": "团课记录漏计", "files": [SimpleUploadedFile("记录.png", PNG)]})
         appeal = Appeal.objects.get()
         assert appeal.evidence.get().original_name == "记录.png"
-        assert 'id="appeal-form"' not in client.get(f"/plans/scores/{score.pk}/").content.decode()
+        assert 'id="appeal-form"' not in client.get(f"/assessment/scores/{score.pk}/").content.decode()
         client.force_login(people.assessor)
-        assert "团课记录漏计" in client.get(f"/plans/runs/{run.pk}/").content.decode()
+        assert "团课记录漏计" in client.get(f"/assessment/runs/{run.pk}/").content.decode()
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(f"/plans/appeals/{appeal.pk}/decide/", {"decision_step": "accept", "decision": "核实，加2分",
+            client.post(f"/assessment/appeals/{appeal.pk}/decide/", {"decision_step": "accept", "decision": "核实，加2分",
                                                                "adjustment": "2"})
     score = Score.objects.get(run=run, organization=tree.branch)
     assert score.total == 63
     client.force_login(people.reporter)
-    html = client.get(f"/plans/scores/{score.pk}/").content.decode()
+    html = client.get(f"/assessment/scores/{score.pk}/").content.decode()
     assert "核实，加2分" in html and "63.00" in html
 
 
 def test_assessor_entries_page(client, people, month_data, tree, django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     client.force_login(people.assessor)
-    client.post(f"/plans/runs/{run.pk}/entries/", {"manual": "1", "m-organization": "C1", "m-indicator": month_data.leaves.manual.pk,
+    client.post(f"/assessment/runs/{run.pk}/entries/", {"manual": "1", "m-organization": "C1", "m-indicator": month_data.leaves.manual.pk,
                                                    "m-points": "7", "m-comment": "按时完成"})
     assert ManualPoints.objects.get(organization__code="C1").points == 7
-    html = client.post(f"/plans/runs/{run.pk}/entries/", {"manual": "1", "m-organization": "C1",
+    html = client.post(f"/assessment/runs/{run.pk}/entries/", {"manual": "1", "m-organization": "C1",
                                                           "m-indicator": month_data.leaves.manual.pk, "m-points": "70",
                                                           "m-comment": "超出"}).content.decode()
     assert "0 到 10" in html
-    client.post(f"/plans/runs/{run.pk}/entries/", {"adjustment": "1", "a-organization": "C1", "a-kind": "bonus",
+    client.post(f"/assessment/runs/{run.pk}/entries/", {"adjustment": "1", "a-organization": "C1", "a-kind": "bonus",
                                                    "a-points": "2", "a-reason": "获奖"})
     adjustment = Adjustment.objects.get(organization__code="C1")
-    client.post(f"/plans/adjustments/{adjustment.pk}/delete/")
+    client.post(f"/assessment/adjustments/{adjustment.pk}/delete/")
     assert not Adjustment.objects.filter(organization__code="C1").exists()
     client.force_login(people.staff)
-    assert client.get(f"/plans/runs/{run.pk}/entries/").status_code == 404  # a provisional run is the assessors'
-    assessment.publish(run, by=people.assessor)
-    assert client.get(f"/plans/runs/{run.pk}/entries/").status_code == 403
+    assert client.get(f"/assessment/runs/{run.pk}/entries/").status_code == 404  # a provisional run is the assessors'
+    services.publish(run, by=people.assessor)
+    assert client.get(f"/assessment/runs/{run.pk}/entries/").status_code == 403
 
 
 def test_my_scores_lists_published_results_of_my_organisation(client, people, month_data,
                                                               django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     client.force_login(people.reporter)
-    assert "61" not in client.get("/plans/scores/mine/").content.decode()
-    assessment.publish(run, by=people.assessor)
-    html = client.get("/plans/scores/mine/").content.decode()
+    assert "61" not in client.get("/assessment/scores/mine/").content.decode()
+    services.publish(run, by=people.assessor)
+    html = client.get("/assessment/scores/mine/").content.decode()
     assert "61" in html and "第 1 名" in html and "合格" in html
 
 
 def test_the_dashboard_shows_last_months_reporting_and_the_newest_ranking(client, people, month_data,
                                                                           django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
-    assessment.publish(run, by=people.assessor)
+    services.publish(run, by=people.assessor)
     client.force_login(people.leader)
     with freeze_time("2026-06-10 09:00:00+08:00"):
         html = client.get("/").content.decode()
@@ -218,7 +218,7 @@ def test_score_pages_take_the_same_number_of_queries_for_more_organisations(clie
         run = compute_may(month_data.scheme, people.assessor, reason="再算", callbacks=django_capture_on_commit_callbacks)
         score = Score.objects.get(run=run, organization=tree.branch)
         counts = []
-        for url in [f"/plans/runs/{run.pk}/", f"/plans/scores/{score.pk}/", "/plans/schemes/"]:
+        for url in [f"/assessment/runs/{run.pk}/", f"/assessment/scores/{score.pk}/", "/assessment/schemes/"]:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts.append(len(queries))

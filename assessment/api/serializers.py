@@ -1,0 +1,152 @@
+"""Serializers of the assessment API; they validate input and hand writes to the services."""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.dates import MonthSerializerField
+from orgs.api.serializers import OrganizationCodeField
+
+from .. import compute, selectors, services
+from ..models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score, ScoreItem
+
+
+def acting(serializer):
+    return serializer.context["request"].user
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    scheme = serializers.PrimaryKeyRelatedField(queryset=AssessmentScheme.objects.all())
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "scheme", "parent", "name", "max_points", "rule", "params", "standard", "order"]
+
+    def validate_scheme(self, scheme):
+        if not selectors.visible_schemes(acting(self)).filter(pk=scheme.pk).exists():
+            raise serializers.ValidationError(_("No such scheme."))
+        return scheme
+
+    def save(self, **kwargs):
+        indicator = self.instance or Indicator()
+        for name, value in self.validated_data.items():
+            setattr(indicator, name, value)
+        self.instance = services.save_indicator(indicator, by=acting(self))
+        return self.instance
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    organization = OrganizationCodeField()
+    max_total = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True)
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AssessmentScheme
+        fields = ["id", "organization", "year", "title", "levels", "kinds", "grade_mode", "thresholds", "shares",
+                  "bonus_cap", "deduction_cap", "appeal_days", "compute_day", "is_active", "max_total", "indicators"]
+
+    def save(self, **kwargs):
+        scheme = self.instance or AssessmentScheme()
+        for name, value in self.validated_data.items():
+            setattr(scheme, name, value)
+        self.instance = services.save_scheme(scheme, by=acting(self))
+        return self.instance
+
+
+class RunSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssessmentRun
+        fields = ["id", "scheme", "month", "version", "status", "reason", "requested_by", "computed_at", "error",
+                  "appeal_until", "published_at", "published_by", "progress"]
+        read_only_fields = fields
+
+    def get_progress(self, run) -> int:
+        return compute.progress_of(run)
+
+
+class ScoreItemSerializer(serializers.ModelSerializer):
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True, default=None)
+
+    class Meta:
+        model = ScoreItem
+        fields = ["indicator", "indicator_name", "raw", "points", "explanation"]
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    month = serializers.DateField(source="run.month", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = ["id", "run", "month", "organization", "organization_name", "total", "bonus", "deduction", "rank",
+                  "grade", "change", "ytd_total", "ytd_average"]
+        read_only_fields = fields
+
+
+class ScoreDetailSerializer(ScoreSerializer):
+    items = ScoreItemSerializer(many=True, read_only=True)
+
+    class Meta(ScoreSerializer.Meta):
+        fields = [*ScoreSerializer.Meta.fields, "items"]
+        read_only_fields = fields
+
+
+class ComputeSerializer(serializers.Serializer):
+    month = MonthSerializerField()
+    reason = serializers.CharField(required=False, allow_blank=True, help_text=_("Needed once the month is published."))
+
+
+class ManualPointsSerializer(serializers.ModelSerializer):
+    organization = OrganizationCodeField()
+    month = MonthSerializerField()
+
+    class Meta:
+        model = ManualPoints
+        fields = ["id", "indicator", "organization", "month", "points", "comment", "entered_by", "entered_at"]
+        read_only_fields = ["entered_by", "entered_at"]
+        validators = []
+
+    def create(self, data):
+        return services.set_manual_points(data["indicator"], data["organization"], data["month"], by=acting(self),
+                                            points_given=data["points"], comment=data["comment"])
+
+
+class AdjustmentSerializer(serializers.ModelSerializer):
+    organization = OrganizationCodeField()
+    month = MonthSerializerField()
+
+    class Meta:
+        model = Adjustment
+        fields = ["id", "scheme", "organization", "month", "kind", "points", "reason", "entered_by", "entered_at"]
+        read_only_fields = ["entered_by", "entered_at"]
+
+    def create(self, data):
+        return services.add_adjustment(data["scheme"], data["organization"], data["month"], by=acting(self),
+                                         kind=data["kind"], points_given=data["points"], reason=data["reason"])
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    organization = OrganizationCodeField()
+    files = serializers.ListField(child=serializers.FileField(), write_only=True, required=False)
+
+    class Meta:
+        model = Appeal
+        fields = ["id", "run", "organization", "reason", "files", "status", "adjustment", "decision", "filed_by",
+                  "filed_at", "decided_by", "decided_at"]
+        read_only_fields = ["status", "adjustment", "decision", "filed_by", "filed_at", "decided_by", "decided_at"]
+
+    def validate_run(self, run):
+        if not selectors.visible_runs(acting(self)).filter(pk=run.pk).exists():
+            raise serializers.ValidationError(_("No such run."))
+        return run
+
+    def create(self, data):
+        return services.file_appeal(data["run"], data["organization"], by=acting(self), reason=data["reason"],
+                                      files=data.get("files", []))
+
+
+class DecisionSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    decision = serializers.CharField()
+    adjustment = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, default=0)

@@ -1,0 +1,162 @@
+"""REST endpoints of the monthly assessment: schemes and indicators, runs (recompute, appeal window,
+publish, the sheet), scores with their breakdown, manual points, bonuses and deductions, appeals."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api import ScopedViewSetMixin
+from core.spreadsheets import XLSX_CONTENT_TYPE, download
+from orgs.permissions import Action, require, scope_q
+
+from .. import selectors, services, sheets
+from ..filtersets import ScoreFilterSet
+from ..models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
+from .serializers import (
+    AdjustmentSerializer,
+    AppealSerializer,
+    ComputeSerializer,
+    DecisionSerializer,
+    IndicatorSerializer,
+    ManualPointsSerializer,
+    RunSerializer,
+    SchemeSerializer,
+    ScoreDetailSerializer,
+    ScoreSerializer,
+)
+
+
+class SchemeViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    """Assessment schemes: readable by their issuer's side and by the organisations they assess."""
+
+    serializer_class = SchemeSerializer
+    queryset = AssessmentScheme.objects.none()
+
+    def get_queryset(self):
+        return selectors.visible_schemes(self.request.user).select_related("organization").prefetch_related("indicators")
+
+    def perform_destroy(self, instance):
+        services.delete_scheme(instance, by=self.request.user)
+
+    @extend_schema(request=ComputeSerializer, responses={202: RunSerializer})
+    @action(detail=True, methods=["post"])
+    def compute(self, request, pk=None):
+        """重新计算: compute a month (a new version, with a reason, once it is published)."""
+        scheme = self.get_object()
+        data = ComputeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.request_computation(scheme, data.validated_data["month"], by=request.user,
+                                             reason=data.validated_data.get("reason", ""))
+        return Response(RunSerializer(run).data, status=202)
+
+
+class IndicatorViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    serializer_class = IndicatorSerializer
+    queryset = Indicator.objects.none()
+    filterset_fields = ["scheme"]
+
+    def get_queryset(self):
+        return Indicator.objects.filter(scheme__in=selectors.visible_schemes(self.request.user))
+
+    def perform_destroy(self, instance):
+        services.delete_indicator(instance, by=self.request.user)
+
+
+class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """A scheme's months; provisional ones only for its assessors."""
+
+    serializer_class = RunSerializer
+    queryset = AssessmentRun.objects.none()
+    filterset_fields = ["scheme", "month", "status"]
+
+    def get_queryset(self):
+        return selectors.visible_runs(self.request.user).select_related("scheme")
+
+    @extend_schema(request=None, responses=RunSerializer)
+    @action(detail=True, methods=["post"], url_path="open-appeals")
+    def open_appeals(self, request, pk=None):
+        return Response(RunSerializer(services.open_appeals(self.get_object(), by=request.user)).data)
+
+    @extend_schema(request=None, responses=RunSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return Response(RunSerializer(services.publish(self.get_object(), by=request.user)).data)
+
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def sheet(self, request, pk=None):
+        """The month's 考核评分表 (.xlsx), for the scheme's assessors."""
+        run = self.get_object()
+        require(request.user, Action.ASSESS, run)
+        return download(sheets.month_workbook(run), f"scores-{run.month:%Y-%m}-v{run.version}.xlsx")
+
+
+class ScoreViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Scores; filter by run, scheme, month, subtree, grade; ``ordering`` by rank, total, change; the detail
+    carries the per-indicator breakdown."""
+
+    queryset = Score.objects.none()
+    filterset_class = ScoreFilterSet
+
+    def get_queryset(self):
+        scores = selectors.visible_scores(self.request.user).select_related("organization", "run")
+        if self.action == "retrieve":
+            scores = scores.prefetch_related("items__indicator")
+        return scores.order_by("run", "rank", "organization__path")
+
+    def get_serializer_class(self):
+        return ScoreDetailSerializer if self.action == "retrieve" else ScoreSerializer
+
+
+class _AssessorEntries(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    filterset_fields = ["month", "organization"]
+
+
+class ManualPointsViewSet(_AssessorEntries):
+    """Points an assessor gives on manual indicators (one per indicator, organisation and month; a second POST replaces)."""
+
+    serializer_class = ManualPointsSerializer
+    queryset = ManualPoints.objects.none()
+
+    def get_queryset(self):
+        return ManualPoints.objects.restrict(self.request.user, Action.ASSESS).select_related("organization")
+
+
+class AdjustmentViewSet(mixins.DestroyModelMixin, _AssessorEntries):
+    """加分 and 扣分 entries with their reasons."""
+
+    serializer_class = AdjustmentSerializer
+    queryset = Adjustment.objects.none()
+
+    def get_queryset(self):
+        return Adjustment.objects.restrict(self.request.user, Action.ASSESS).select_related("organization")
+
+    def perform_destroy(self, instance):
+        services.remove_adjustment(instance, by=self.request.user)
+
+
+class AppealViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Appeals: filed by an assessed organisation during the window, decided by the scheme's assessors."""
+
+    serializer_class = AppealSerializer
+    queryset = Appeal.objects.none()
+    parser_classes = [JSONParser, MultiPartParser]
+    filterset_fields = ["run", "status"]
+
+    def get_queryset(self):
+        user = self.request.user
+        return Appeal.objects.filter(run__in=selectors.visible_runs(user)).filter(
+            scope_q(user, Action.ASSESS, "run__scheme__organization__path") | scope_q(user, Action.VIEW, "organization__path"))
+
+    @extend_schema(request=DecisionSerializer, responses=AppealSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        appeal = self.get_object()
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = services.decide_appeal(appeal, by=request.user, accept=data.validated_data["accept"],
+                                          decision=data.validated_data["decision"],
+                                          adjustment=data.validated_data["adjustment"])
+        return Response(AppealSerializer(appeal, context=self.get_serializer_context()).data)

@@ -1,0 +1,165 @@
+"""Computing a scheme's scores for a month.
+
+A computation reads everything it needs with one query per kind of fact (the group, the
+assignments, the month's reports, manual points, bonuses and deductions, accepted appeals, the
+earlier months' published totals), scores every organisation with the rules of ``rules.py``, and
+replaces the run's rows in one transaction. Running it again on the same data writes identical rows;
+a crash midway leaves the rows of the last complete computation (the transaction rolls back), so a
+retry is safe.
+"""
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.choices import PlanStatus
+from plans.models import Assignment
+from reports import months
+from reports import selectors as report_selectors
+from reports.models import MonthlyReport
+
+from .choices import AdjustmentKind, AppealStatus, RuleKind, RunStatus
+from .models import Adjustment, Appeal, AssessmentRun, ManualPoints, Score, ScoreItem
+from .rules import (
+    ZERO,
+    adjustment_text,
+    capped,
+    grade,
+    points,
+    ranks,
+    score_field,
+    score_manual,
+    score_reporting,
+    score_targets,
+)
+from .selectors import group_of, published_runs
+
+# --- what a computation reads -------------------------------------------------------------------
+
+
+@dataclass
+class Facts:
+    tasks: dict = field(default_factory=lambda: defaultdict(list))  # org → [assignment values]
+    reports: dict = field(default_factory=dict)  # org → MonthlyReport
+    manual: dict = field(default_factory=dict)  # (indicator, org) → ManualPoints
+    adjustments: dict = field(default_factory=lambda: defaultdict(list))  # org → [Adjustment]
+    appeals: dict = field(default_factory=lambda: defaultdict(list))  # org → [accepted Appeal]
+    last_month: dict = field(default_factory=dict)  # org → total of last month's published run
+    earlier: dict = field(default_factory=lambda: defaultdict(list))  # org → totals of this year's published months
+    labels: dict = field(default_factory=dict)  # report field key → its label (as the issuer's reports name it)
+
+
+def gather(run, group) -> Facts:
+    scheme, month = run.scheme, run.month
+    facts = Facts()
+    for task in Assignment.objects.filter(
+        organization__in=group, target__isnull=False, plan__year=scheme.year, plan__status=PlanStatus.PUBLISHED,
+    ).values("pk", "organization_id", "completion", "expected", "actual_value", "assigned_value", "point__is_key",
+             "target__metric", "target__unit").order_by("organization_id", "point__section__order", "point__order", "pk"):
+        facts.tasks[task["organization_id"]].append(task)
+    facts.reports = {r.organization_id: r for r in MonthlyReport.objects.filter(organization__in=group, month=month)}
+    facts.manual = {(m.indicator_id, m.organization_id): m for m in ManualPoints.objects.filter(
+        indicator__scheme=scheme, month=month, organization__in=group).select_related("entered_by")}
+    for adjustment in Adjustment.objects.filter(scheme=scheme, month=month, organization__in=group).order_by("pk"):
+        facts.adjustments[adjustment.organization_id].append(adjustment)
+    for appeal in Appeal.objects.filter(run__scheme=scheme, run__month=month, status=AppealStatus.ACCEPTED,
+                                        organization__in=group).order_by("pk"):
+        facts.appeals[appeal.organization_id].append(appeal)
+    keys = {i.params.get("field") for i in scheme.indicators.all() if i.rule == RuleKind.REPORT_FIELD}
+    facts.labels = {f.key: f.label for f in report_selectors.fields_for(scheme.organization) if f.key in keys}
+    earlier_months = [datetime.date(month.year, m, 1) for m in range(1, month.month)]
+    for run_month, organization_id, total in Score.objects.filter(
+        run__in=published_runs(scheme, earlier_months), organization__in=group,
+    ).values_list("run__month", "organization_id", "total"):
+        facts.earlier[organization_id].append(total)
+        if run_month == months.previous_month(month):
+            facts.last_month[organization_id] = total
+    return facts
+
+
+def score_leaf(indicator, organization_id, facts):
+    """The rule of the indicator's kind, given this organisation's facts."""
+    if indicator.rule == RuleKind.TARGETS:
+        return score_targets(indicator, facts.tasks.get(organization_id, []))
+    if indicator.rule == RuleKind.REPORTING:
+        return score_reporting(indicator, facts.reports.get(organization_id))
+    if indicator.rule == RuleKind.REPORT_FIELD:
+        return score_field(indicator, facts.reports.get(organization_id), facts.labels)
+    return score_manual(indicator, facts.manual.get((indicator.pk, organization_id)))
+
+
+# --- the computation ----------------------------------------------------------------------------
+
+
+def progress_key(run_id):
+    return f"assessment-run-progress:{run_id}"
+
+
+def progress_of(run):
+    """Percent done of a run being computed (shared through the cache between worker and pages)."""
+    return cache.get(progress_key(run.pk), 0) if run.status == RunStatus.COMPUTING else 100
+
+
+def compute(run_id):
+    """Compute (or compute again) a run that is not frozen; returns the number of scores written."""
+    run = AssessmentRun.objects.select_related("scheme__organization").get(pk=run_id)
+    if run.is_frozen:
+        return run.scores.count()
+    cache.set(progress_key(run.pk), 5, 3600)
+    scheme = run.scheme
+    leaves = [i for i in scheme.indicators.all() if i.rule]
+    group = group_of(scheme)
+    organizations = list(group.only("pk", "path", "name"))
+    facts = gather(run, group)
+    cache.set(progress_key(run.pk), 40, 3600)
+    results = {}
+    for organization in organizations:
+        items = [(indicator, *score_leaf(indicator, organization.pk, facts)) for indicator in leaves]
+        items = [(indicator, raw, points(earned), text) for indicator, raw, earned, text in items]
+        adjustments = facts.adjustments.get(organization.pk, [])
+        bonuses = [a for a in adjustments if a.kind == AdjustmentKind.BONUS]
+        deductions = [a for a in adjustments if a.kind == AdjustmentKind.DEDUCTION]
+        bonus, deduction = points(capped(bonuses, scheme.bonus_cap)), points(capped(deductions, scheme.deduction_cap))
+        extra = []
+        if bonuses:
+            extra.append((None, None, bonus, adjustment_text(bonuses, scheme.bonus_cap, _("Bonus"))))
+        if deductions:
+            extra.append((None, None, -deduction, adjustment_text(deductions, scheme.deduction_cap, _("Deduction"))))
+        for appeal in facts.appeals.get(organization.pk, []):
+            extra.append((None, None, points(appeal.adjustment),
+                          _("Appeal accepted: %(decision)s") % {"decision": appeal.decision or appeal.reason}))
+        total = max(points(sum((p for _i, _r, p, _t in items + extra), start=ZERO)), ZERO)
+        results[organization.pk] = (organization, total, bonus, deduction, items + extra)
+    rank = ranks({pk: r[1] for pk, r in results.items()})
+    cache.set(progress_key(run.pk), 70, 3600)
+    with transaction.atomic():
+        run = AssessmentRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_frozen:
+            return run.scores.count()
+        Score.objects.filter(run=run).delete()
+        scores = Score.objects.bulk_create([
+            Score(run=run, organization=organization, total=total, bonus=bonus, deduction=deduction, rank=rank[pk],
+                  grade=grade(scheme, total, rank[pk], len(results)),
+                  change=(total - facts.last_month[pk]) if pk in facts.last_month else None,
+                  ytd_total=points(sum(facts.earlier.get(pk, []), start=total)),
+                  ytd_average=points(sum(facts.earlier.get(pk, []), start=total) / (len(facts.earlier.get(pk, [])) + 1)))
+            for pk, (organization, total, bonus, deduction, _items) in results.items()
+        ])
+        by_org = {s.organization_id: s for s in scores}
+        ScoreItem.objects.bulk_create([
+            ScoreItem(score=by_org[pk], indicator=indicator, raw=raw, points=earned, explanation=text)
+            for pk, (_o, _t, _b, _d, items) in results.items() for indicator, raw, earned, text in items
+        ])
+        run.status = RunStatus.APPEAL if run.appeal_until else RunStatus.PROVISIONAL
+        run.computed_at, run.error = timezone.now(), ""
+        run.save(update_fields=["status", "computed_at", "error"])
+    cache.set(progress_key(run.pk), 100, 3600)
+    return len(scores)
+
+
+def mark_failed(run_id, error):
+    AssessmentRun.objects.filter(pk=run_id, status=RunStatus.COMPUTING).update(status=RunStatus.FAILED, error=str(error)[:2000])
