@@ -14,6 +14,7 @@ from orgs.models import Organization
 
 from .choices import AdjustmentKind, FieldMode, PointStatus, RuleKind
 from .models import AssessmentScheme, Indicator, Plan, ReportField, ReportingRule, Target, WorkPoint
+from .models.assessment import POINTS
 from .validators import validate_evidence
 
 
@@ -401,5 +402,5 @@ class AdjustmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = OrganizationChoiceByCode(user=user, action=Action.VIEW, label=_("Organisation code"))
         self.fields["kind"] = forms.ChoiceField(label=_("Kind"), choices=AdjustmentKind.choices)
-        self.fields["points"] = forms.DecimalField(label=_("Points"), min_value=Decimal("0.01"))
+        self.fields["points"] = forms.DecimalField(label=_("Points"), min_value=Decimal("0.01"), **POINTS)
         self.fields["reason"] = forms.CharField(label=_("Reason"), max_length=500)

@@ -218,16 +218,64 @@ class World:
         return self.once(("department", where), lambda: M.Department.objects.create(
             organization=self.branch(where), name=f"组织部{where}"))
 
+    def committee_department(self, where):
+        """A department of the committee that issues plans at ``where`` (a work point's lead department)."""
+        return self.once(("committee_department", where), lambda: M.Department.objects.create(
+            organization=self.committee(where), name=f"宣传部{where}"))
+
+    def milestone(self, where):
+        return self.once(("milestone", where), lambda: M.Milestone.objects.create(
+            point=self.plan(where).point, title="启动", due_on=datetime.date(2026, 3, 1)))
+
+    def owner(self, where):
+        """Whose own things (tokens, notifications, imports) are at ``where``: the caller's own inside, the
+        outsider's outside, the superuser's above."""
+        return {"inside": self.me, "outside": self.people.outsider, "above": self.people.root}[where]
+
+    def token(self, where):
+        """The public id of an API token of ``owner(where)``."""
+        from knox.models import AuthToken
+
+        def make():
+            token, _key = AuthToken.objects.create(user=self.owner(where))
+            return token.digest[:16]
+        return self.once(("token", where), make)
+
+    def import_job(self, where):
+        """A checked organisation import without problems, uploaded by ``owner(where)``, ready to be applied."""
+        def make():
+            job = M.ImportJob(created_by=self.owner(where), original_name="orgs.csv", apply=False, status="done")
+            job.file.save("orgs.csv", org_csv(self, "inside"), save=False)
+            job.save()
+            return job
+        return self.once(("import_job", where), make)
+
     def holder(self, where):
         """An account whose only role is at the ``where`` branch, and that role."""
         return self.once(("holder", where), lambda: RoleAssignmentFactory(
             user=UserFactory(username=f"holder_{where}"), organization=self.branch(where), role=Role.REPORTER))
 
+    def account(self, where):
+        """An account an administrator of city A may or may not manage: inside, one whose only role is at
+        branch A1a; outside, at branch Bb; above, one that holds a role at A1a and another at the province."""
+        if where != "above":
+            return self.holder(where).user
+
+        def make():
+            straddler = RoleAssignmentFactory(user=UserFactory(username="straddler"), organization=self.tree.branch,
+                                              role=Role.REPORTER).user
+            RoleAssignmentFactory(user=straddler, organization=self.tree.province, role=Role.REPORTER)
+            return straddler
+        return self.once(("straddler",), make)
+
+    def account_role(self, where):
+        """The role of ``account(where)`` at the ``where`` branch (above: the straddler's at the province)."""
+        return M.RoleAssignment.objects.get(user=self.account(where), organization=self.branch(where))
+
     def notification(self, where):
-        """The caller's own notification inside; the outsider's outside; the superuser's above."""
-        owner = {"inside": None, "outside": self.people.outsider, "above": self.people.root}[where]
+        """An unread notification of ``owner(where)``."""
         return self.once(("notification", where), lambda: M.Notification.objects.create(
-            user=owner or self.me, kind="report_submitted", title="x", key=f"n-{where}"))
+            user=self.owner(where), kind="report_submitted", title="x", key=f"n-{where}"))
 
 
 def world_fixtures(prepare=None):
