@@ -554,7 +554,8 @@ def check_indicator(indicator):
         for value in (params.get(k) for k in ("standard", "key_weight", "submitted", "on_time", "approved", "per_day_late")):
             if value is not None and Decimal(str(value)) < 0:
                 raise ValidationError({"params": _("Numbers in the parameters must not be negative.")})
-        numbers = [Decimal(str(value)) for value in params.values() if isinstance(value, (int, float))]
+        numbers = [Decimal(str(value)) for value in params.values()
+                   if isinstance(value, (int, float)) and not isinstance(value, bool)]
         for step in params.get("steps", []):
             numbers += [Decimal(str(step[0])), Decimal(str(step[1]))]
         if not all(number.is_finite() for number in numbers):  # infinity is no JSON: the row could not be saved
