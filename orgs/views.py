@@ -5,6 +5,8 @@ the user's subtree answers 404; a visible one the user may not change answers 40
 """
 import uuid
 
+from core.pagination import paginate
+from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -17,9 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from league_portal.pagination import paginate
-from league_portal.permissions import Action, can, require_any
-from league_portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from orgs.permissions import Action, can, require_any
 
 from . import exports, importers, services
 from .filtersets import OrganizationFilterSet, RoleAssignmentFilterSet

@@ -25,10 +25,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from league_portal.permissions import Action, actor, can, require, require_write, role_assignments, scope_q
 from notifications.models import Kind
 from notifications.services import Message, send
 from orgs.models import Organization
+from orgs.permissions import Action, actor, can, require, require_write, role_assignments, scope_q
 
 from . import reporting
 from .choices import (

@@ -4,6 +4,9 @@ appeals, and the user's own scores."""
 import datetime
 from decimal import Decimal
 
+from core.dates import parse_month
+from core.pagination import paginate
+from core.spreadsheets import download
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -17,11 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from league_portal.dates import parse_month
-from league_portal.pagination import paginate
-from league_portal.permissions import Action, can, has_any, require, require_any, role_assignments
-from league_portal.spreadsheets import download
 from orgs.forms import OrganizationChoiceByCode
+from orgs.permissions import Action, can, has_any, require, require_any, role_assignments
 
 from . import assessment, reporting, score_sheets
 from .choices import AppealStatus, RunStatus

@@ -7,10 +7,10 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from league_portal.permissions import Action
 from orgs.choices import Kind, Level
 from orgs.forms import OrganizationChoiceByCode
 from orgs.models import Organization
+from orgs.permissions import Action
 
 from .choices import AdjustmentKind, FieldMode, PointStatus, RuleKind
 from .models import AssessmentScheme, Indicator, Plan, ReportField, ReportingRule, Target, WorkPoint
@@ -170,7 +170,7 @@ def structure_from_post(post):
 
     Returns (sections, errors). Field names: s{i}-title, s{i}-p{j}-title, s{i}-p{j}-t{k}-value …
     """
-    from league_portal.spreadsheets import parse_amount
+    from core.spreadsheets import parse_amount
 
     def count(name):
         try:

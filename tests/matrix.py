@@ -22,8 +22,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from league_portal.permissions import SYSTEM
 from orgs.choices import Role
+from orgs.permissions import SYSTEM
 from tests.conftest import build_people, build_tree
 from tests.factories import RoleAssignmentFactory, UserFactory
 
@@ -424,7 +424,7 @@ def org_csv(w, where):
 
 def ledger_csv(w, where):
     """The ledger of the ``where`` plan with a figure on the ``where`` branch's rows (every row above)."""
-    from league_portal.spreadsheets import read_table
+    from core.spreadsheets import read_table
 
     ledger = S.ledger
     plan = w.plan(where).plan

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from league_portal.permissions import SYSTEM
 from orgs.choices import Role
 from orgs.models import RoleAssignment
+from orgs.permissions import SYSTEM
 from plans import reporting, services
 from plans.choices import ReportStatus
 from plans.models import AssessmentScheme, Indicator, ProgressEntry, ReportField, ReportingRule, Section

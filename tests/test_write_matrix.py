@@ -341,9 +341,8 @@ def test_every_write_endpoint_is_in_the_matrix():
 def test_every_viewset_writes_through_services():
     """No viewset reaches ModelSerializer's create/update or DestroyModelMixin's delete (the class of bug
     behind PATCH /sections/ renaming the province's sections)."""
+    from core.api import ScopedViewSetMixin, writes_through_a_service
     from rest_framework import mixins
-
-    from league_portal.api import ScopedViewSetMixin, writes_through_a_service
 
     def viewsets():
         for _route, _name, callback in url_patterns():
@@ -366,10 +365,9 @@ def test_every_viewset_writes_through_services():
 
 
 def test_the_base_viewset_refuses_default_writes():
+    from core.api import ScopedViewSetMixin
     from django.core.exceptions import ImproperlyConfigured
     from rest_framework import serializers
-
-    from league_portal.api import ScopedViewSetMixin
 
     class Plain(serializers.ModelSerializer):
         class Meta:
