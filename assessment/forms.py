@@ -12,7 +12,7 @@ from orgs.permissions import Action
 from reports.selectors import fields_at_and_below
 
 from .choices import AdjustmentKind, FieldMode, RuleKind
-from .models import AssessmentScheme, Indicator
+from .models import POINTS, AssessmentScheme, Indicator
 
 
 class SchemeForm(forms.ModelForm):
@@ -173,5 +173,5 @@ class AdjustmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = OrganizationChoiceByCode(user=user, action=Action.VIEW, label=_("Organisation code"))
         self.fields["kind"] = forms.ChoiceField(label=_("Kind"), choices=AdjustmentKind.choices)
-        self.fields["points"] = forms.DecimalField(label=_("Points"), min_value=Decimal("0.01"))
+        self.fields["points"] = forms.DecimalField(label=_("Points"), min_value=Decimal("0.01"), **POINTS)
         self.fields["reason"] = forms.CharField(label=_("Reason"), max_length=500)

@@ -223,8 +223,12 @@ def check_indicator(indicator):
         for value in (params.get(k) for k in ("standard", "key_weight", "submitted", "on_time", "approved", "per_day_late")):
             if value is not None and Decimal(str(value)) < 0:
                 raise ValidationError({"params": _("Numbers in the parameters must not be negative.")})
+        numbers = [Decimal(str(value)) for value in params.values()
+                   if isinstance(value, (int, float)) and not isinstance(value, bool)]
         for step in params.get("steps", []):
-            Decimal(str(step[0])), Decimal(str(step[1]))
+            numbers += [Decimal(str(step[0])), Decimal(str(step[1]))]
+        if not all(number.is_finite() for number in numbers):  # infinity is no JSON: the row could not be saved
+            raise ArithmeticError
     except (ArithmeticError, ValueError, TypeError, IndexError) as exc:
         raise ValidationError({"params": _("The parameters have a value that is not a number.")}) from exc
 
@@ -237,6 +241,8 @@ def save_scheme(scheme, *, by):
         values = [Decimal(str(thresholds[k])) for k in ("excellent", "good", "pass")]
     except (KeyError, ArithmeticError, ValueError) as exc:
         raise ValidationError({"thresholds": _("Give the lowest scores of 优秀, 良好 and 合格.")}) from exc
+    if not all(value.is_finite() for value in values):
+        raise ValidationError({"thresholds": _("Give the lowest scores of 优秀, 良好 and 合格.")})
     if not values[0] >= values[1] >= values[2] >= 0:
         raise ValidationError({"thresholds": _("优秀 ≥ 良好 ≥ 合格 ≥ 0, please.")})
     scheme.save()

@@ -1,7 +1,8 @@
 """Pages of the monthly assessment, under /assessment/; and the permanent redirects from their old
 addresses under /plans/, which notifications stored before the move still link to."""
-from django.http import HttpResponsePermanentRedirect
 from django.urls import path, re_path, reverse
+
+from core.redirects import moved_page, moved_to
 
 from . import views
 
@@ -30,18 +31,11 @@ urlpatterns = [
     path("appeals/evidence/<int:pk>/", views.appeal_evidence, name="appeal_evidence"),
 ]
 
-class PermanentRedirectKeepingMethod(HttpResponsePermanentRedirect):
-    status_code = 308
 
-
+@moved_page
 def moved(request, rest):
-    """The same page at its new address: 301 for GET and HEAD, 308 (the method and body kept) otherwise."""
-    root = reverse("assessment:scheme_list").removesuffix("schemes/")
-    query = request.META.get("QUERY_STRING", "")
-    target = root + rest + (f"?{query}" if query else "")
-    if request.method in ("GET", "HEAD"):
-        return HttpResponsePermanentRedirect(target)
-    return PermanentRedirectKeepingMethod(target)
+    """The same page at its new address (/plans/schemes/… → /assessment/schemes/…)."""
+    return moved_to(request, reverse("assessment:scheme_list").removesuffix("schemes/") + rest)
 
 
 # included under /plans/ by the project's URLs, before the plans app's own

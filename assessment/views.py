@@ -26,7 +26,19 @@ from . import compute, selectors, services, sheets
 from .choices import AppealStatus, RunStatus
 from .filtersets import ScoreFilterSet
 from .forms import AdjustmentForm, IndicatorForm, ManualPointsForm, NewSchemeForm, SchemeForm
-from .models import Adjustment, Appeal, AppealEvidence, AssessmentScheme, Indicator, ManualPoints, Score, ScoreItem
+from .models import (
+    POINTS,
+    Adjustment,
+    Appeal,
+    AppealEvidence,
+    AssessmentScheme,
+    Indicator,
+    ManualPoints,
+    Score,
+    ScoreItem,
+)
+
+LARGEST_ADJUSTMENT = Decimal(10) ** (POINTS["max_digits"] - POINTS["decimal_places"])
 
 
 def _errors(exc):
@@ -329,6 +341,8 @@ def appeal_decide(request, pk):
     try:
         adjustment = Decimal(request.POST.get("adjustment") or 0)
     except ArithmeticError:
+        adjustment = None
+    if adjustment is not None and not (adjustment.is_finite() and abs(adjustment) < LARGEST_ADJUSTMENT):
         adjustment = None
     try:
         if adjustment is None:

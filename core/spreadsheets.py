@@ -253,6 +253,10 @@ def write_csv(columns: list[Column], rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# Figures are stored with 16 digits, 4 of them after the point (plans.models.target.AMOUNT).
+LARGEST_AMOUNT = Decimal(10) ** 12
+
+
 def parse_amount(value):
     """A non-negative decimal from a cell; (None, None) when empty, (None, message) when bad."""
     if value in (None, ""):
@@ -265,6 +269,8 @@ def parse_amount(value):
         return None, _("“%(value)s” is not a number.") % {"value": value}
     if number < 0:
         return None, _("“%(value)s” is negative.") % {"value": value}
+    if number >= LARGEST_AMOUNT:
+        return None, _("“%(value)s” is too large.") % {"value": value}
     return number, None
 
 

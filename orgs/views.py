@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -303,7 +304,10 @@ def user_detail(request, pk):
                 messages.success(request, _("The role was granted."))
                 return redirect("orgs:user_detail", pk=pk)
         elif "revoke_role" in request.POST:
-            assignment = get_object_or_404(roles, pk=request.POST.get("revoke_role"))
+            role_pk = request.POST.get("revoke_role", "")
+            if not role_pk.isdigit():
+                raise Http404
+            assignment = get_object_or_404(roles, pk=role_pk)
             try:
                 services.revoke_role(assignment, by=request.user)
             except ValidationError as exc:

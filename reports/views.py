@@ -4,7 +4,7 @@ the reviewers' month × organisation grid and export, and the offline form (temp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.dates import parse_month, parse_year
 from core.pagination import paginate
+from core.redirects import moved_page, moved_to
 from core.spreadsheets import download, parse_amount, table_from_form
 from orgs.choices import Kind, Level
 from orgs.forms import ImportForm
@@ -406,11 +407,7 @@ def fields_install_defaults(request):
 
 
 @csrf_exempt  # it only redirects; the page it redirects to checks the token of a form sent again
+@moved_page
 def moved(request, name, **kwargs):
-    """The page at its address before the reports app had its own (/plans/reports/…): notifications stored in
-    the database and bookmarks link there. A permanent redirect that keeps the query string; 308 for a form sent
-    there, so that the browser sends it again to the new address."""
-    url = reverse(f"reports:{name}", kwargs=kwargs)
-    if request.META.get("QUERY_STRING"):
-        url = f"{url}?{request.META['QUERY_STRING']}"
-    return HttpResponsePermanentRedirect(url, preserve_request=request.method not in ("GET", "HEAD"))
+    """The page at its address before the reports app had its own (/plans/reports/…)."""
+    return moved_to(request, reverse(f"reports:{name}", kwargs=kwargs))

@@ -198,3 +198,120 @@ def test_a_section_stays_in_its_plan(client, people, tree):
     client.force_login(people.staff)
     assert patch(client, f"/api/v1/sections/{section.pk}/", {"plan": other.pk}).status_code == 400
     assert Section.objects.get(pk=section.pk).plan == plan
+
+
+# --- found by the page write matrix (tests/test_page_write_matrix.py) and its probes --------------------------
+
+
+def test_revoking_a_role_that_is_not_a_number_is_404_not_500(client, people, tree):
+    account = RoleAssignmentFactory(user=UserFactory(username="holder"), organization=tree.branch,
+                                    role=Role.REPORTER).user
+    client.force_login(people.admin)
+    for value in ("abc", "", "1.5"):
+        response = client.post(f"/orgs/users/{account.pk}/", {"revoke_role": value})
+        assert response.status_code == 404
+    assert account.role_assignments.count() == 1
+
+
+@pytest.fixture
+def city_plan(tree):
+    plan = services.create_plan(by=SYSTEM, organization=tree.city_a, year=2026, title="市委要点")
+    point = services.add_point(services.add_section(plan, by=SYSTEM, title="思想引领"), by=SYSTEM, title="宣讲")
+    target = services.add_target(point, by=SYSTEM, metric="宣讲", value=Decimal(10), unit="场")
+    return plan, services.root_assignment(point, target)
+
+
+@pytest.mark.parametrize("value", ["1e20", "1e999", "1000000000000"])
+def test_a_figure_too_large_for_the_database_is_an_error_on_the_page(client, people, tree, city_plan, value):
+    """It used to be stored (SQLite) or answer 500 (PostgreSQL), and then the page answered 500 for good."""
+    _plan, root = city_plan
+    client.force_login(people.staff)
+    response = client.post(f"/plans/assignments/{root.pk}/decompose/", {f"value-{tree.district.pk}": value,
+                                                                       "confirm_mismatch": "on"})
+    assert response.status_code == 200
+    assert not root.children.exists()
+    assert client.get(f"/plans/assignments/{root.pk}/decompose/").status_code == 200
+
+
+def test_the_largest_figure_that_fits_is_taken(client, people, tree, city_plan):
+    _plan, root = city_plan
+    client.force_login(people.staff)
+    response = client.post(f"/plans/assignments/{root.pk}/decompose/", {f"value-{tree.district.pk}": "999999999999",
+                                                                       "confirm_mismatch": "on"})
+    assert response.status_code == 302
+    assert root.children.get().assigned_value == Decimal("999999999999")
+
+
+@pytest.fixture
+def city_scheme(tree):
+    scheme = AssessmentScheme.objects.create(organization=tree.city_a, year=2026, title="市考核", levels=["grassroots"])
+    top = Indicator.objects.create(scheme=scheme, name="日常", max_points=10, order=1)
+    leaf = Indicator.objects.create(scheme=scheme, parent=top, name="评价", max_points=10, rule="manual", order=2)
+    return scheme, top, leaf
+
+
+SCHEME_FORM = {"title": "市考核", "year": "2026", "levels": "grassroots", "grade_mode": "threshold", "appeal_days": "3",
+               "compute_day": "8", "excellent_from": "90", "good_from": "80", "pass_from": "60",
+               "excellent_share": "20", "good_share": "30"}
+
+
+@pytest.mark.parametrize("field", ["excellent_from", "good_from", "pass_from"])
+def test_a_threshold_that_is_not_a_finite_number_is_a_form_error(client, people, city_scheme, field):
+    scheme, _top, _leaf = city_scheme
+    before = scheme.thresholds
+    client.force_login(people.assessor)
+    response = client.post(f"/assessment/schemes/{scheme.pk}/edit/", {**SCHEME_FORM, field: "1e999"})
+    assert response.status_code == 200
+    scheme.refresh_from_db()
+    assert scheme.thresholds == before
+
+
+@pytest.mark.parametrize("extra", [
+    {"rule": "report_field", "field_key": "meetings", "standard_value": "1e999"},
+    {"rule": "report_field", "field_key": "meetings", "mode": "stepped", "steps": "1e999:5"},
+    {"rule": "report_field", "field_key": "meetings", "mode": "stepped", "steps": "5:1e999"},
+    {"rule": "targets", "key_weight": "1e999"},
+    {"rule": "reporting", "per_day_late": "1e999"},
+])
+def test_indicator_parameters_that_are_not_finite_are_a_form_error(client, people, tree, city_scheme, extra):
+    scheme, top, leaf = city_scheme
+    ReportField.objects.create(organization=tree.city_a, key="meetings", label="会议", order=1)
+    client.force_login(people.assessor)
+    data = {"parent": top.pk, "name": "评价", "max_points": "10", "order": "2", **extra}
+    response = client.post(f"/assessment/indicators/{leaf.pk}/", data)
+    assert response.status_code == 200
+    leaf.refresh_from_db()
+    assert (leaf.rule, leaf.params) == ("manual", {})
+
+
+def test_an_adjustment_too_large_for_the_database_is_a_form_error(client, people, tree, city_scheme):
+    from assessment.models import Adjustment, AssessmentRun
+
+    scheme, _top, _leaf = city_scheme
+    run = AssessmentRun.objects.create(scheme=scheme, month=D(2026, 5, 1))
+    client.force_login(people.assessor)
+    for points in ("1e20", "1e999", "1000000"):
+        response = client.post(f"/assessment/runs/{run.pk}/entries/", {
+            "adjustment": "1", "a-organization": tree.branch.code, "a-kind": "bonus", "a-points": points,
+            "a-reason": "表彰"})
+        assert response.status_code == 200
+    assert not Adjustment.objects.exists()
+    assert client.get(f"/assessment/runs/{run.pk}/entries/").status_code == 200
+
+
+@pytest.mark.parametrize("adjustment", ["Infinity", "-Infinity", "NaN", "1e999", "1000000"])
+def test_an_appeal_adjustment_that_is_not_a_sane_number_is_refused_with_a_message(client, people, tree, city_scheme,
+                                                                                   adjustment):
+    from assessment.models import Appeal, AssessmentRun, Score
+
+    scheme, _top, _leaf = city_scheme
+    run = AssessmentRun.objects.create(scheme=scheme, month=D(2026, 5, 1), status="appeal",
+                                       appeal_until=D(2099, 1, 1))
+    Score.objects.create(run=run, organization=tree.branch, total=8, rank=1, grade="good", ytd_total=8, ytd_average=8)
+    appeal = Appeal.objects.create(run=run, organization=tree.branch, reason="有误")
+    client.force_login(people.assessor)
+    response = client.post(f"/assessment/appeals/{appeal.pk}/decide/", {"decision_step": "accept", "decision": "属实",
+                                                                    "adjustment": adjustment})
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == "pending"

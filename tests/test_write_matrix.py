@@ -10,162 +10,41 @@ everyone, administrators included.
 The matrix is checked against the URL resolver: an API endpoint that accepts POST, PUT, PATCH or DELETE
 and is not declared here fails ``test_every_write_endpoint_is_in_the_matrix``.
 """
-import datetime
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
-from types import SimpleNamespace
 from typing import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
-from assessment.choices import RunStatus
-from assessment.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
-from notifications.models import Notification
-from orgs.choices import Role
-from orgs.models import Department, Organization, RoleAssignment
-from orgs.permissions import SYSTEM
-from plans import services
-from plans.choices import PlanStatus
-from plans.models import Assignment, Plan, ProgressEntry, Section, Target, WorkPoint
-from reports import months
-from reports import services as report_services
-from reports.choices import ReportStatus
-from reports.models import MonthlyReport, ReportField, ReportingRule
-from tests.factories import RoleAssignmentFactory, UserFactory
+from tests.matrix import (
+    ASSESSORS,
+    CITY_A_APPEALS_ABOVE,
+    DUAL_LEADS_THE_PROVINCE,
+    EVERYONE,
+    LAST_MONTH,
+    PLANNERS,
+    PNG,
+    RECORDERS,
+    REVIEWERS,
+    ROLES,
+    THIS_MONTH,
+    WHERE,
+    M,
+    S,
+    World,
+    assert_unchanged,
+    ledger_csv,
+    org_csv,
+    report_csv,
+    snapshot,
+    url_patterns,
+    view_methods,
+    world_fixtures,
+)
 
-ROLES = ["admin", "staff", "reporter", "leader", "assessor", "dual"]
-WHERE = ["inside", "outside", "above"]
-WRITE_METHODS = {"post", "put", "patch", "delete"}
-PLANNERS = {"admin", "staff", "dual"}
-RECORDERS = {"admin", "staff", "reporter", "dual"}
-REVIEWERS = {"admin", "staff", "leader", "dual"}
-ASSESSORS = {"admin", "assessor"}
-EVERYONE = set(ROLES)
-# ``dual`` leads the province: reports of city B's branches are below them too.
-DUAL_LEADS_THE_PROVINCE = frozenset({("dual", "outside")})
-# The province's scheme assesses city A, whose administrators and staff may appeal its score.
-CITY_A_APPEALS_ABOVE = frozenset({("admin", "above"), ("staff", "above"), ("dual", "above")})
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-THIS_MONTH = timezone.localdate().replace(day=1)
-LAST_MONTH = months.previous_month(THIS_MONTH)
-
-
-class World:
-    """The tree, its people and, made on first use, objects of every kind inside, outside and above."""
-
-    def __init__(self, tree, people):
-        self.tree, self.people = tree, people
-        people.dual = RoleAssignmentFactory(user=UserFactory(username="dual"), organization=tree.province,
-                                            role=Role.LEADER).user
-        RoleAssignmentFactory(user=people.dual, organization=tree.city_a, role=Role.STAFF)
-        self._made = {}
-
-    def committee(self, where):
-        """Where plans, rules, fields and schemes are issued."""
-        return {"inside": self.tree.city_a, "outside": self.tree.city_b, "above": self.tree.province}[where]
-
-    def branch(self, where):
-        """Where reports are filled in and progress is recorded."""
-        return {"inside": self.tree.branch, "outside": self.tree.other_branch, "above": self.tree.province}[where]
-
-    def once(self, key, make):
-        if key not in self._made:
-            self._made[key] = make()
-        return self._made[key]
-
-    def plan(self, where):
-        def make():
-            issuer = self.committee(where)
-            plan = services.create_plan(by=SYSTEM, organization=issuer, year=2026, title=f"{issuer.code} 工作要点",
-                                        status=PlanStatus.PUBLISHED)
-            section = services.add_section(plan, by=SYSTEM, number="一", title="思想引领")
-            point = services.add_point(section, by=SYSTEM, number="1", title="青年大学习")
-            target = services.add_target(point, by=SYSTEM, metric="宣讲", value=Decimal(10), unit="场")
-            root = Assignment.objects.get(target=target, parent=None)
-            below = self.branch(where) if where != "above" else self.tree.city_a
-            services.decompose(root, [(below, Decimal(10), None)], by=SYSTEM)
-            return SimpleNamespace(plan=plan, section=section, point=point, target=target, root=root,
-                                   held=Assignment.objects.get(target=target, organization=self.branch(where))
-                                   if where != "above" else root)
-        return self.once(("plan", where), make)
-
-    def rule(self, where):
-        return self.once(("rule", where), lambda: ReportingRule.objects.create(
-            organization=self.committee(where), levels=["grassroots"], due_day=5, since=datetime.date(2026, 1, 1)))
-
-    def field(self, where):
-        return self.once(("field", where), lambda: ReportField.objects.create(
-            organization=self.committee(where), key=f"meetings_{where}", label="会议（次）", minimum=0, order=1))
-
-    def report(self, where, status=ReportStatus.DRAFT):
-        def make():
-            self.rule("inside"), self.rule("outside")
-            report_services.start_report(self.branch(where), months.previous_month(LAST_MONTH), by=SYSTEM)
-            report = report_services.start_report(self.branch(where), LAST_MONTH, by=SYSTEM)
-            if status != ReportStatus.DRAFT:
-                submitter = self.people.reporter if where == "inside" else SYSTEM
-                report = report_services.submit_report(report, by=submitter)
-            if status == ReportStatus.APPROVED:
-                report = report_services.approve_report(report, by=SYSTEM)
-            return report
-        return self.once(("report", where, status), make)
-
-    def attachment(self, where):
-        def make():
-            report = self.report(where)
-            report_services.attach_files(report, [SimpleUploadedFile("a.png", PNG, "image/png")], by=SYSTEM)
-            return report.attachments.get()
-        return self.once(("attachment", where), make)
-
-    def scheme(self, where):
-        def make():
-            scheme = AssessmentScheme.objects.create(organization=self.committee(where), year=THIS_MONTH.year,
-                                                     title=f"{where} 考核", levels=["grassroots"])
-            top = Indicator.objects.create(scheme=scheme, name="日常", max_points=10, order=1)
-            leaf = Indicator.objects.create(scheme=scheme, parent=top, name="评价", max_points=10, rule="manual", order=2)
-            return SimpleNamespace(scheme=scheme, top=top, leaf=leaf)
-        return self.once(("scheme", where), make)
-
-    def run(self, where, status=RunStatus.PROVISIONAL):
-        def make():
-            run = AssessmentRun.objects.create(
-                scheme=self.scheme(where).scheme, month=LAST_MONTH, status=status,
-                appeal_until=timezone.localdate() + datetime.timedelta(days=5) if status == RunStatus.APPEAL else None)
-            Score.objects.create(run=run, organization=self.assessed(where), total=8, rank=1, grade="good", ytd_total=8,
-                                 ytd_average=8)
-            return run
-        return self.once(("run", where, status), make)
-
-    def assessed(self, where):
-        return self.branch(where) if where != "above" else self.tree.city_a
-
-    def adjustment(self, where):
-        return self.once(("adjustment", where), lambda: Adjustment.objects.create(
-            scheme=self.scheme(where).scheme, organization=self.assessed(where), month=LAST_MONTH, kind="bonus",
-            points=1, reason="表彰"))
-
-    def appeal(self, where):
-        return self.once(("appeal", where), lambda: Appeal.objects.create(
-            run=self.run(where, RunStatus.APPEAL), organization=self.assessed(where), reason="有误"))
-
-    def department(self, where):
-        return self.once(("department", where), lambda: Department.objects.create(
-            organization=self.branch(where), name=f"组织部{where}"))
-
-    def holder(self, where):
-        """An account whose only role is at the ``where`` branch, and that role."""
-        return self.once(("holder", where), lambda: RoleAssignmentFactory(
-            user=UserFactory(username=f"holder_{where}"), organization=self.branch(where), role=Role.REPORTER))
-
-    def notification(self, where):
-        owner = {"inside": None, "outside": self.people.outsider, "above": self.people.root}[where]
-        return self.once(("notification", where), lambda: Notification.objects.create(
-            user=owner or self.me, kind="report_submitted", title="x", key=f"n-{where}"))
+module_world, world = world_fixtures()
 
 
 @dataclass
@@ -189,32 +68,15 @@ def api(path):
 
 
 def org_file(w, where):
-    parent = w.branch(where)
-    text = ("组织编码,组织名称,上级组织编码,组织层级,组织类型,所属领域,团员数,青年数\n"
-            f"NEW{where},新团支部,{parent.code},基层,团支部,机关,3,5\n")
-    return {"file": SimpleUploadedFile("orgs.csv", text.encode(), "text/csv"), "dry_run": "false"}
+    return {"file": org_csv(w, where), "dry_run": "false"}
 
 
 def ledger_file(w, where):
-    from core.spreadsheets import read_table
-    from plans import ledger
-
-    plan = w.plan(where).plan
-    table = read_table(SimpleUploadedFile("l.xlsx", ledger.export_ledger(plan, w.people.root), "application/octet-stream"))
-    lines = [",".join(table.headers)]
-    for _row, values in table.rows:
-        if values.get("组织编码") == w.branch(where).code or where == "above":
-            values = {**values, ledger.FIGURE: 3, ledger.AS_OF: "2026-05-01"}
-        lines.append(",".join("" if values.get(h) is None else str(values.get(h)) for h in table.headers))
-    return {"file": SimpleUploadedFile("l.csv", "\n".join(lines).encode(), "text/csv")}
+    return {"file": ledger_csv(w, where)}
 
 
 def report_file(w, where):
-    w.report(where)
-    org = w.branch(where)
-    text = f"组织编码,组织名称,月份,会议（次）\n{org.code},{org.name},{LAST_MONTH:%Y-%m},2\n"
-    w.field("inside"), w.field("outside"), w.field("above")
-    return {"file": SimpleUploadedFile("r.csv", text.encode(), "text/csv")}
+    return {"file": report_csv(w, where)}
 
 
 def pk_url(path, make):
@@ -311,13 +173,13 @@ CASES = [
          lambda w, where: api(f"monthly-reports/{w.attachment(where).report_id}/attachments/{w.attachment(where).pk}/"),
          allowed=RECORDERS),
     Case("post", "monthly-reports/<pk>/return/",
-         pk_url("monthly-reports/{pk}/return/", lambda w, where: w.report(where, ReportStatus.SUBMITTED)),
+         pk_url("monthly-reports/{pk}/return/", lambda w, where: w.report(where, S.ReportStatus.SUBMITTED)),
          lambda w, where: {"reason": "补充材料"}, REVIEWERS, also=DUAL_LEADS_THE_PROVINCE),
     Case("post", "monthly-reports/<pk>/approve/",
-         pk_url("monthly-reports/{pk}/approve/", lambda w, where: w.report(where, ReportStatus.SUBMITTED)),
+         pk_url("monthly-reports/{pk}/approve/", lambda w, where: w.report(where, S.ReportStatus.SUBMITTED)),
          allowed=REVIEWERS, also=DUAL_LEADS_THE_PROVINCE),
     Case("post", "monthly-reports/<pk>/reopen/",
-         pk_url("monthly-reports/{pk}/reopen/", lambda w, where: w.report(where, ReportStatus.APPROVED)),
+         pk_url("monthly-reports/{pk}/reopen/", lambda w, where: w.report(where, S.ReportStatus.APPROVED)),
          lambda w, where: {"reason": "数据有误"}, REVIEWERS, also=DUAL_LEADS_THE_PROVINCE),
     Case("post", "monthly-reports/upload/", lambda w, where: api("monthly-reports/upload/"), report_file, RECORDERS,
          fmt="multipart"),
@@ -357,7 +219,7 @@ CASES = [
          ASSESSORS),
     Case("delete", "adjustments/<pk>/", pk_url("adjustments/{pk}/", World.adjustment), allowed=ASSESSORS),
     Case("post", "appeals/", lambda w, where: api("appeals/"),
-         lambda w, where: {"run": w.run(where, RunStatus.APPEAL).pk, "organization": w.assessed(where).code,
+         lambda w, where: {"run": w.run(where, S.RunStatus.APPEAL).pk, "organization": w.assessed(where).code,
                            "reason": "分数有误"}, RECORDERS, also=CITY_A_APPEALS_ABOVE),
     Case("post", "appeals/<pk>/decide/", pk_url("appeals/{pk}/decide/", World.appeal),
          lambda w, where: {"accept": False, "decision": "维持"}, ASSESSORS),
@@ -376,20 +238,6 @@ NOT_OFFERED = {
 }
 
 
-def snapshot():
-    """Every row of the tables that writes may touch."""
-    models = [Organization, Department, RoleAssignment, Plan, Section, WorkPoint, Target, Assignment, ProgressEntry,
-              ReportingRule, ReportField, MonthlyReport, AssessmentScheme, Indicator, AssessmentRun, Score,
-              ManualPoints, Adjustment, Appeal]
-    from django.contrib.auth import get_user_model
-
-    rows = {m.__name__: sorted(map(repr, m.objects.order_by().values())) for m in models}
-    rows["User"] = sorted(get_user_model().objects.values_list("username", "email", "is_active", "password"))
-    rows["Notification.read"] = sorted(Notification.objects.values_list("pk", "read_at"))
-    rows["MonthlyReport.attachments"] = sorted(MonthlyReport.objects.values_list("pk", "attachments__pk"))
-    return rows
-
-
 def send(client, case, url, data):
     if case.fmt == "multipart":
         return getattr(client, case.method)(url, data)
@@ -398,11 +246,6 @@ def send(client, case, url, data):
 
 def case_id(case):
     return f"{case.method}-{case.route}"
-
-
-@pytest.fixture
-def world(tree, people):
-    return World(tree, people)
 
 
 @pytest.mark.parametrize("where", WHERE)
@@ -423,7 +266,7 @@ def test_a_write_is_allowed_inside_to_its_roles_only(client, world, case, role, 
         assert response.status_code in case.ok, (response.status_code, response.content[:400])
     else:
         assert response.status_code in (400, 403, 404), (response.status_code, response.content[:400])
-        assert snapshot() == before
+        assert_unchanged(before)
 
 
 MOVES = [case for case in CASES if case.moves]
@@ -440,7 +283,7 @@ def test_no_update_moves_an_object_out_of_the_subtree(client, world, case, role,
     before = snapshot()
     response = send(client, case, url, data)
     assert response.status_code in (400, 403, 404), (response.status_code, response.content[:400])
-    assert snapshot() == before
+    assert_unchanged(before)
 
 
 @pytest.mark.parametrize("source", ["outside", "above"])
@@ -455,7 +298,7 @@ def test_no_update_pulls_an_object_from_elsewhere_into_the_subtree(client, world
     before = snapshot()
     response = send(client, case, url, data)
     assert response.status_code in (400, 403, 404), (response.status_code, response.content[:400])
-    assert snapshot() == before
+    assert_unchanged(before)
 
 
 @pytest.mark.parametrize("method, route", sorted(NOT_OFFERED))
@@ -469,37 +312,18 @@ def test_writes_not_offered_stay_refused(client, world, method, route):
     before = snapshot()
     response = getattr(client, method)(api(route.replace("<pk>", str(obj.pk))))
     assert response.status_code == 405
-    assert snapshot() == before
+    assert_unchanged(before)
 
 
 def api_write_routes():
     """(method, route) of every write the API offers, read from the URL resolver."""
-    found = set()
-
-    def walk(patterns, prefix):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                route = prefix + str(p.pattern)
-                actions = getattr(p.callback, "actions", None)
-                view_class = getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
-                if actions:
-                    methods = set(actions)
-                elif view_class is not None:
-                    methods = {m for m in ("post", "put", "patch", "delete") if hasattr(view_class, m)}
-                else:
-                    continue
-                for method in methods & WRITE_METHODS:
-                    found.add((method, route))
-
-    walk(get_resolver().url_patterns, "")
     routes = set()
-    for method, route in found:
-        if not route.startswith("api/v1/") or r"\.(?P<format>" in route or "<drf_format_suffix" in route:
+    for route, _name, callback in url_patterns():
+        methods = view_methods(callback)
+        if not methods or not route.startswith("api/v1/") or r"\.(?P<format>" in route or "<drf_format_suffix" in route:
             continue
         route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route.removeprefix("api/v1/"))
-        routes.add((method, route.replace("^", "").replace("$", "")))
+        routes.update((method, route.replace("^", "").replace("$", "")) for method in methods)
     return routes
 
 
@@ -521,19 +345,16 @@ def test_every_viewset_writes_through_services():
 
     from core.api import ScopedViewSetMixin, writes_through_a_service
 
-
-    def viewsets(patterns):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from viewsets(p.url_patterns)
-            elif getattr(p.callback, "cls", None) is not None and getattr(p.callback, "actions", None):
-                yield p.callback.cls
+    def viewsets():
+        for _route, _name, callback in url_patterns():
+            if getattr(callback, "cls", None) is not None and getattr(callback, "actions", None):
+                yield callback.cls
 
     def overrides(cls, name):
         return any(name in base.__dict__ for base in cls.__mro__
                    if base is not ScopedViewSetMixin and not base.__module__.startswith("rest_framework"))
 
-    for cls in set(viewsets(get_resolver().url_patterns)):
+    for cls in set(viewsets()):
         assert issubclass(cls, ScopedViewSetMixin), cls
         serializer = cls.serializer_class
         if issubclass(cls, mixins.UpdateModelMixin) and not overrides(cls, "perform_update"):
@@ -550,10 +371,9 @@ def test_the_base_viewset_refuses_default_writes():
 
     from core.api import ScopedViewSetMixin
 
-
     class Plain(serializers.ModelSerializer):
         class Meta:
-            model = Section
+            model = M.Section
             fields = ["title"]
 
     view = ScopedViewSetMixin()

@@ -1,0 +1,433 @@
+"""The shared scaffolding of the permission matrices: the World, a snapshot of every table, the URL resolver's routes.
+
+The World is the tree of tests/conftest.py (province → city A → district A1 → branch A1a; province → city B →
+branch Bb), a user per role in city A (the reporter at its branch A1a), ``dual`` (a provincial leader who is also
+staff of city A), and, made on first use, objects of every kind ``inside`` (city A), ``outside`` (city B) and
+``above`` (the province). ``world_fixtures()`` builds it once per test module inside a transaction that is rolled
+back at the end; each test runs in a savepoint of it, and what a test made is forgotten with the savepoint.
+
+Model and service imports live in ``models()`` and ``services()`` only, so that moving a model to another app
+changes one line here.
+"""
+import datetime
+import inspect
+import re
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from orgs.choices import Role
+from orgs.permissions import SYSTEM
+from tests.conftest import build_people, build_tree
+from tests.factories import RoleAssignmentFactory, UserFactory
+
+
+def models():
+    """Every model the matrices use, by class name (the one place that knows which app holds which model)."""
+    from django.contrib.auth import get_user_model
+
+    from assessment.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
+    from notifications.models import Notification
+    from orgs.models import Department, ImportJob, Organization, RoleAssignment
+    from plans.models import Assignment, Evidence, Milestone, Plan, ProgressEntry, Section, Target, WorkPoint
+    from reports.models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
+
+    return SimpleNamespace(
+        User=get_user_model(), Notification=Notification, Department=Department, ImportJob=ImportJob,
+        Organization=Organization, RoleAssignment=RoleAssignment, Adjustment=Adjustment, Appeal=Appeal,
+        AssessmentRun=AssessmentRun, AssessmentScheme=AssessmentScheme, Assignment=Assignment, Evidence=Evidence,
+        Indicator=Indicator, ManualPoints=ManualPoints, Milestone=Milestone, MonthlyReport=MonthlyReport, Plan=Plan,
+        ProgressEntry=ProgressEntry, ReportAttachment=ReportAttachment, ReportField=ReportField,
+        ReportingRule=ReportingRule, Score=Score, Section=Section, Target=Target, WorkPoint=WorkPoint,
+    )
+
+
+def services():
+    """The service modules the World writes through (and the choices they take)."""
+    from assessment import services as assessment
+    from assessment.choices import RunStatus
+    from plans import ledger
+    from plans import services as plans
+    from plans.choices import PlanStatus
+    from reports import months
+    from reports import services as reporting
+    from reports.choices import ReportStatus
+
+    return SimpleNamespace(plans=plans, reporting=reporting, months=months, assessment=assessment, ledger=ledger,
+                           PlanStatus=PlanStatus, ReportStatus=ReportStatus, RunStatus=RunStatus)
+
+
+M = models()
+S = services()
+
+ROLES = ["admin", "staff", "reporter", "leader", "assessor", "dual"]
+WHERE = ["inside", "outside", "above"]
+PLANNERS = {"admin", "staff", "dual"}
+RECORDERS = {"admin", "staff", "reporter", "dual"}
+REVIEWERS = {"admin", "staff", "leader", "dual"}
+ASSESSORS = {"admin", "assessor"}
+EVERYONE = set(ROLES)
+# ``dual`` leads the province: reports of city B's branches are below them too.
+DUAL_LEADS_THE_PROVINCE = frozenset({("dual", "outside")})
+# The province's scheme assesses city A, whose administrators and staff may appeal its score.
+CITY_A_APPEALS_ABOVE = frozenset({("admin", "above"), ("staff", "above"), ("dual", "above")})
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+THIS_MONTH = timezone.localdate().replace(day=1)
+LAST_MONTH = S.months.previous_month(THIS_MONTH)
+
+
+class World:
+    """The tree, its people and, made on first use, objects of every kind inside, outside and above."""
+
+    def __init__(self, tree, people):
+        self.tree, self.people = tree, people
+        people.dual = RoleAssignmentFactory(user=UserFactory(username="dual"), organization=tree.province,
+                                            role=Role.LEADER).user
+        RoleAssignmentFactory(user=people.dual, organization=tree.city_a, role=Role.STAFF)
+        self.me = None
+        self._made = {}
+        self._kept = {}
+
+    def keep(self):
+        """What was made so far stays for every test of the module (it lives outside the tests' savepoints)."""
+        self._kept = dict(self._made)
+
+    def forget(self):
+        """Back to what was kept: objects a test made went away with its savepoint."""
+        self._made = dict(self._kept)
+        self.me = None
+
+    def committee(self, where):
+        """Where plans, rules, fields and schemes are issued."""
+        return {"inside": self.tree.city_a, "outside": self.tree.city_b, "above": self.tree.province}[where]
+
+    def branch(self, where):
+        """Where reports are filled in and progress is recorded."""
+        return {"inside": self.tree.branch, "outside": self.tree.other_branch, "above": self.tree.province}[where]
+
+    def assessed(self, where):
+        """Who a scheme issued at ``where`` assesses (the province's scheme assesses the cities)."""
+        return self.branch(where) if where != "above" else self.tree.city_a
+
+    def once(self, key, make):
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
+
+    def plan(self, where):
+        def make():
+            issuer = self.committee(where)
+            plan = S.plans.create_plan(by=SYSTEM, organization=issuer, year=2026, title=f"{issuer.code} 工作要点",
+                                       status=S.PlanStatus.PUBLISHED)
+            section = S.plans.add_section(plan, by=SYSTEM, number="一", title="思想引领")
+            point = S.plans.add_point(section, by=SYSTEM, number="1", title="青年大学习")
+            target = S.plans.add_target(point, by=SYSTEM, metric="宣讲", value=Decimal(10), unit="场")
+            root = M.Assignment.objects.get(target=target, parent=None)
+            below = self.branch(where) if where != "above" else self.tree.city_a
+            S.plans.decompose(root, [(below, Decimal(10), None)], by=SYSTEM)
+            return SimpleNamespace(plan=plan, section=section, point=point, target=target, root=root,
+                                   held=M.Assignment.objects.get(target=target, organization=self.branch(where))
+                                   if where != "above" else root)
+        return self.once(("plan", where), make)
+
+    def rule(self, where):
+        return self.once(("rule", where), lambda: M.ReportingRule.objects.create(
+            organization=self.committee(where), levels=["grassroots"], due_day=5, since=datetime.date(2026, 1, 1)))
+
+    def field(self, where):
+        return self.once(("field", where), lambda: M.ReportField.objects.create(
+            organization=self.committee(where), key=f"meetings_{where}", label="会议（次）", minimum=0, order=1))
+
+    def report(self, where, status=None):
+        status = status or S.ReportStatus.DRAFT
+
+        def make():
+            self.rule("inside"), self.rule("outside")
+            S.reporting.start_report(self.branch(where), S.months.previous_month(LAST_MONTH), by=SYSTEM)
+            report = S.reporting.start_report(self.branch(where), LAST_MONTH, by=SYSTEM)
+            if status != S.ReportStatus.DRAFT:
+                submitter = self.people.reporter if where == "inside" else SYSTEM
+                report = S.reporting.submit_report(report, by=submitter)
+            if status == S.ReportStatus.APPROVED:
+                report = S.reporting.approve_report(report, by=SYSTEM)
+            return report
+        return self.once(("report", where, status), make)
+
+    def attachment(self, where):
+        def make():
+            report = self.report(where)
+            S.reporting.attach_files(report, [SimpleUploadedFile("a.png", PNG, "image/png")], by=SYSTEM)
+            return report.attachments.get()
+        return self.once(("attachment", where), make)
+
+    def scheme(self, where):
+        def make():
+            scheme = M.AssessmentScheme.objects.create(organization=self.committee(where), year=THIS_MONTH.year,
+                                                       title=f"{where} 考核", levels=["grassroots"])
+            top = M.Indicator.objects.create(scheme=scheme, name="日常", max_points=10, order=1)
+            leaf = M.Indicator.objects.create(scheme=scheme, parent=top, name="评价", max_points=10, rule="manual",
+                                              order=2)
+            return SimpleNamespace(scheme=scheme, top=top, leaf=leaf)
+        return self.once(("scheme", where), make)
+
+    def run(self, where, status=None):
+        status = status or S.RunStatus.PROVISIONAL
+
+        def make():
+            run = M.AssessmentRun.objects.create(
+                scheme=self.scheme(where).scheme, month=LAST_MONTH, status=status,
+                appeal_until=timezone.localdate() + datetime.timedelta(days=5)
+                if status == S.RunStatus.APPEAL else None)
+            M.Score.objects.create(run=run, organization=self.assessed(where), total=8, rank=1, grade="good",
+                                   ytd_total=8, ytd_average=8)
+            return run
+        return self.once(("run", where, status), make)
+
+    def score(self, where, status=None):
+        return self.run(where, status).scores.get()
+
+    def adjustment(self, where):
+        return self.once(("adjustment", where), lambda: M.Adjustment.objects.create(
+            scheme=self.scheme(where).scheme, organization=self.assessed(where), month=LAST_MONTH, kind="bonus",
+            points=1, reason="表彰"))
+
+    def appeal(self, where):
+        return self.once(("appeal", where), lambda: M.Appeal.objects.create(
+            run=self.run(where, S.RunStatus.APPEAL), organization=self.assessed(where), reason="有误"))
+
+    def department(self, where):
+        return self.once(("department", where), lambda: M.Department.objects.create(
+            organization=self.branch(where), name=f"组织部{where}"))
+
+    def committee_department(self, where):
+        """A department of the committee that issues plans at ``where`` (a work point's lead department)."""
+        return self.once(("committee_department", where), lambda: M.Department.objects.create(
+            organization=self.committee(where), name=f"宣传部{where}"))
+
+    def milestone(self, where):
+        return self.once(("milestone", where), lambda: M.Milestone.objects.create(
+            point=self.plan(where).point, title="启动", due_on=datetime.date(2026, 3, 1)))
+
+    def owner(self, where):
+        """Whose own things (tokens, notifications, imports) are at ``where``: the caller's own inside, the
+        outsider's outside, the superuser's above."""
+        return {"inside": self.me, "outside": self.people.outsider, "above": self.people.root}[where]
+
+    def token(self, where):
+        """The public id of an API token of ``owner(where)``."""
+        from knox.models import AuthToken
+
+        def make():
+            token, _key = AuthToken.objects.create(user=self.owner(where))
+            return token.digest[:16]
+        return self.once(("token", where), make)
+
+    def import_job(self, where):
+        """A checked organisation import without problems, uploaded by ``owner(where)``, ready to be applied."""
+        def make():
+            job = M.ImportJob(created_by=self.owner(where), original_name="orgs.csv", apply=False, status="done")
+            job.file.save("orgs.csv", org_csv(self, "inside"), save=False)
+            job.save()
+            return job
+        return self.once(("import_job", where), make)
+
+    def holder(self, where):
+        """An account whose only role is at the ``where`` branch, and that role."""
+        return self.once(("holder", where), lambda: RoleAssignmentFactory(
+            user=UserFactory(username=f"holder_{where}"), organization=self.branch(where), role=Role.REPORTER))
+
+    def account(self, where):
+        """An account an administrator of city A may or may not manage: inside, one whose only role is at
+        branch A1a; outside, at branch Bb; above, one that holds a role at A1a and another at the province."""
+        if where != "above":
+            return self.holder(where).user
+
+        def make():
+            straddler = RoleAssignmentFactory(user=UserFactory(username="straddler"), organization=self.tree.branch,
+                                              role=Role.REPORTER).user
+            RoleAssignmentFactory(user=straddler, organization=self.tree.province, role=Role.REPORTER)
+            return straddler
+        return self.once(("straddler",), make)
+
+    def account_role(self, where):
+        """The role of ``account(where)`` at the ``where`` branch (above: the straddler's at the province)."""
+        return M.RoleAssignment.objects.get(user=self.account(where), organization=self.branch(where))
+
+    def notification(self, where):
+        """An unread notification of ``owner(where)``."""
+        return self.once(("notification", where), lambda: M.Notification.objects.create(
+            user=self.owner(where), kind="report_submitted", title="x", key=f"n-{where}"))
+
+
+def world_fixtures(prepare=None):
+    """``module_world, world = world_fixtures(...)`` in a test module: the World built once for the module
+    (``prepare(world)`` makes the objects every test shares), and per test the same World in a savepoint."""
+
+    @pytest.fixture(scope="module", name="module_world")
+    def module_world(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                tree = build_tree()
+                built = World(tree, build_people(tree))
+                if prepare:
+                    prepare(built)
+                built.keep()
+                yield built
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+    @pytest.fixture(name="world")
+    def world(module_world, db):
+        module_world.forget()
+        yield module_world
+        module_world.forget()
+
+    return module_world, world
+
+
+# --- nothing changed --------------------------------------------------------------------------------------------
+
+# Tables that a request changes whoever makes it: the session store.
+NOT_SNAPSHOT = {"django_session"}
+
+
+def snapshot():
+    """Every row of every table (the session store aside): a refused write must leave this exactly as it was."""
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        table = model._meta.db_table
+        if table in NOT_SNAPSHOT or model._meta.proxy:
+            continue
+        rows[table] = sorted(map(repr, model._base_manager.order_by().values_list()))
+    return rows
+
+
+def changed_tables(before, after):
+    """The tables whose rows differ."""
+    return sorted(table for table in before if before[table] != after.get(table))
+
+
+def assert_unchanged(before, response=None):
+    after = snapshot()
+    detail = (response.status_code, response.content[:300]) if response is not None else ""
+    assert after == before, f"a refused write changed {changed_tables(before, after)} {detail}"
+
+
+# --- the URL resolver -------------------------------------------------------------------------------------------
+
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """(route, name with its namespace, callback) of every URL pattern the resolver knows."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from url_patterns(p.url_patterns, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), f"{namespace}{p.name}" if p.name else None, p.callback
+
+
+def view_methods(callback):
+    """The write methods a class-based view or viewset answers, or None for a function view."""
+    actions = getattr(callback, "actions", None)
+    if actions:
+        return set(actions) & WRITE_METHODS
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is not None:
+        return {m for m in WRITE_METHODS if hasattr(view_class, m)}
+    return None
+
+
+# What a function view's source says when it takes a POST: a method decorator, a method check, or posted data.
+POSTED = re.compile(r"require_POST|require_http_methods|request\.method|request\.POST|request\.FILES")
+
+
+def _sources(function, seen):
+    """The source of ``function`` (decorators included) and of the functions of its module it calls, transitively."""
+    function = inspect.unwrap(function)
+    if function in seen or not inspect.isfunction(function):
+        return
+    seen.add(function)
+    try:
+        yield inspect.getsource(function)
+    except (OSError, TypeError):
+        return
+    module = inspect.getmodule(function)
+    for name in function.__code__.co_names:
+        called = getattr(module, name, None)
+        if inspect.isfunction(called) and called.__module__ == function.__module__:
+            yield from _sources(called, seen)
+
+
+def takes_post(callback):
+    """Whether a page's view acts on a POST: a class view with ``post``, or a function view whose code reads one."""
+    methods = view_methods(callback)
+    if methods is not None:
+        return "post" in methods
+    wrapper_sources = []
+    wrapped = callback
+    while wrapped is not None:  # decorators such as require_POST sit on the outer wrappers
+        if inspect.isfunction(wrapped):
+            try:
+                wrapper_sources.append(inspect.getsource(wrapped))
+            except (OSError, TypeError):
+                pass
+        wrapped = getattr(wrapped, "__wrapped__", None)
+    return any(POSTED.search(source) for source in [*wrapper_sources, *_sources(callback, set())])
+
+
+def page_write_routes():
+    """{URL name: route} of every page (not the API, not Django admin) whose view acts on a POST."""
+    found = {}
+    for route, name, callback in url_patterns():
+        if route.startswith(("api/", "admin/")) or getattr(callback, "moved_page", False):
+            continue
+        if takes_post(callback):
+            assert name, f"a page that takes POST has no URL name: {route}"
+            found[name] = route
+    return found
+
+
+# --- files that the imports and uploads take ---------------------------------------------------------------------
+
+
+def org_csv(w, where):
+    """The organisation import: a new branch under the ``where`` branch."""
+    parent = w.branch(where)
+    text = ("组织编码,组织名称,上级组织编码,组织层级,组织类型,所属领域,团员数,青年数\n"
+            f"NEW{where},新团支部,{parent.code},基层,团支部,机关,3,5\n")
+    return SimpleUploadedFile("orgs.csv", text.encode(), "text/csv")
+
+
+def ledger_csv(w, where):
+    """The ledger of the ``where`` plan with a figure on the ``where`` branch's rows (every row above)."""
+    from core.spreadsheets import read_table
+
+    ledger = S.ledger
+    plan = w.plan(where).plan
+    table = read_table(SimpleUploadedFile("l.xlsx", ledger.export_ledger(plan, w.people.root), "application/octet-stream"))
+    lines = [",".join(table.headers)]
+    for _row, values in table.rows:
+        if values.get("组织编码") == w.branch(where).code or where == "above":
+            values = {**values, ledger.FIGURE: 3, ledger.AS_OF: "2026-05-01"}
+        lines.append(",".join("" if values.get(h) is None else str(values.get(h)) for h in table.headers))
+    return SimpleUploadedFile("l.csv", "\n".join(lines).encode(), "text/csv")
+
+
+def report_csv(w, where):
+    """The offline monthly form: last month's figures of the ``where`` branch, whose draft exists."""
+    w.report(where)
+    org = w.branch(where)
+    text = f"组织编码,组织名称,月份,会议（次）\n{org.code},{org.name},{LAST_MONTH:%Y-%m},2\n"
+    w.field("inside"), w.field("outside"), w.field("above")
+    return SimpleUploadedFile("r.csv", text.encode(), "text/csv")
