@@ -1,6 +1,8 @@
 """Django admin of the assessment models, for system administrators (superusers)."""
 from django.contrib import admin
 
+from core.admin import StoredFileInline
+
 from .models import (
     Adjustment,
     Appeal,
@@ -56,11 +58,9 @@ class AssessorEntryAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization"]
 
 
-class AppealEvidenceInline(admin.TabularInline):
+class AppealEvidenceInline(StoredFileInline):
     model = AppealEvidence
-    extra = 0
-    readonly_fields = ["original_name", "size", "sha256"]
-    fields = readonly_fields
+    download_url_name = "assessment:appeal_evidence"
 
 
 @admin.register(Appeal)

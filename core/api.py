@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -35,6 +37,21 @@ def exception_handler(exc, context):
 
 def json_error(request, status_code, message):
     return JsonResponse({"detail": str(message)}, status=status_code)
+
+
+class StoredFileSerializer(serializers.ModelSerializer):
+    """An uploaded file (core.files.StoredFile) as the API shows it: name, type, size, and the address of the view
+    that checks the right to see what it belongs to (uploads are never served under MEDIA_URL)."""
+
+    url = serializers.SerializerMethodField(help_text=gettext_lazy("Where the file is downloaded, for those who may see what "
+                                                        "it belongs to."))
+    download_url_name = ""  # the URL name of that view, taking the file's pk
+
+    class Meta:
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, stored) -> str:
+        return reverse(self.download_url_name, args=[stored.pk])
 
 
 def writes_through_a_service(serializer_class, method="update") -> bool:

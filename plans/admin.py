@@ -2,6 +2,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import StoredFileInline
+
 from .models import Assignment, Evidence, Milestone, Plan, PointGroup, ProgressEntry, Section, Target, WorkPoint
 
 
@@ -52,10 +54,9 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     readonly_fields = ["own_value", "own_value_on", "actual_value", "completion", "expected", "light", "last_progress_at", "rolled_up_at"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(StoredFileInline):
     model = Evidence
-    extra = 0
-    readonly_fields = ["sha256", "size", "content_type"]
+    download_url_name = "plans:evidence_download"
 
 
 @admin.register(ProgressEntry)

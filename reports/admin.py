@@ -1,6 +1,8 @@
 """Django admin of monthly reports, for system administrators (superusers); committees use the portal pages."""
 from django.contrib import admin
 
+from core.admin import StoredFileInline
+
 from .models import MonthlyReport, ReportAttachment, ReportEvent, ReportField, ReportingRule, ReportLine
 
 
@@ -16,11 +18,10 @@ class ReportEventInline(admin.TabularInline):
     readonly_fields = ["action", "by", "at", "reason"]
 
 
-class ReportAttachmentInline(admin.TabularInline):
+class ReportAttachmentInline(StoredFileInline):
     model = ReportAttachment
-    extra = 0
-    readonly_fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
-    fields = readonly_fields
+    download_url_name = "reports:attachment_download"
+    fields = readonly_fields = [*StoredFileInline.fields, "uploaded_by"]
 
 
 @admin.register(MonthlyReport)

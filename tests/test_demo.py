@@ -85,3 +85,35 @@ def test_every_admin_list_opens_on_the_demo(client, django_user_model):
         assert client.get(url).status_code == 200, url
     report = MonthlyReport.objects.first()
     assert client.get(reverse("admin:reports_monthlyreport_change", args=[report.pk])).status_code == 200
+
+
+def test_admin_links_an_upload_to_the_view_that_checks_the_right_never_to_media(client, django_user_model, tmp_path,
+                                                                                 settings):
+    """Uploads are never served under MEDIA_URL: the admin's inlines link every stored file to its checked view."""
+    import datetime
+    from io import StringIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from core.files import store_file
+    from plans.models import Assignment, Evidence, ProgressEntry
+    from reports.models import MonthlyReport, ReportAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=StringIO())
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    entry = ProgressEntry.objects.create(assignment=Assignment.objects.filter(target__isnull=False).first(),
+                                         reported_on=datetime.date(2026, 6, 1), value=1)
+    evidence = store_file(Evidence(entry=entry), SimpleUploadedFile("合影.png", png, "image/png"))
+    report = MonthlyReport.objects.first()
+    attachment = store_file(ReportAttachment(report=report), SimpleUploadedFile("签到表.png", png, "image/png"))
+    client.force_login(django_user_model.objects.create_superuser("root_admin", password="x-pw-12345"))
+    for page, link in [(reverse("admin:plans_progressentry_change", args=[entry.pk]),
+                        reverse("plans:evidence_download", args=[evidence.pk])),
+                       (reverse("admin:reports_monthlyreport_change", args=[report.pk]),
+                        reverse("reports:attachment_download", args=[attachment.pk]))]:
+        html = client.get(page).content.decode()
+        assert f'href="{link}"' in html and settings.MEDIA_URL + "evidence" not in html
+        assert settings.MEDIA_URL + "reports" not in html

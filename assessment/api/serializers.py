@@ -2,11 +2,22 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import StoredFileSerializer
 from core.dates import MonthSerializerField
 from orgs.api.serializers import OrganizationCodeField
 
 from .. import compute, selectors, services
-from ..models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score, ScoreItem
+from ..models import (
+    Adjustment,
+    Appeal,
+    AppealEvidence,
+    AssessmentRun,
+    AssessmentScheme,
+    Indicator,
+    ManualPoints,
+    Score,
+    ScoreItem,
+)
 
 
 def acting(serializer):
@@ -126,14 +137,22 @@ class AdjustmentSerializer(serializers.ModelSerializer):
                                          kind=data["kind"], points_given=data["points"], reason=data["reason"])
 
 
+class AppealEvidenceSerializer(StoredFileSerializer):
+    download_url_name = "assessment:appeal_evidence"
+
+    class Meta(StoredFileSerializer.Meta):
+        model = AppealEvidence
+
+
 class AppealSerializer(serializers.ModelSerializer):
     organization = OrganizationCodeField()
     files = serializers.ListField(child=serializers.FileField(), write_only=True, required=False)
+    evidence = AppealEvidenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Appeal
-        fields = ["id", "run", "organization", "reason", "files", "status", "adjustment", "decision", "filed_by",
-                  "filed_at", "decided_by", "decided_at"]
+        fields = ["id", "run", "organization", "reason", "files", "evidence", "status", "adjustment", "decision",
+                  "filed_by", "filed_at", "decided_by", "decided_at"]
         read_only_fields = ["status", "adjustment", "decision", "filed_by", "filed_at", "decided_by", "decided_at"]
 
     def validate_run(self, run):

@@ -148,7 +148,8 @@ class AppealViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def get_queryset(self):
         user = self.request.user
         return Appeal.objects.filter(run__in=selectors.visible_runs(user)).filter(
-            scope_q(user, Action.ASSESS, "run__scheme__organization__path") | scope_q(user, Action.VIEW, "organization__path"))
+            scope_q(user, Action.ASSESS, "run__scheme__organization__path") | scope_q(user, Action.VIEW, "organization__path")
+        ).prefetch_related("evidence")
 
     @extend_schema(request=DecisionSerializer, responses=AppealSerializer)
     @action(detail=True, methods=["post"])

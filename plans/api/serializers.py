@@ -1,10 +1,10 @@
 """Serializers of the plans API; writes go through plans.services, roll-up figures are read-only."""
 from decimal import Decimal
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import StoredFileSerializer
 from core.files import validate_evidence
 from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Department
@@ -148,18 +148,14 @@ class DecomposeSerializer(serializers.Serializer):
     confirm_mismatch = serializers.BooleanField(default=False)
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text=_("Where the file is downloaded, for those who may see its entry."))
+class EvidenceSerializer(StoredFileSerializer):
+    download_url_name = "plans:evidence_download"
     reused = serializers.BooleanField(read_only=True, default=False,
                                       help_text=_("The same file was also used as evidence for another entry you may see."))
 
-    class Meta:
+    class Meta(StoredFileSerializer.Meta):
         model = Evidence
         fields = ["id", "original_name", "content_type", "size", "sha256", "url", "reused", "uploaded_at"]
-
-    def get_url(self, obj) -> str:
-        # uploads are never served under MEDIA_URL: only this view, which checks the right to see the entry
-        return reverse("plans:evidence_download", args=[obj.pk])
 
 
 class VisibleAssignmentField(serializers.PrimaryKeyRelatedField):

@@ -1,8 +1,8 @@
 """Serializers of monthly reports, their reporting rules and fields, and the workflow actions' input."""
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import StoredFileSerializer
 from core.dates import MonthSerializerField
 from orgs.api.serializers import OrganizationCodeField
 
@@ -54,15 +54,11 @@ class ReportLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["assignment"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+class AttachmentSerializer(StoredFileSerializer):
+    download_url_name = "reports:attachment_download"
 
-    class Meta:
+    class Meta(StoredFileSerializer.Meta):
         model = ReportAttachment
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, obj) -> str:
-        return reverse("reports:attachment_download", args=[obj.pk])
 
 
 class MonthlyReportSerializer(serializers.ModelSerializer):

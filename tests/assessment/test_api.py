@@ -103,3 +103,26 @@ def test_provisional_runs_are_the_assessors(api, people, month_data, role, statu
     assert AssessmentRun.objects.filter(pk=run.pk).exists() and AssessmentScheme.objects.exists()
     assert selectors.visible_scores(getattr(people, role)).filter(run=run).exists() == (status == 200)
     assert MAY.day == 1
+
+
+def test_an_appeal_in_the_api_lists_its_evidence_with_the_checked_download(api, people, month_data, tmp_path, settings,
+                                                                            django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    month_data.scheme.appeal_days = 2
+    month_data.scheme.save()
+    run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
+    with freeze_time("2026-06-10 09:00:00+08:00"):
+        api.login(people.assessor)
+        api.post(f"/api/v1/assessment-runs/{run.pk}/open-appeals/")
+        api.login(people.reporter)
+        photo = SimpleUploadedFile("签到表.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, content_type="image/png")
+        filed = api.post("/api/v1/appeals/", {"run": run.pk, "organization": "A1a", "reason": "漏计团课",
+                                              "files": [photo]}, multipart=True)
+        assert filed.status_code == 201, filed.json()
+        appeal = api.get(f"/api/v1/appeals/{filed.json()['id']}/").json()
+    [evidence] = appeal["evidence"]
+    assert evidence["original_name"] == "签到表.png" and evidence["url"].startswith("/assessment/appeals/evidence/")
+    assert settings.MEDIA_URL not in evidence["url"]
+    assert api.login(people.reporter).get(evidence["url"]).status_code == 200
