@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import months
 from core.files import store_file, validate_evidence
 from core.jobs import enqueue
 from notifications.models import Kind
 from notifications.services import Message, send
 from orgs.permissions import Action, actor, require, require_write
-from reports import months
 from reports import selectors as report_selectors
 
 from .choices import AppealStatus, FieldMode, RuleKind, RunStatus

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import parse_month
+from core.months import last_month
 from core.pagination import paginate
 from core.spreadsheets import download
 from orgs.permissions import Action, can, has_any, require, require_any, role_assignments
-from reports.months import last_month
 
 from . import compute, selectors, services, sheets
 from .choices import AppealStatus, RunStatus

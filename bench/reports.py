@@ -27,12 +27,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.tree import build_tree  # noqa: E402
+from core.months import due_date  # noqa: E402
 from orgs.choices import Level, Role  # noqa: E402
 from orgs.models import Organization, RoleAssignment  # noqa: E402
 from orgs.permissions import SYSTEM  # noqa: E402
 from reports import reminders, selectors, services  # noqa: E402
 from reports.models import MonthlyReport, ReportingRule  # noqa: E402
-from reports.months import due_date  # noqa: E402
 
 
 def timed(label, func):

@@ -37,6 +37,18 @@ def json_error(request, status_code, message):
     return JsonResponse({"detail": str(message)}, status=status_code)
 
 
+def query_param(request, name, parse, default=None):
+    """``?name=`` read by ``parse`` (e.g. core.dates.parse_month), ``default`` when it is absent or empty; a value
+    ``parse`` refuses is a 400 that names the parameter."""
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return parse(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({name: exc.messages}) from exc
+
+
 def writes_through_a_service(serializer_class, method="update") -> bool:
     """Whether a serializer saves by calling a service of its own (``create()``/``update()`` or ``save()``
     overridden).

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dates import parse_year
 from core.pagination import paginate
 from core.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
 from orgs.choices import Kind, Level, Sector
@@ -268,14 +269,16 @@ def plan_import(request):
             code=request.POST.get("organization", "").strip()).first()
         if organization is None:
             errors.append(_("Choose an organisation (by its code) whose plans you may edit."))
-        year, title = request.POST.get("year", ""), request.POST.get("title", "").strip()[:200]
-        if not (year.isdigit() and 2000 <= int(year) <= 2100):
+        typed_year, title = request.POST.get("year", "").strip()[:10], request.POST.get("title", "").strip()[:200]
+        try:
+            year = parse_year(typed_year)
+        except ValidationError:
             errors.append(_("Give the plan's year, e.g. 2026."))
         if not title:
             errors.append(_("Give the plan a title."))
         if not errors:
             try:
-                plan = services.create_plan_from_structure(by=request.user, organization=organization, year=int(year),
+                plan = services.create_plan_from_structure(by=request.user, organization=organization, year=year,
                                                            title=title, sections=sections)
             except ValidationError as exc:
                 errors.extend(exc.messages)
@@ -283,7 +286,7 @@ def plan_import(request):
                 messages.success(request, _("The draft plan was created from the document; check it and publish it."))
                 return redirect(plan)
         document = request.POST.get("document", "")[:MAX_CHARS]  # sent back by the review page, which had at most this
-        parsed = {"title": title, "year": int(year) if year.isdigit() else None, "sections": sections}
+        parsed = {"title": title, "year": typed_year, "sections": sections}
         return render(request, "plans/plan_import_review.html", {
             "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
             "errors": errors, "organization_code": request.POST.get("organization", ""),

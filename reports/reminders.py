@@ -15,12 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.months import due_date, last_month
 from notifications.models import Kind
 from notifications.services import Message, send
 
 from .choices import ReportStatus
 from .models import MonthlyReport
-from .months import due_date, last_month
 from .selectors import obligated, reporters_by_organization, reviewers_by_organization
 
 IN_TIME = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_start
 from notifications.models import Kind
 from notifications.services import notify
 from orgs.permissions import Action, actor, require, require_write
@@ -22,7 +23,6 @@ from plans import services as plan_services
 
 from .choices import FieldType, ReportAction, ReportStatus
 from .models import MonthlyReport, ReportAttachment, ReportEvent, ReportField, ReportLine
-from .months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_start
 from .selectors import (
     active_assignments,
     due_day_of,

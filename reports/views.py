@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core import months
 from core.dates import parse_month, parse_year
 from core.pagination import paginate
 from core.redirects import moved_page, moved_to
@@ -21,7 +22,7 @@ from orgs.forms import ImportForm
 from orgs.models import Organization
 from orgs.permissions import GRANTS, Action, can, has_any, require_any, role_assignments
 
-from . import grid, months, selectors, services, sheets
+from . import grid, selectors, services, sheets
 from .filtersets import ReportGridFilterSet
 from .forms import ReportFieldForm, ReportingRuleForm
 from .models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
@@ -36,7 +37,7 @@ def my_reports(request):
     """The user's organisations that report monthly: last and this month's report of each, and past ones."""
     own = {ra.organization_id for ra in role_assignments(request.user) if ra.role in GRANTS[Action.RECORD_PROGRESS]}
     organizations = list(selectors.obligated(Organization.objects.filter(pk__in=own)).order_by("path"))
-    this_month = months.month_start(timezone.localdate())
+    this_month = months.this_month()
     last_month = months.previous_month(this_month)
     reports = {(r.organization_id, r.month): r for r in MonthlyReport.objects.filter(
         organization__in=organizations, month__in=[this_month, last_month])}

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from core.dates import FIRST_YEAR, LAST_YEAR
 from core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Organization
@@ -55,7 +56,7 @@ class DocumentSerializer(serializers.Serializer):
 
 class FromDocumentSerializer(DocumentSerializer):
     organization = OrganizationCodeField()
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     structure = serializers.JSONField(required=False, help_text=_("A reviewed structure in the parse output's shape."))
 

@@ -103,3 +103,17 @@ def test_provisional_runs_are_the_assessors(api, people, month_data, role, statu
     assert AssessmentRun.objects.filter(pk=run.pk).exists() and AssessmentScheme.objects.exists()
     assert selectors.visible_scores(getattr(people, role)).filter(run=run).exists() == (status == 200)
     assert MAY.day == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/manual-points/", "/api/v1/adjustments/", "/api/v1/assessment-runs/"])
+def test_runs_and_entries_take_a_month_as_yyyy_mm_like_every_other_month_filter(api, people, month_data,
+                                                                                 django_capture_on_commit_callbacks, path):
+    compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
+    api.login(people.assessor)
+    everything = api.get(path).json()["count"]
+    assert everything > 0
+    assert api.get(path, {"month": "2026-05"}).json()["count"] == everything
+    assert api.get(path, {"month": "2026-05-20"}).json()["count"] == everything  # any day names its month
+    assert api.get(path, {"month": "2026-04"}).json()["count"] == 0
+    response = api.get(path, {"month": "1999-12"})
+    assert response.status_code == 400 and "month" in response.json()["errors"]
