@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import parse_month
+from core.forms import add_errors
 from core.months import last_month
 from core.pagination import paginate
 from core.spreadsheets import download
@@ -72,7 +73,7 @@ def scheme_create(request):
                 scheme.organization = form.cleaned_data["issuer"]
                 services.save_scheme(scheme, by=request.user)
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            add_errors(form, exc)
         else:
             messages.success(request, _("The scheme was created."))
             return redirect(scheme)
@@ -109,7 +110,7 @@ def scheme_edit(request, pk):
         try:
             services.save_scheme(form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(scheme)
@@ -127,9 +128,7 @@ def indicator_edit(request, pk=None, scheme_pk=None):
         try:
             services.save_indicator(form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(indicator.scheme)
@@ -272,7 +271,7 @@ def run_entries(request, pk):
                     services.add_adjustment(scheme, data["organization"], run.month, by=request.user, kind=data["kind"],
                                               points_given=data["points"], reason=data["reason"])
             except ValidationError as exc:
-                form.add_error(None, _errors(exc))
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Saved; recompute the month to see it in the scores."))
                 return redirect("assessment:run_entries", pk=pk)

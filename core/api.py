@@ -9,6 +9,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.forms import errors_by_field
 from core.uploads import UploadRejected
 
 
@@ -17,7 +18,7 @@ def exception_handler(exc, context):
     if isinstance(exc, UploadRejected):  # the upload guard's refusal: 400, or 413 for sizes
         return Response({"detail": exc.message}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = exceptions.ValidationError(errors_by_field(exc, rest="non_field_errors"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, IntegrityError):

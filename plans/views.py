@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import parse_year
+from core.forms import add_errors
 from core.pagination import paginate
 from core.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
 from orgs.choices import Kind, Level, Sector
@@ -150,7 +151,7 @@ def record_progress(request, pk):
         try:
             services.record_progress(assignment, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             saved = True
             assignment.refresh_from_db()
@@ -234,7 +235,7 @@ def _edit(request, form, save, *, heading, back=None):
         try:
             saved = save(form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             return redirect(saved)
     return render(request, "plans/edit_form.html", {"form": form, "heading": heading, "back": back})

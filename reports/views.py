@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import months
 from core.dates import parse_month, parse_year
+from core.forms import add_errors, errors_by_field
 from core.pagination import paginate
 from core.redirects import moved_page, moved_to
 from core.spreadsheets import download, parse_amount, table_from_form
@@ -87,10 +88,6 @@ def _version(request):
         return -1  # never current: the service answers "reload"
 
 
-def _errors(exc):
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
 @login_required
 def report_detail(request, pk):
     report = _report(request, pk)
@@ -111,7 +108,7 @@ def report_detail(request, pk):
                 messages.success(request, _("The draft was saved."))
             return redirect("reports:report_detail", pk=report.pk)
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_by_field(exc)
     previous = selectors.previous_report(report)
     previous_lines = {line.assignment_id: line for line in previous.lines.all()} if previous else {}
     lines = list(report.lines.select_related("assignment__target", "assignment__point"))
@@ -295,7 +292,7 @@ def report_upload(request):
                 try:
                     count = sheets.apply_upload(checked, by=request.user, submit=bool(request.POST.get("submit")))
                 except ValidationError as exc:
-                    form.add_error("file", " ".join(exc.messages))
+                    add_errors(form, exc, field="file")
                 else:
                     messages.success(request, _("%(n)d reports were saved from the file.") % {"n": count})
                     return redirect("reports:my_reports")
@@ -349,9 +346,7 @@ def _config_form(request, form_class, instance, save, heading):
         try:
             save(form)
         except ValidationError as exc:
-            for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(_settings_url(instance.organization))
