@@ -17,7 +17,6 @@ class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 
 
-@extend_schema_field(serializers.CharField(help_text=_("YYYY-MM")))
 class MonthFilter(django_filters.DateFilter):
     """``?month=2026-05`` (or any day of it): the rows of that month, whose date is its first day."""
 

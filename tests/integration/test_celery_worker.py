@@ -99,7 +99,8 @@ def test_healthz_sees_the_broker_and_the_worker(worker, client):
 def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     import datetime
 
-    from notifications.models import Kind, Notification
+    from notifications.models import Notification
+    from reports import kinds
     from reports.models import ReportingRule
     from reports.tasks import send_report_reminders
 
@@ -109,7 +110,7 @@ def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     assert send_report_reminders.apply_async(queue=worker.queue).get(timeout=60) == 1
     assert send_report_reminders.apply_async(queue=worker.queue).get(timeout=60) == 0  # once a day
     notification = Notification.objects.get()
-    assert notification.user == people.reporter and notification.kind in (Kind.REPORT_DUE_TODAY, Kind.REPORT_MISSING)
+    assert notification.user == people.reporter and notification.kind in (kinds.REPORT_DUE_TODAY, kinds.REPORT_MISSING)
 
 
 def test_a_message_queued_under_the_old_task_name_runs_on_a_real_worker(worker, people, tree):
