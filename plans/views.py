@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import parse_year
-from core.forms import add_errors
+from core.forms import add_errors, edit_page
 from core.pagination import paginate
 from core.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
 from orgs.choices import Kind, Level, Sector
@@ -229,18 +229,6 @@ def decompose(request, pk):
 # --- editing ------------------------------------------------------------------------------
 
 
-def _edit(request, form, save, *, heading, back=None):
-    """Show ``form``; on a valid POST, ``save(cleaned_data)`` and go where its result lives."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect(saved)
-    return render(request, "plans/edit_form.html", {"form": form, "heading": heading, "back": back})
-
-
 @login_required
 def plan_create(request):
     role = request.current_role
@@ -249,12 +237,11 @@ def plan_create(request):
         raise PermissionDenied
     form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
 
-    def save(data):
-        plan = services.create_plan(by=request.user, organization=organization, **data)
-        messages.success(request, _("The plan was created."))
-        return plan
+    def save(form):
+        return services.create_plan(by=request.user, organization=organization, **form.cleaned_data)
 
-    return _edit(request, form, save, heading=_("New plan for %(org)s") % {"org": organization.name})
+    return edit_page(request, form, save, heading=_("New plan for %(org)s") % {"org": organization.name},
+                     done=_("The plan was created."))
 
 
 @login_required
@@ -307,24 +294,24 @@ def plan_import(request):
 def plan_edit(request, pk):
     plan = get_visible_or_404(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
     form = PlanForm(request.POST or None, instance=Plan.objects.get(pk=pk))
-    return _edit(request, form, lambda data: services.update_plan(plan, by=request.user, **data),
-                 heading=_("Edit plan"), back=plan.get_absolute_url())
+    return edit_page(request, form, lambda form: services.update_plan(plan, by=request.user, **form.cleaned_data),
+                     heading=_("Edit plan"), back=plan.get_absolute_url())
 
 
 @login_required
 def section_add(request, pk):
     plan = get_visible_or_404(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
     form = SectionForm(request.POST or None)
-    return _edit(request, form, lambda data: services.add_section(plan, by=request.user, **data),
-                 heading=_("New section"), back=plan.get_absolute_url())
+    return edit_page(request, form, lambda form: services.add_section(plan, by=request.user, **form.cleaned_data),
+                     heading=_("New section"), back=plan.get_absolute_url())
 
 
 @login_required
 def point_add(request, pk):
     section = get_visible_or_404(request, Section.objects.select_related("plan__organization"), pk, Action.EDIT_PLAN)
     form = WorkPointForm(request.POST or None, organization=section.plan.organization, section=section)
-    return _edit(request, form, lambda data: services.add_point(section, by=request.user, **data),
-                 heading=_("New work point in %(section)s") % {"section": section}, back=section.plan.get_absolute_url())
+    return edit_page(request, form, lambda form: services.add_point(section, by=request.user, **form.cleaned_data),
+                     heading=_("New work point in %(section)s") % {"section": section}, back=section.plan.get_absolute_url())
 
 
 @login_required
@@ -332,24 +319,24 @@ def point_edit(request, pk):
     point = get_visible_or_404(request, WorkPoint.objects.select_related("section__plan__organization"), pk, Action.EDIT_PLAN)
     form = WorkPointForm(request.POST or None, instance=WorkPoint.objects.get(pk=pk), organization=point.section.plan.organization,
                          section=point.section)
-    return _edit(request, form, lambda data: services.update_point(point, by=request.user, **data),
-                 heading=_("Edit work point"), back=point.get_absolute_url())
+    return edit_page(request, form, lambda form: services.update_point(point, by=request.user, **form.cleaned_data),
+                     heading=_("Edit work point"), back=point.get_absolute_url())
 
 
 @login_required
 def target_add(request, pk):
     point = get_visible_or_404(request, WorkPoint.objects.select_related("section__plan"), pk, Action.EDIT_PLAN)
     form = TargetForm(request.POST or None)
-    return _edit(request, form, lambda data: services.add_target(point, by=request.user, **data).point,
-                 heading=_("New target for %(point)s") % {"point": point}, back=point.get_absolute_url())
+    return edit_page(request, form, lambda form: services.add_target(point, by=request.user, **form.cleaned_data).point,
+                     heading=_("New target for %(point)s") % {"point": point}, back=point.get_absolute_url())
 
 
 @login_required
 def target_edit(request, pk):
     target = get_visible_or_404(request, Target.objects.select_related("point__section__plan"), pk, Action.EDIT_PLAN)
     form = TargetForm(request.POST or None, instance=Target.objects.get(pk=pk))
-    return _edit(request, form, lambda data: services.update_target(target, by=request.user, **data).point,
-                 heading=_("Edit target"), back=target.point.get_absolute_url())
+    return edit_page(request, form, lambda form: services.update_target(target, by=request.user, **form.cleaned_data).point,
+                     heading=_("Edit target"), back=target.point.get_absolute_url())
 
 
 @login_required

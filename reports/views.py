@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import months
 from core.dates import parse_month, parse_year
-from core.forms import add_errors, errors_by_field
+from core.forms import add_errors, edit_page, errors_by_field
 from core.pagination import paginate
 from core.redirects import moved_page, moved_to
 from core.spreadsheets import download, parse_amount, table_from_form
@@ -341,17 +341,15 @@ def _settings_url(organization):
 
 
 def _config_form(request, form_class, instance, save, heading):
-    form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_settings_url(instance.organization))
-    return render(request, "plans/edit_form.html", {"form": form, "heading": heading,
-                                                     "back": _settings_url(instance.organization)})
+    """The edit page of a reporting rule or a report field; back to the organisation's settings once saved."""
+    back = _settings_url(instance.organization)
+
+    def save_and_go_back(form):
+        save(form)
+        return back
+
+    return edit_page(request, form_class(request.POST or None, instance=instance), save_and_go_back,
+                     heading=heading, back=back, done=_("Saved."))
 
 
 @login_required
