@@ -38,6 +38,11 @@ def json_error(request, status_code, message):
     return JsonResponse({"detail": str(message)}, status=status_code)
 
 
+def refused_upload(checked, detail):
+    """400 with the problems of a checked upload (core.spreadsheets.CheckedUpload) by row and column."""
+    return Response({"detail": detail, "errors": checked.error_list()}, status=status.HTTP_400_BAD_REQUEST)
+
+
 def query_param(request, name, parse, default=None):
     """``?name=`` read by ``parse`` (e.g. core.dates.parse_month), ``default`` when it is absent or empty; a value
     ``parse`` refuses is a 400 that names the parameter."""

@@ -42,6 +42,23 @@ class Table:
     rows: list[tuple[int, dict]] = field(default_factory=list)
 
 
+@dataclass
+class CheckedUpload:
+    """An uploaded sheet checked row by row: what to write (``rows``, in the checker's shape) or every problem as
+    (spreadsheet row, column header, message). Nothing is written unless there is no problem."""
+
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    @property
+    def is_valid(self):
+        return not self.errors
+
+    def error_list(self) -> list[dict]:
+        """The problems as the API answers them."""
+        return [{"row": row, "column": column, "message": str(message)} for row, column, message in self.errors]
+
+
 def _clean(value):
     if isinstance(value, str):
         value = value.strip().lstrip("\ufeff")

@@ -386,7 +386,7 @@ def ledger_import(request, pk):
         table = table_from_form(form, use="ledger")
         if table is not None:
             checked = ledger.check_ledger(table, plan, request.user)
-            if checked.is_valid and checked.entries:
+            if checked.is_valid and checked.rows:
                 count = ledger.apply_ledger(checked, by=request.user)
                 messages.success(request, _("%(count)d progress entries were recorded.") % {"count": count})
                 return redirect(plan)

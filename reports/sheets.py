@@ -5,7 +5,6 @@ sheet can be filled in and uploaded again. The upload is checked row by row (org
 to report, month, each figure against its field's type and bounds, a report that can still be
 edited) and nothing is written unless every row is valid.
 """
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import months
-from core.spreadsheets import Column, Table, parse_month_cell, write_xlsx
+from core.spreadsheets import CheckedUpload, Column, Table, parse_month_cell, write_xlsx
 from orgs.models import Organization
 from orgs.permissions import Action, can
 
@@ -86,19 +85,10 @@ def template(organizations, month) -> bytes:
     return export_month(organizations, month, with_info=False)
 
 
-@dataclass
-class ReportUpload:
-    rows: list = field(default_factory=list)  # (organization, month, values, narrative)
-    errors: list = field(default_factory=list)  # (row, column, message)
-
-    @property
-    def is_valid(self):
-        return not self.errors
-
-
-def check_upload(table: Table, user) -> ReportUpload:
-    """Check every row of an uploaded form; the result holds either the rows to save or every problem."""
-    result = ReportUpload()
+def check_upload(table: Table, user) -> CheckedUpload:
+    """Check every row of an uploaded form; the result holds either the rows to save, as (organization, month,
+    values, narrative), or every problem."""
+    result = CheckedUpload()
     for header in (CODE, MONTH):
         if header not in table.headers:
             result.errors.append((1, header, _("The column is missing from the header row.")))
@@ -160,7 +150,7 @@ def check_upload(table: Table, user) -> ReportUpload:
 
 
 @transaction.atomic
-def apply_upload(checked: ReportUpload, *, by, submit=False) -> int:
+def apply_upload(checked: CheckedUpload, *, by, submit=False) -> int:
     """Save every checked row as the organisation's draft (and submit it when asked); all or nothing."""
     for organization, month, values, narrative in checked.rows:
         report = services.start_report(organization, month, by=by)

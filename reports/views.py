@@ -352,12 +352,16 @@ def _config_form(request, form_class, instance, save, heading):
                      heading=heading, back=back, done=_("Saved."))
 
 
+def _config_object(request, model, pk):
+    """The rule or field ``pk`` of an organisation the user configures; without ``pk`` a new one for ``?org=``."""
+    if pk is None:
+        return model(organization=_configurable(request, request.GET.get("org")))
+    return get_object_or_404(model.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
+
+
 @login_required
 def rule_edit(request, pk=None):
-    if pk is None:
-        rule = ReportingRule(organization=_configurable(request, request.GET.get("org")))
-    else:
-        rule = get_object_or_404(ReportingRule.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
+    rule = _config_object(request, ReportingRule, pk)
 
     def save(form):
         services.save_rule(form.save(commit=False), by=request.user, exceptions=form.cleaned_data["exception_codes"])
@@ -368,10 +372,7 @@ def rule_edit(request, pk=None):
 
 @login_required
 def field_edit(request, pk=None):
-    if pk is None:
-        field = ReportField(organization=_configurable(request, request.GET.get("org")))
-    else:
-        field = get_object_or_404(ReportField.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
+    field = _config_object(request, ReportField, pk)
     return _config_form(request, ReportFieldForm, field, lambda form: services.save_field(form.save(commit=False), by=request.user),
                         _("Report field of %(org)s") % {"org": field.organization.display_name})
 
@@ -382,7 +383,7 @@ def config_delete(request, kind, pk):
     model = {"rule": ReportingRule, "field": ReportField}.get(kind)
     if model is None:
         raise Http404
-    obj = get_object_or_404(model.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
+    obj = _config_object(request, model, pk)
     services.delete_config(obj, by=request.user)
     messages.success(request, _("Deleted."))
     return redirect(_settings_url(obj.organization))

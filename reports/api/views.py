@@ -12,9 +12,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core import months
-from core.api import ScopedViewSetMixin, query_param
+from core.api import ScopedViewSetMixin, query_param, refused_upload
 from core.dates import FIRST_YEAR, LAST_YEAR, parse_month, parse_year
-from core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from core.spreadsheets import XLSX_CONTENT_TYPE, download, read_table
 from orgs.models import Organization
 from orgs.permissions import Action, require_any
 
@@ -179,14 +179,9 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         """The filled-in offline form: every row checked; all rows saved (and submitted if asked) or none."""
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            table = read_table(data.validated_data["file"], use="report_form")
-        except SpreadsheetError as exc:
-            return Response({"detail": str(exc)}, status=exc.status_code)
-        checked = sheets.check_upload(table, request.user)
-        if not checked.is_valid:
-            return Response({"detail": _("The file has problems; nothing was saved."),
-                             "errors": [{"row": r, "column": c, "message": m} for r, c, m in checked.errors]}, status=400)
+        checked = sheets.check_upload(read_table(data.validated_data["file"], use="report_form"), request.user)
+        if not checked.is_valid:  # a file the upload guard refuses is answered by core.api.exception_handler
+            return refused_upload(checked, _("The file has problems; nothing was saved."))
         return Response({"saved": sheets.apply_upload(checked, by=request.user, submit=data.validated_data["submit"])})
 
 
