@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import months
 from plans.choices import PlanStatus
 from plans.models import Assignment
-from reports import months
 from reports import selectors as report_selectors
 from reports.models import MonthlyReport
 

@@ -1,8 +1,8 @@
 """Demo assessment: 青川市 scores its grassroots organisations with the ready scheme; last month computed
 and published. Loaded after the demo plans and reports it scores; a second run skips it."""
+from core import months
 from orgs.models import Organization
 from orgs.permissions import SYSTEM
-from reports import months
 
 from . import compute, selectors, services
 from .models import AssessmentScheme

@@ -2,11 +2,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filtersets import MonthFilter
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
-from plans.filtersets import MonthFilter
 
 from .choices import Grade
-from .models import Score
+from .models import Adjustment, AssessmentRun, ManualPoints, Score
 
 
 class ScoreFilterSet(django_filters.FilterSet):
@@ -27,3 +27,28 @@ class ScoreFilterSet(django_filters.FilterSet):
     class Meta:
         model = Score
         fields = ["q", "within", "grade", "run", "scheme", "month"]
+
+
+class RunFilterSet(django_filters.FilterSet):
+    """A scheme's months in the API, by scheme, month (YYYY-MM) and status."""
+
+    month = MonthFilter(label=_("Month (YYYY-MM)"))
+
+    class Meta:
+        model = AssessmentRun
+        fields = ["scheme", "month", "status"]
+
+
+class ManualPointsFilterSet(django_filters.FilterSet):
+    """Assessor entries in the API, by month (YYYY-MM) and organisation."""
+
+    month = MonthFilter(label=_("Month (YYYY-MM)"))
+
+    class Meta:
+        model = ManualPoints
+        fields = ["month", "organization"]
+
+
+class AdjustmentFilterSet(ManualPointsFilterSet):
+    class Meta(ManualPointsFilterSet.Meta):
+        model = Adjustment

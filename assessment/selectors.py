@@ -1,9 +1,9 @@
 """Reads of the monthly assessment: the group a scheme assesses, what a user may see, runs by month."""
 from django.db.models import OuterRef, Q, Subquery
 
+from core import months
 from orgs.models import Organization
 from orgs.permissions import Action, can, role_assignments, scope_q
-from reports import months
 
 from .choices import RunStatus
 from .models import AssessmentRun, AssessmentScheme, Score, ScoreItem

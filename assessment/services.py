@@ -17,14 +17,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import months
 from core.files import store_file, validate_evidence
 from core.jobs import enqueue
-from notifications.models import Kind
 from notifications.services import Message, send
 from orgs.permissions import Action, actor, require, require_write
-from reports import months
 from reports import selectors as report_selectors
 
+from . import kinds
 from .choices import AppealStatus, FieldMode, RuleKind, RunStatus
 from .compute import progress_key
 from .models import Adjustment, Appeal, AppealEvidence, AssessmentRun, AssessmentScheme, Indicator, ManualPoints
@@ -79,7 +79,8 @@ def open_appeals(run, *, by):
     run.status = RunStatus.APPEAL
     run.appeal_until = timezone.localdate() + datetime.timedelta(days=max(run.scheme.appeal_days, 1))
     run.save(update_fields=["status", "appeal_until"])
-    _tell_group(run, _("Provisional %(month)s scores of “%(scheme)s” are out; appeals until %(until)s"),
+    _tell_group(run, kinds.SCORES_PROVISIONAL,
+                _("Provisional %(month)s scores of “%(scheme)s” are out; appeals until %(until)s"),
                 until=f"{run.appeal_until:%Y-%m-%d}")
     return run
 
@@ -94,16 +95,16 @@ def publish(run, *, by):
         status=RunStatus.SUPERSEDED)
     run.status, run.published_at, run.published_by = RunStatus.PUBLISHED, timezone.now(), actor(by)
     run.save(update_fields=["status", "published_at", "published_by"])
-    _tell_group(run, _("The %(month)s scores of “%(scheme)s” are published"))
+    _tell_group(run, kinds.SCORES_PUBLISHED, _("The %(month)s scores of “%(scheme)s” are published"))
     return run
 
 
-def _tell_group(run, title, **extra):
+def _tell_group(run, kind, title, **extra):
     organizations = list(group_of(run.scheme).values_list("pk", flat=True))
     users = set().union(*report_selectors.reporters_by_organization(organizations).values()) if organizations else set()
     with translation.override(settings.LANGUAGE_CODE):
         text = str(title) % {"month": f"{run.month:%Y-%m}", "scheme": run.scheme.title, **extra}
-    send([Message(users, text, Kind.OTHER, url=reverse("assessment:my_scores"))])
+    send([Message(users, text, kind, url=reverse("assessment:my_scores"))])
 
 
 # --- writes: appeals ----------------------------------------------------------------------------

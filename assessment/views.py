@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import parse_month
+from core.forms import add_errors, edit_page
+from core.months import last_month
 from core.pagination import paginate
 from core.spreadsheets import download
 from orgs.permissions import Action, can, has_any, require, require_any, role_assignments
-from reports.months import last_month
 
 from . import compute, selectors, services, sheets
 from .choices import AppealStatus, RunStatus
@@ -60,24 +61,20 @@ def scheme_create(request):
     require_any(request.user, Action.ASSESS)
     form = NewSchemeForm(request.POST or None, user=request.user,
                          initial={"year": timezone.localdate().year, "title": f"{timezone.localdate().year}年团支部工作月度考核"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            if form.cleaned_data["ready"]:
-                scheme = services.install_default_scheme(form.cleaned_data["issuer"], form.cleaned_data["year"],
-                                                           by=request.user, levels=form.cleaned_data["levels"] or ["grassroots"])
-                scheme.title = form.cleaned_data["title"]
-                services.save_scheme(scheme, by=request.user)
-            else:
-                scheme = form.save(commit=False)
-                scheme.organization = form.cleaned_data["issuer"]
-                services.save_scheme(scheme, by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+
+    def save(form):
+        data = form.cleaned_data
+        if data["ready"]:
+            scheme = services.install_default_scheme(data["issuer"], data["year"], by=request.user,
+                                                       levels=data["levels"] or ["grassroots"])
+            scheme.title = data["title"]
         else:
-            messages.success(request, _("The scheme was created."))
-            return redirect(scheme)
-    return render(request, "plans/edit_form.html", {"form": form, "heading": _("New assessment scheme"),
-                                                     "back": reverse("assessment:scheme_list")})
+            scheme = form.save(commit=False)
+            scheme.organization = data["issuer"]
+        return services.save_scheme(scheme, by=request.user)
+
+    return edit_page(request, form, save, heading=_("New assessment scheme"), back=reverse("assessment:scheme_list"),
+                     done=_("The scheme was created."))
 
 
 def _scheme(request, pk, action=Action.VIEW):
@@ -105,15 +102,8 @@ def scheme_detail(request, pk):
 def scheme_edit(request, pk):
     scheme = _scheme(request, pk, Action.ASSESS)
     form = SchemeForm(request.POST or None, instance=scheme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_scheme(form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(scheme)
-    return render(request, "plans/edit_form.html", {"form": form, "heading": _("Edit the scheme"), "back": scheme.get_absolute_url()})
+    return edit_page(request, form, lambda form: services.save_scheme(form.save(commit=False), by=request.user),
+                     heading=_("Edit the scheme"), back=scheme.get_absolute_url(), done=_("Saved."))
 
 
 @login_required
@@ -123,18 +113,13 @@ def indicator_edit(request, pk=None, scheme_pk=None):
     else:
         indicator = get_object_or_404(Indicator.objects.restrict(request.user, Action.ASSESS).select_related("scheme"), pk=pk)
     form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_indicator(form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(indicator.scheme)
-    return render(request, "plans/edit_form.html", {"form": form, "heading": _("Indicator of %(scheme)s") % {
-        "scheme": indicator.scheme.title}, "back": indicator.scheme.get_absolute_url()})
+
+    def save(form):
+        services.save_indicator(form.save(commit=False), by=request.user)
+        return indicator.scheme
+
+    return edit_page(request, form, save, heading=_("Indicator of %(scheme)s") % {"scheme": indicator.scheme.title},
+                     back=indicator.scheme.get_absolute_url(), done=_("Saved."))
 
 
 @login_required
@@ -272,7 +257,7 @@ def run_entries(request, pk):
                     services.add_adjustment(scheme, data["organization"], run.month, by=request.user, kind=data["kind"],
                                               points_given=data["points"], reason=data["reason"])
             except ValidationError as exc:
-                form.add_error(None, _errors(exc))
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Saved; recompute the month to see it in the scores."))
                 return redirect("assessment:run_entries", pk=pk)

@@ -8,11 +8,10 @@ in a mix of states (some missing). Numbers go into bench/RESULTS.md.
 """
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.setup import start  # noqa: E402
+from bench.setup import start, timed, timed_get  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--branches", type=int, default=3000)
@@ -27,20 +26,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.tree import build_tree  # noqa: E402
+from core.months import due_date  # noqa: E402
 from orgs.choices import Level, Role  # noqa: E402
 from orgs.models import Organization, RoleAssignment  # noqa: E402
 from orgs.permissions import SYSTEM  # noqa: E402
 from reports import reminders, selectors, services  # noqa: E402
 from reports.models import MonthlyReport, ReportingRule  # noqa: E402
-from reports.months import due_date  # noqa: E402
-
-
-def timed(label, func):
-    started = time.perf_counter()
-    result = func()
-    print(f"{label}: {time.perf_counter() - started:.2f} s -> {result if isinstance(result, int) else ''}")
-    return result
-
 
 province = timed("tree", lambda: build_tree(args.branches))
 today = timezone.localdate()
@@ -84,11 +75,7 @@ for user in (root, city_staff, county_staff):
     client.get("/")  # warm-up
     for url in [f"/reports/grid/?year={year}", f"/reports/grid/?year={year}&month={last:%Y-%m}&state=missing",
                 f"/reports/export.xlsx?month={last:%Y-%m}", "/reports/"]:
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            status = client.get(url).status_code
-            elapsed = time.perf_counter() - started
-        print(f"{user.username} GET {url}: {status}, {len(queries)} queries, {elapsed * 1000:.0f} ms")
+        timed_get(client, url, user.username)
 
 day = today.replace(day=max(today.day, 6))  # after the 5th: every report not in is missing
 print("organisations that must report:", selectors.obligated(month=last).count())
@@ -116,8 +103,4 @@ client = Client()
 client.force_login(root)
 for url in [f"/assessment/runs/{run.pk}/", f"/assessment/runs/{run.pk}/?grade=fail&ordering=-total",
             f"/assessment/scores/{run.scores.order_by('rank').first().pk}/"]:
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        status = client.get(url).status_code
-        elapsed = time.perf_counter() - started
-    print(f"bench GET {url}: {status}, {len(queries)} queries, {elapsed * 1000:.0f} ms")
+    timed_get(client, url, "bench")

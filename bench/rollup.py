@@ -7,12 +7,11 @@ full rebuild, and counts the queries of the plan page. Numbers go into bench/RES
 """
 import argparse
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.setup import start  # noqa: E402
+from bench.setup import start, timed, timed_get  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--branches", type=int, default=3000)
@@ -25,7 +24,6 @@ import datetime  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.tree import build_tree  # noqa: E402
 from orgs.choices import Level  # noqa: E402
@@ -33,14 +31,6 @@ from orgs.models import Organization  # noqa: E402
 from orgs.permissions import SYSTEM  # noqa: E402
 from plans import rollups, services  # noqa: E402
 from plans.models import Assignment, ProgressEntry  # noqa: E402
-
-
-def timed(label, func):
-    started = time.perf_counter()
-    result = func()
-    print(f"{label}: {time.perf_counter() - started:.2f} s")
-    return result
-
 
 province = build_tree(args.branches)
 print(f"organisations: {Organization.objects.count()}")
@@ -75,11 +65,7 @@ client.force_login(user)
 client.get("/")  # warm-up: the first request of a process loads templates and URL patterns
 for url in [f"/plans/{plan.pk}/", f"/plans/points/{Assignment.objects.get(target_id=some_target, parent=None).point_id}/",
             f"/plans/assignments/{Assignment.objects.get(target_id=some_target, parent=None).pk}/children/", "/plans/tasks/"]:
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        status = client.get(url).status_code
-        elapsed = time.perf_counter() - started
-    print(f"GET {url}: {status}, {len(queries)} queries, {elapsed * 1000:.0f} ms")
+    queries = timed_get(client, url)
     if args.slow_ms:
         for query in queries.captured_queries:
             if float(query["time"]) * 1000 >= args.slow_ms:

@@ -11,6 +11,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.forms import errors_by_field
 from core.uploads import UploadRejected
 
 
@@ -19,7 +20,7 @@ def exception_handler(exc, context):
     if isinstance(exc, UploadRejected):  # the upload guard's refusal: 400, or 413 for sizes
         return Response({"detail": exc.message}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = exceptions.ValidationError(errors_by_field(exc, rest="non_field_errors"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, IntegrityError):
@@ -52,6 +53,23 @@ class StoredFileSerializer(serializers.ModelSerializer):
 
     def get_url(self, stored) -> str:
         return reverse(self.download_url_name, args=[stored.pk])
+
+
+def refused_upload(checked, detail):
+    """400 with the problems of a checked upload (core.spreadsheets.CheckedUpload) by row and column."""
+    return Response({"detail": detail, "errors": checked.error_list()}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def query_param(request, name, parse, default=None):
+    """``?name=`` read by ``parse`` (e.g. core.dates.parse_month), ``default`` when it is absent or empty; a value
+    ``parse`` refuses is a 400 that names the parameter."""
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return parse(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({name: exc.messages}) from exc
 
 
 def writes_through_a_service(serializer_class, method="update") -> bool:

@@ -98,10 +98,12 @@ class MonthSerializerField(serializers.DateField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("YYYY-MM"))
-        super().__init__(input_formats=[*MONTH_FORMATS, "iso-8601"], **kwargs)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, value):
+        if not isinstance(value, str):  # JSON numbers and lists are not months (parse_month also takes dates)
+            raise serializers.ValidationError(_("A month as YYYY-MM, please."))
         try:
-            return parse_month(super().to_internal_value(value))
+            return parse_month(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core.dates import parse_month
 from core.uploads import Deadline, UploadRejected, bounded_rows, read_upload, sheet_limits, xlsx_rows
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,6 +40,23 @@ class Table:
 
     headers: list[str]
     rows: list[tuple[int, dict]] = field(default_factory=list)
+
+
+@dataclass
+class CheckedUpload:
+    """An uploaded sheet checked row by row: what to write (``rows``, in the checker's shape) or every problem as
+    (spreadsheet row, column header, message). Nothing is written unless there is no problem."""
+
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    @property
+    def is_valid(self):
+        return not self.errors
+
+    def error_list(self) -> list[dict]:
+        """The problems as the API answers them."""
+        return [{"row": row, "column": column, "message": str(message)} for row, column, message in self.errors]
 
 
 def _clean(value):
@@ -286,6 +305,20 @@ def parse_date(value):
         return datetime.date.fromisoformat(str(value).strip().replace("/", "-")), None
     except ValueError:
         return None, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
+
+
+def parse_month_cell(value):
+    """A month from a cell: a date, or text as YYYY-MM, YYYY/MM or 2026年5月 (or any day of it); the month's first
+    day and None, or None and a message when it is not a month within the portal's years."""
+    typed = value
+    if not isinstance(value, datetime.date):
+        typed = str(value or "").strip().replace("/", "-").replace("年", "-").replace("月", "")
+    try:
+        return parse_month(typed), None
+    except ValidationError as exc:
+        if exc.code == "month":
+            return None, _("“%(value)s” is not a month (YYYY-MM).") % {"value": value}
+        return None, " ".join(exc.messages)
 
 
 def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE):

@@ -21,6 +21,7 @@ import io
 import time
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -259,23 +260,28 @@ def xlsx_rows(data: bytes, deadline: Deadline):
     The sheet's declared dimension is dropped (``reset_dimensions``): openpyxl would otherwise pad every
     row, and yield every row, up to it.
     """
-    from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
     check_zip(data, kind=".xlsx", deadline=deadline)
-    try:
+    with _refused_by_openpyxl():
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+    try:
+        with _refused_by_openpyxl():  # the sheet's XML is parsed while its rows are read
+            sheet.reset_dimensions()
+            yield from sheet.iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def _refused_by_openpyxl():
+    """What goes wrong while openpyxl reads a workbook, as the guard's refusal: a DTD, or a damaged file."""
+    from defusedxml import DefusedXmlException
+
+    try:
+        yield
     except DefusedXmlException as exc:
         raise UploadRejected(dtd_message(), code="dtd") from exc
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise _unreadable(".xlsx") from exc
-    try:
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
-    except DefusedXmlException as exc:
-        raise UploadRejected(dtd_message(), code="dtd") from exc
-    except Exception as exc:  # openpyxl raises many kinds on a damaged sheet
-        raise _unreadable(".xlsx") from exc
-    finally:
-        workbook.close()

@@ -40,7 +40,8 @@ def _reporting_and_scores(user, organization):
     """Last month's reporting in the subtree (for reviewers) and the newest published ranking around it."""
     from assessment.choices import RunStatus
     from assessment.selectors import visible_runs, visible_scores
-    from reports import grid, months, selectors
+    from core import months
+    from reports import grid, selectors
 
     today = timezone.localdate()
     last_month = months.last_month(today)

@@ -11,13 +11,13 @@ from rest_framework.views import APIView
 
 from core.api import ScopedViewSetMixin
 
-from . import services
+from . import kinds, services
 from .models import Notification
 
 
 class NotificationFilterSet(django_filters.FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("Unread"))
-    kind = django_filters.CharFilter(label=_("Kind"))
+    kind = django_filters.ChoiceFilter(choices=kinds.choices, label=_("Kind of notification"))
 
     class Meta:
         model = Notification
@@ -25,9 +25,12 @@ class NotificationFilterSet(django_filters.FilterSet):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text=_("The kind's code (see kind_label)."))
+    kind_label = serializers.CharField()
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "kind", "kind_label", "title", "body", "url", "created_at", "read_at"]
         read_only_fields = fields
 
 

@@ -4,16 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Kind(models.TextChoices):
-    REPORT_DUE_SOON = "report_due_soon", _("Report due in three days")
-    REPORT_DUE_TODAY = "report_due_today", _("Report due today")
-    REPORT_MISSING = "report_missing", _("Report missing")
-    REPORT_SUBMITTED = "report_submitted", _("Report submitted")
-    REPORT_RETURNED = "report_returned", _("Report returned")
-    REPORT_APPROVED = "report_approved", _("Report approved")
-    REVIEW_DIGEST = "review_digest", _("Reports waiting for review")
-    OTHER = "other", _("Other")
+from . import kinds
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -26,7 +17,8 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
                              verbose_name=_("user"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    # an open value: a code that the sending app registers with its label (notifications.kinds), shown as kind_label
+    kind = models.CharField(_("kind of notification"), max_length=kinds.MAX_LENGTH, default=kinds.OTHER)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -49,6 +41,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def kind_label(self):
+        return kinds.label(self.kind)
 
 
 class Download(models.Model):

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Kind, Notification
+from . import kinds
+from .models import Notification
 
 
 @dataclass
@@ -19,13 +20,13 @@ class Message:
 
     users: Iterable
     title: str
-    kind: str = Kind.OTHER
+    kind: str = kinds.OTHER  # a code registered in notifications.kinds
     body: str = ""
     url: str = ""
     key: str = ""
 
 
-def notify(users, *, title, kind=Kind.OTHER, body="", url="", key=""):
+def notify(users, *, title, kind=kinds.OTHER, body="", url="", key=""):
     """Give each of ``users`` a notification (see ``Message``). Returns how many were created."""
     return send([Message(users, title, kind, body, url, key)])
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import add_errors
 from core.pagination import paginate
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
 
@@ -117,7 +118,7 @@ def organization_move(request, pk):
                 organization, form.cleaned_data["new_parent"], by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            form.add_error("new_parent", exc)
+            add_errors(form, exc, field="new_parent")
         else:
             messages.success(request, _("%(name)s was moved.") % {"name": organization.name})
             return redirect(organization)

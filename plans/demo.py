@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core import months
 from orgs.choices import Level
 from orgs.models import Organization
 from orgs.permissions import SYSTEM
@@ -44,10 +45,10 @@ PACE = [D("1.3"), D("1.08"), D("1.02"), D("1.0"), D("0.97"), D("0.92"), D("0.85"
 
 
 def _month_ends(today, count=4):
-    ends, day = [], today.replace(day=1) - datetime.timedelta(days=1)
-    while len(ends) < count and day.year == today.year:
-        ends.append(day)
-        day = day.replace(day=1) - datetime.timedelta(days=1)
+    ends, month = [], months.last_month(today)
+    while len(ends) < count and month.year == today.year:
+        ends.append(months.month_end(month))
+        month = months.previous_month(month)
     return sorted(ends) + [today]
 
 

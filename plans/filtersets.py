@@ -4,38 +4,12 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
-from core.dates import FIRST_YEAR, LAST_YEAR, MomentField, MonthField, YearField
+from core.filtersets import YES_NO, UpdatedSinceFilter, YearFilter
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 
 from .choices import Light, PlanStatus
 from .models import Assignment, Plan, ProgressEntry, Target, WorkPoint
-
-YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
-
-
-@extend_schema_field(serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text=_("Year")))
-class YearFilter(django_filters.NumberFilter):
-    """``?year=2026``: a whole year within the portal's years (``month__year`` lookups need one)."""
-
-    field_class = YearField
-
-
-class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
-    """``?updated_since=2026-05-01T08:00:00+08:00``: changed at or after that moment (any real offset)."""
-
-    field_class = MomentField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("lookup_expr", "gte")
-        kwargs.setdefault("label", _("Updated since"))
-        super().__init__(*args, **kwargs)
-
-
-class MonthFilter(django_filters.DateFilter):
-    field_class = MonthField
 
 
 class PlanFilterSet(django_filters.FilterSet):

@@ -172,28 +172,25 @@ def structure_from_post(post):
         except ValueError:
             return 0
 
+    def kept(name, prefix):
+        """(index, field prefix) of each item the user kept of the list whose length ``name`` holds."""
+        for index in range(count(name)):
+            if post.get(f"{prefix}{index}-keep"):
+                yield index, f"{prefix}{index}"
+
     sections, errors = [], []
-    for i in range(count("sections")):
-        s = f"s{i}"
-        if not post.get(f"{s}-keep"):
-            continue
+    for i, s in kept("sections", "s"):
         section = {"number": post.get(f"{s}-number", "")[:10], "title": post.get(f"{s}-title", "").strip()[:300],
                    "groups": [{"number": n, "title": post.get(f"{s}-g-{n}", "")[:300]}
                               for n in post.getlist(f"{s}-groups")], "points": []}
         if not section["title"]:
             errors.append(_("Section %(number)s needs a title.") % {"number": section["number"] or i + 1})
-        for j in range(count(f"{s}-points")):
-            p = f"{s}-p{j}"
-            if not post.get(f"{p}-keep"):
-                continue
+        for j, p in kept(f"{s}-points", f"{s}-p"):
             point = {"number": post.get(f"{p}-number", "")[:10], "title": post.get(f"{p}-title", "").strip()[:500],
                      "text": post.get(f"{p}-text", ""), "group": post.get(f"{p}-group") or None, "targets": []}
             if not point["title"]:
                 errors.append(_("Point %(number)s needs a title.") % {"number": point["number"] or j + 1})
-            for k in range(count(f"{p}-targets")):
-                t = f"{p}-t{k}"
-                if not post.get(f"{t}-keep"):
-                    continue
+            for _k, t in kept(f"{p}-targets", f"{p}-t"):
                 value, message = parse_amount(post.get(f"{t}-value", "").strip())
                 if message or value is None:
                     errors.append(_("Target “%(metric)s”: the value must be a number of at least 0.") % {"metric": post.get(f"{t}-metric", "")})

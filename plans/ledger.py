@@ -5,14 +5,13 @@ actual, completion, light and last update. Import: the same layout with 本次�
 cumulative figure), 截至日期 and 说明 filled in; every row is checked and nothing is written
 unless all rows are valid.
 """
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import Column, Table, parse_amount, parse_date, write_xlsx
+from core.spreadsheets import CheckedUpload, Column, Table, parse_amount, parse_date, write_xlsx
 from orgs.permissions import Action, can
 
 from . import services
@@ -54,19 +53,9 @@ def export_ledger(plan, user, organization=None) -> bytes:
     return write_xlsx(COLUMNS, rows, sheet_title="台账")
 
 
-@dataclass
-class LedgerImport:
-    entries: list = field(default_factory=list)  # (assignment, figure, as_of, note)
-    errors: list = field(default_factory=list)  # (row, column, message)
-
-    @property
-    def is_valid(self):
-        return not self.errors
-
-
-def check_ledger(table: Table, plan, user) -> LedgerImport:
-    """Check every filled row; rows without 本次填报数 are skipped."""
-    result = LedgerImport()
+def check_ledger(table: Table, plan, user) -> CheckedUpload:
+    """Check every filled row; rows without 本次填报数 are skipped. The rows to write: (assignment, figure, as_of, note)."""
+    result = CheckedUpload()
     for header in (TASK, FIGURE):
         if header not in table.headers:
             result.errors.append((1, header, _("The column is missing from the header row.")))
@@ -109,13 +98,13 @@ def check_ledger(table: Table, plan, user) -> LedgerImport:
             result.errors.append((row, AS_OF, message))
             continue
         note = str(cells.get(NOTE) or "")[:2000]
-        result.entries.append((assignment, figure, as_of, note))
+        result.rows.append((assignment, figure, as_of, note))
     return result
 
 
 @transaction.atomic
-def apply_ledger(checked: LedgerImport, *, by) -> int:
+def apply_ledger(checked: CheckedUpload, *, by) -> int:
     with services.refreshes_batched():
-        for assignment, figure, as_of, note in checked.entries:
+        for assignment, figure, as_of, note in checked.rows:
             services.record_progress(assignment, by=by, reported_on=as_of, value=figure, note=note)
-    return len(checked.entries)
+    return len(checked.rows)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import months
 from core.files import store_file
 from orgs.permissions import Action, actor, require
 
@@ -388,8 +389,6 @@ DEADLINE_YEAR = re.compile(r"到(20\d\d)年")
 
 def deadline_from_phrase(phrase, year):
     """年内/到年底 → 31 Dec; 6月底(前) → 30 Jun; 6月前 → 31 May; 上半年 → 30 Jun; otherwise None."""
-    import calendar
-
     if not phrase or not year:
         return None
     if phrase in ("年内", "全年", "今年", "到年底", "年底前", "年底", "下半年"):
@@ -401,7 +400,7 @@ def deadline_from_phrase(phrase, year):
         month = int(match.group(1)) if match.group(2) else int(match.group(1)) - 1
         if month < 1:
             return None
-        return datetime.date(year, month, calendar.monthrange(year, month)[1])
+        return months.month_end(datetime.date(year, month, 1))
     match = DEADLINE_YEAR.match(phrase)
     if match and int(match.group(1)) == year:
         return datetime.date(year, 12, 31)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dates import parse_year
+from core.forms import add_errors, edit_page
 from core.pagination import paginate
 from core.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
 from orgs.choices import Kind, Level, Sector
@@ -149,7 +151,7 @@ def record_progress(request, pk):
         try:
             services.record_progress(assignment, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             saved = True
             assignment.refresh_from_db()
@@ -227,18 +229,6 @@ def decompose(request, pk):
 # --- editing ------------------------------------------------------------------------------
 
 
-def _edit(request, form, save, *, heading, back=None):
-    """Show ``form``; on a valid POST, ``save(cleaned_data)`` and go where its result lives."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect(saved)
-    return render(request, "plans/edit_form.html", {"form": form, "heading": heading, "back": back})
-
-
 @login_required
 def plan_create(request):
     role = request.current_role
@@ -247,12 +237,11 @@ def plan_create(request):
         raise PermissionDenied
     form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
 
-    def save(data):
-        plan = services.create_plan(by=request.user, organization=organization, **data)
-        messages.success(request, _("The plan was created."))
-        return plan
+    def save(form):
+        return services.create_plan(by=request.user, organization=organization, **form.cleaned_data)
 
-    return _edit(request, form, save, heading=_("New plan for %(org)s") % {"org": organization.name})
+    return edit_page(request, form, save, heading=_("New plan for %(org)s") % {"org": organization.name},
+                     done=_("The plan was created."))
 
 
 @login_required
@@ -268,14 +257,16 @@ def plan_import(request):
             code=request.POST.get("organization", "").strip()).first()
         if organization is None:
             errors.append(_("Choose an organisation (by its code) whose plans you may edit."))
-        year, title = request.POST.get("year", ""), request.POST.get("title", "").strip()[:200]
-        if not (year.isdigit() and 2000 <= int(year) <= 2100):
+        typed_year, title = request.POST.get("year", "").strip()[:10], request.POST.get("title", "").strip()[:200]
+        try:
+            year = parse_year(typed_year)
+        except ValidationError:
             errors.append(_("Give the plan's year, e.g. 2026."))
         if not title:
             errors.append(_("Give the plan a title."))
         if not errors:
             try:
-                plan = services.create_plan_from_structure(by=request.user, organization=organization, year=int(year),
+                plan = services.create_plan_from_structure(by=request.user, organization=organization, year=year,
                                                            title=title, sections=sections)
             except ValidationError as exc:
                 errors.extend(exc.messages)
@@ -283,7 +274,7 @@ def plan_import(request):
                 messages.success(request, _("The draft plan was created from the document; check it and publish it."))
                 return redirect(plan)
         document = request.POST.get("document", "")[:MAX_CHARS]  # sent back by the review page, which had at most this
-        parsed = {"title": title, "year": int(year) if year.isdigit() else None, "sections": sections}
+        parsed = {"title": title, "year": typed_year, "sections": sections}
         return render(request, "plans/plan_import_review.html", {
             "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
             "errors": errors, "organization_code": request.POST.get("organization", ""),
@@ -303,24 +294,24 @@ def plan_import(request):
 def plan_edit(request, pk):
     plan = get_visible_or_404(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
     form = PlanForm(request.POST or None, instance=Plan.objects.get(pk=pk))
-    return _edit(request, form, lambda data: services.update_plan(plan, by=request.user, **data),
-                 heading=_("Edit plan"), back=plan.get_absolute_url())
+    return edit_page(request, form, lambda form: services.update_plan(plan, by=request.user, **form.cleaned_data),
+                     heading=_("Edit plan"), back=plan.get_absolute_url())
 
 
 @login_required
 def section_add(request, pk):
     plan = get_visible_or_404(request, Plan.objects.all(), pk, Action.EDIT_PLAN)
     form = SectionForm(request.POST or None)
-    return _edit(request, form, lambda data: services.add_section(plan, by=request.user, **data),
-                 heading=_("New section"), back=plan.get_absolute_url())
+    return edit_page(request, form, lambda form: services.add_section(plan, by=request.user, **form.cleaned_data),
+                     heading=_("New section"), back=plan.get_absolute_url())
 
 
 @login_required
 def point_add(request, pk):
     section = get_visible_or_404(request, Section.objects.select_related("plan__organization"), pk, Action.EDIT_PLAN)
     form = WorkPointForm(request.POST or None, organization=section.plan.organization, section=section)
-    return _edit(request, form, lambda data: services.add_point(section, by=request.user, **data),
-                 heading=_("New work point in %(section)s") % {"section": section}, back=section.plan.get_absolute_url())
+    return edit_page(request, form, lambda form: services.add_point(section, by=request.user, **form.cleaned_data),
+                     heading=_("New work point in %(section)s") % {"section": section}, back=section.plan.get_absolute_url())
 
 
 @login_required
@@ -328,24 +319,24 @@ def point_edit(request, pk):
     point = get_visible_or_404(request, WorkPoint.objects.select_related("section__plan__organization"), pk, Action.EDIT_PLAN)
     form = WorkPointForm(request.POST or None, instance=WorkPoint.objects.get(pk=pk), organization=point.section.plan.organization,
                          section=point.section)
-    return _edit(request, form, lambda data: services.update_point(point, by=request.user, **data),
-                 heading=_("Edit work point"), back=point.get_absolute_url())
+    return edit_page(request, form, lambda form: services.update_point(point, by=request.user, **form.cleaned_data),
+                     heading=_("Edit work point"), back=point.get_absolute_url())
 
 
 @login_required
 def target_add(request, pk):
     point = get_visible_or_404(request, WorkPoint.objects.select_related("section__plan"), pk, Action.EDIT_PLAN)
     form = TargetForm(request.POST or None)
-    return _edit(request, form, lambda data: services.add_target(point, by=request.user, **data).point,
-                 heading=_("New target for %(point)s") % {"point": point}, back=point.get_absolute_url())
+    return edit_page(request, form, lambda form: services.add_target(point, by=request.user, **form.cleaned_data).point,
+                     heading=_("New target for %(point)s") % {"point": point}, back=point.get_absolute_url())
 
 
 @login_required
 def target_edit(request, pk):
     target = get_visible_or_404(request, Target.objects.select_related("point__section__plan"), pk, Action.EDIT_PLAN)
     form = TargetForm(request.POST or None, instance=Target.objects.get(pk=pk))
-    return _edit(request, form, lambda data: services.update_target(target, by=request.user, **data).point,
-                 heading=_("Edit target"), back=target.point.get_absolute_url())
+    return edit_page(request, form, lambda form: services.update_target(target, by=request.user, **form.cleaned_data).point,
+                     heading=_("Edit target"), back=target.point.get_absolute_url())
 
 
 @login_required
@@ -395,7 +386,7 @@ def ledger_import(request, pk):
         table = table_from_form(form, use="ledger")
         if table is not None:
             checked = ledger.check_ledger(table, plan, request.user)
-            if checked.is_valid and checked.entries:
+            if checked.is_valid and checked.rows:
                 count = ledger.apply_ledger(checked, by=request.user)
                 messages.success(request, _("%(count)d progress entries were recorded.") % {"count": count})
                 return redirect(plan)

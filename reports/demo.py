@@ -4,13 +4,13 @@ import datetime
 
 from django.utils import timezone
 
+from core.months import last_month
 from orgs.choices import Level
 from orgs.models import Organization
 from orgs.permissions import SYSTEM
 
 from . import services
 from .models import MonthlyReport, ReportingRule
-from .months import last_month
 
 
 def load(today=None):

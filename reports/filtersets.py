@@ -3,9 +3,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filtersets import YES_NO, MonthFilter, YearFilter
 from orgs.filtersets import SearchFilter, WithinFilter
 from orgs.models import Organization
-from plans.filtersets import YES_NO, MonthFilter, YearFilter
 
 from .choices import ReportStatus
 from .models import MonthlyReport

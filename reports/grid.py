@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from core.months import due_date
 from orgs.models import Organization
 
 from .choices import ReportStatus
 from .models import MonthlyReport
-from .months import due_date
 from .selectors import active_rules, due_day_expression, obligated
 
 SENT = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED)

@@ -7,19 +7,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import StoredFile
+from core.months import this_month  # ReportingRule.since's default; migrations name it reports.models.this_month
 from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
 from plans.models import Assignment
 from plans.models.target import AMOUNT
 
 from .choices import FieldType, ReportAction, ReportStatus
-
-
-def this_month():
-    return timezone.localdate().replace(day=1)
 
 
 class ReportingRule(ScopedByOrganization, models.Model):

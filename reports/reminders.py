@@ -15,12 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications.models import Kind
+from core.months import due_date, last_month
 from notifications.services import Message, send
 
+from . import kinds
 from .choices import ReportStatus
 from .models import MonthlyReport
-from .months import due_date, last_month
 from .selectors import obligated, reporters_by_organization, reviewers_by_organization
 
 IN_TIME = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
@@ -29,11 +29,11 @@ IN_TIME = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 def stage(today: datetime.date, due_on: datetime.date):
     """Which reminder is due ``today`` for a report due on ``due_on``: due soon, due today, missing, or none."""
     if today == due_on - datetime.timedelta(days=3):
-        return Kind.REPORT_DUE_SOON
+        return kinds.REPORT_DUE_SOON
     if today == due_on:
-        return Kind.REPORT_DUE_TODAY
+        return kinds.REPORT_DUE_TODAY
     if today > due_on:
-        return Kind.REPORT_MISSING
+        return kinds.REPORT_MISSING
     return None
 
 
@@ -61,9 +61,9 @@ def send_report_reminders(today=None):
             texts = {"org": organization.display_name, "month": f"{month:%Y-%m}", "due": f"{due_on:%Y-%m-%d}",
                      "days": (today - due_on).days}
             title = {
-                Kind.REPORT_DUE_SOON: _("%(org)s: the report on %(month)s is due on %(due)s"),
-                Kind.REPORT_DUE_TODAY: _("%(org)s: the report on %(month)s is due today"),
-                Kind.REPORT_MISSING: _("%(org)s: the report on %(month)s is missing, %(days)d days after the deadline"),
+                kinds.REPORT_DUE_SOON: _("%(org)s: the report on %(month)s is due on %(due)s"),
+                kinds.REPORT_DUE_TODAY: _("%(org)s: the report on %(month)s is due today"),
+                kinds.REPORT_MISSING: _("%(org)s: the report on %(month)s is missing, %(days)d days after the deadline"),
             }[kind] % texts
             url = reverse("reports:report_detail", args=[reports[organization_id]]) if organization_id in reports \
                 else reverse("reports:my_reports")
@@ -88,7 +88,7 @@ def send_review_digest(today=None):
         messages = [
             Message([user_id], ngettext("%(n)d report is waiting for your review",
                                         "%(n)d reports are waiting for your review", count) % {"n": count},
-                    Kind.REVIEW_DIGEST, url=url, key=f"digest:{today:%Y%m%d}")
+                    kinds.REVIEW_DIGEST, url=url, key=f"digest:{today:%Y%m%d}")
             for user_id, count in sorted(counts.items())
         ]
     return send(messages)

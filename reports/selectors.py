@@ -3,13 +3,13 @@ fields a report has. Rules are turned into one SQL expression, so these never qu
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from core.months import month_start
 from orgs.models import Organization, RoleAssignment
 from orgs.permissions import GRANTS, Action, role_assignments
 from plans.choices import PlanStatus
 from plans.models import Assignment
 
 from .models import MonthlyReport, ReportField, ReportingRule
-from .months import month_start
 
 
 def due_day_of(organization, month=None):

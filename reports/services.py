@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.models import Kind
+from core.months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_start
 from notifications.services import notify
 from orgs.permissions import Action, actor, require, require_write
 from plans import services as plan_services
 
+from . import kinds
 from .choices import FieldType, ReportAction, ReportStatus
 from .models import MonthlyReport, ReportAttachment, ReportEvent, ReportField, ReportLine
-from .months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_start
 from .selectors import (
     active_assignments,
     due_day_of,
@@ -135,10 +135,10 @@ def _tell(report, action, reason):
     """A submitted report goes to its reviewers' bell; a returned, approved or reopened one to its reporters'."""
     organization = report.organization
     if action == ReportAction.SUBMIT:
-        users, kind = reviewers_by_organization([organization])[organization.pk], Kind.REPORT_SUBMITTED
+        users, kind = reviewers_by_organization([organization])[organization.pk], kinds.REPORT_SUBMITTED
     else:
         users = reporters_by_organization([organization.pk]).get(organization.pk, set())
-        kind = Kind.REPORT_APPROVED if action == ReportAction.APPROVE else Kind.REPORT_RETURNED
+        kind = kinds.REPORT_APPROVED if action == ReportAction.APPROVE else kinds.REPORT_RETURNED
     with translation.override(settings.LANGUAGE_CODE):
         texts = {"org": organization.display_name, "month": f"{report.month:%Y-%m}"}
         title = {

@@ -5,22 +5,20 @@ sheet can be filled in and uploaded again. The upload is checked row by row (org
 to report, month, each figure against its field's type and bounds, a report that can still be
 edited) and nothing is written unless every row is valid.
 """
-import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import Column, Table, write_xlsx
+from core import months
+from core.spreadsheets import CheckedUpload, Column, Table, parse_month_cell, write_xlsx
 from orgs.models import Organization
 from orgs.permissions import Action, can
 
 from . import services
 from .choices import FieldType, ReportStatus
 from .models import MonthlyReport
-from .months import due_date, month_start
 from .selectors import fields_defined_for, fields_for_many, one_per_key
 
 CODE, NAME, MONTH = "组织编码", "组织名称", "月份"
@@ -70,7 +68,7 @@ def export_month(organizations, month, *, with_info=True) -> bytes:
         report = reports.get(organization.pk)
         info = []
         if with_info:
-            due_on = report.due_on if report else due_date(month, organization.due_day)
+            due_on = report.due_on if report else months.due_date(month, organization.due_day)
             info = [statuses[report.status] if report else missing, due_on,
                     _local(report.submitted_at) if report else None, report.days_late if report else None,
                     (report.reviewed_by.get_full_name() or report.reviewed_by.username) if report and report.reviewed_by else None,
@@ -87,33 +85,10 @@ def template(organizations, month) -> bytes:
     return export_month(organizations, month, with_info=False)
 
 
-@dataclass
-class ReportUpload:
-    rows: list = field(default_factory=list)  # (organization, month, values, narrative)
-    errors: list = field(default_factory=list)  # (row, column, message)
-
-    @property
-    def is_valid(self):
-        return not self.errors
-
-
-def _month(value):
-    if isinstance(value, datetime.datetime):
-        return value.date().replace(day=1)
-    if isinstance(value, datetime.date):
-        return value.replace(day=1)
-    text = str(value or "").strip().replace("/", "-").replace("年", "-").replace("月", "")
-    for pattern in ("%Y-%m", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date().replace(day=1)
-        except ValueError:
-            continue
-    return None
-
-
-def check_upload(table: Table, user) -> ReportUpload:
-    """Check every row of an uploaded form; the result holds either the rows to save or every problem."""
-    result = ReportUpload()
+def check_upload(table: Table, user) -> CheckedUpload:
+    """Check every row of an uploaded form; the result holds either the rows to save, as (organization, month,
+    values, narrative), or every problem."""
+    result = CheckedUpload()
     for header in (CODE, MONTH):
         if header not in table.headers:
             result.errors.append((1, header, _("The column is missing from the header row.")))
@@ -123,7 +98,7 @@ def check_upload(table: Table, user) -> ReportUpload:
     organizations = {o.code: o for o in Organization.objects.filter(code__in=codes - {""})}
     fields = fields_for_many(list(organizations.values()))
     existing = {(r.organization_id, r.month): r for r in MonthlyReport.objects.filter(organization__in=organizations.values())}
-    this_month = month_start(timezone.localdate())
+    this_month = months.this_month()
     narrative_headers = {header: name for name, header in NARRATIVE.items()}
     seen = {}
     for row, cells in table.rows:
@@ -135,9 +110,9 @@ def check_upload(table: Table, user) -> ReportUpload:
         if not can(user, Action.RECORD_PROGRESS, organization):
             result.errors.append((row, CODE, _("You may not fill in reports for %(org)s.") % {"org": organization.name}))
             continue
-        month = _month(cells.get(MONTH))
-        if month is None:
-            result.errors.append((row, MONTH, _("“%(value)s” is not a month (YYYY-MM).") % {"value": cells.get(MONTH)}))
+        month, message = parse_month_cell(cells.get(MONTH))
+        if message:
+            result.errors.append((row, MONTH, message))
             continue
         if month > this_month:
             result.errors.append((row, MONTH, _("%(month)s has not begun yet.") % {"month": f"{month:%Y-%m}"}))
@@ -175,7 +150,7 @@ def check_upload(table: Table, user) -> ReportUpload:
 
 
 @transaction.atomic
-def apply_upload(checked: ReportUpload, *, by, submit=False) -> int:
+def apply_upload(checked: CheckedUpload, *, by, submit=False) -> int:
     """Save every checked row as the organisation's draft (and submit it when asked); all or nothing."""
     for organization, month, values, narrative in checked.rows:
         report = services.start_report(organization, month, by=by)

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core import months
 from core.dates import parse_month, parse_year
+from core.forms import add_errors, edit_page, errors_by_field
 from core.pagination import paginate
 from core.redirects import moved_page, moved_to
 from core.spreadsheets import download, parse_amount, table_from_form
@@ -21,7 +23,7 @@ from orgs.forms import ImportForm
 from orgs.models import Organization
 from orgs.permissions import GRANTS, Action, can, has_any, require_any, role_assignments
 
-from . import grid, months, selectors, services, sheets
+from . import grid, selectors, services, sheets
 from .filtersets import ReportGridFilterSet
 from .forms import ReportFieldForm, ReportingRuleForm
 from .models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
@@ -36,7 +38,7 @@ def my_reports(request):
     """The user's organisations that report monthly: last and this month's report of each, and past ones."""
     own = {ra.organization_id for ra in role_assignments(request.user) if ra.role in GRANTS[Action.RECORD_PROGRESS]}
     organizations = list(selectors.obligated(Organization.objects.filter(pk__in=own)).order_by("path"))
-    this_month = months.month_start(timezone.localdate())
+    this_month = months.this_month()
     last_month = months.previous_month(this_month)
     reports = {(r.organization_id, r.month): r for r in MonthlyReport.objects.filter(
         organization__in=organizations, month__in=[this_month, last_month])}
@@ -86,10 +88,6 @@ def _version(request):
         return -1  # never current: the service answers "reload"
 
 
-def _errors(exc):
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
 @login_required
 def report_detail(request, pk):
     report = _report(request, pk)
@@ -110,7 +108,7 @@ def report_detail(request, pk):
                 messages.success(request, _("The draft was saved."))
             return redirect("reports:report_detail", pk=report.pk)
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_by_field(exc)
     previous = selectors.previous_report(report)
     previous_lines = {line.assignment_id: line for line in previous.lines.all()} if previous else {}
     lines = list(report.lines.select_related("assignment__target", "assignment__point"))
@@ -294,7 +292,7 @@ def report_upload(request):
                 try:
                     count = sheets.apply_upload(checked, by=request.user, submit=bool(request.POST.get("submit")))
                 except ValidationError as exc:
-                    form.add_error("file", " ".join(exc.messages))
+                    add_errors(form, exc, field="file")
                 else:
                     messages.success(request, _("%(n)d reports were saved from the file.") % {"n": count})
                     return redirect("reports:my_reports")
@@ -343,27 +341,27 @@ def _settings_url(organization):
 
 
 def _config_form(request, form_class, instance, save, heading):
-    form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as exc:
-            for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_settings_url(instance.organization))
-    return render(request, "plans/edit_form.html", {"form": form, "heading": heading,
-                                                     "back": _settings_url(instance.organization)})
+    """The edit page of a reporting rule or a report field; back to the organisation's settings once saved."""
+    back = _settings_url(instance.organization)
+
+    def save_and_go_back(form):
+        save(form)
+        return back
+
+    return edit_page(request, form_class(request.POST or None, instance=instance), save_and_go_back,
+                     heading=heading, back=back, done=_("Saved."))
+
+
+def _config_object(request, model, pk):
+    """The rule or field ``pk`` of an organisation the user configures; without ``pk`` a new one for ``?org=``."""
+    if pk is None:
+        return model(organization=_configurable(request, request.GET.get("org")))
+    return get_object_or_404(model.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
 
 
 @login_required
 def rule_edit(request, pk=None):
-    if pk is None:
-        rule = ReportingRule(organization=_configurable(request, request.GET.get("org")))
-    else:
-        rule = get_object_or_404(ReportingRule.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
+    rule = _config_object(request, ReportingRule, pk)
 
     def save(form):
         services.save_rule(form.save(commit=False), by=request.user, exceptions=form.cleaned_data["exception_codes"])
@@ -374,10 +372,7 @@ def rule_edit(request, pk=None):
 
 @login_required
 def field_edit(request, pk=None):
-    if pk is None:
-        field = ReportField(organization=_configurable(request, request.GET.get("org")))
-    else:
-        field = get_object_or_404(ReportField.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
+    field = _config_object(request, ReportField, pk)
     return _config_form(request, ReportFieldForm, field, lambda form: services.save_field(form.save(commit=False), by=request.user),
                         _("Report field of %(org)s") % {"org": field.organization.display_name})
 
@@ -388,7 +383,7 @@ def config_delete(request, kind, pk):
     model = {"rule": ReportingRule, "field": ReportField}.get(kind)
     if model is None:
         raise Http404
-    obj = get_object_or_404(model.objects.restrict(request.user, Action.CONFIGURE_REPORTS), pk=pk)
+    obj = _config_object(request, model, pk)
     services.delete_config(obj, by=request.user)
     messages.success(request, _("Deleted."))
     return redirect(_settings_url(obj.organization))

@@ -52,10 +52,10 @@ def services():
     """The service modules the World writes through (and the choices they take)."""
     from assessment import services as assessment
     from assessment.choices import RunStatus
+    from core import months
     from plans import ledger
     from plans import services as plans
     from plans.choices import PlanStatus
-    from reports import months
     from reports import services as reporting
     from reports.choices import ReportStatus
 

@@ -1,13 +1,16 @@
-"""core.dates: the one place typed years, months and moments are read."""
+"""core.dates: the one place typed years, months and moments are read; core.months: month arithmetic; a month in a
+spreadsheet cell (core.spreadsheets) is read by the same parse_month."""
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from freezegun import freeze_time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import dates
-from reports import months
+from core import dates, months
+from core.spreadsheets import parse_month_cell
 
 D = datetime.date
 
@@ -58,3 +61,25 @@ def test_a_moment_at_the_edge_of_pythons_calendar_is_refused_not_overflowed():
 def test_every_accepted_month_has_a_due_date_and_a_next_month(day):
     month = dates.parse_month(day.isoformat())
     assert months.previous_month(month) < month < months.next_month(month) < months.due_date(month, 28)
+
+
+@pytest.mark.parametrize("value", ["2026-05", "2026/05", "2026年5月", "2026年05月", " 2026-05-31 ", D(2026, 5, 17),
+                                   datetime.datetime(2026, 5, 31, 23, 0)])
+def test_a_month_cell_reads_what_spreadsheets_and_people_write(value):
+    assert parse_month_cell(value) == (D(2026, 5, 1), None)
+
+
+@pytest.mark.parametrize("value, message", [("soon", "“soon” is not a month (YYYY-MM)."), (None, "“None” is not a month (YYYY-MM)."),
+                                            ("2026-13", "“2026-13” is not a month (YYYY-MM)."),
+                                            ("1850年1月", "A year from 2000 to 2100, please."),
+                                            (D(1999, 12, 1), "A year from 2000 to 2100, please.")])
+def test_a_cell_that_is_not_a_month_of_the_portals_years_says_why(value, message):
+    with translation.override("en"):
+        assert parse_month_cell(value) == (None, message)
+
+
+def test_this_month_and_last_month_are_counted_in_the_portals_time_zone():
+    assert months.this_month(D(2026, 1, 31)) == D(2026, 1, 1)
+    assert months.last_month(D(2026, 1, 31)) == D(2025, 12, 1)
+    with freeze_time("2026-05-31 17:00:00+00:00"):  # 1 June, 01:00 in Shanghai
+        assert months.this_month() == D(2026, 6, 1) and months.last_month() == D(2026, 5, 1)

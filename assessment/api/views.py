@@ -12,7 +12,7 @@ from core.spreadsheets import XLSX_CONTENT_TYPE, download
 from orgs.permissions import Action, require, scope_q
 
 from .. import selectors, services, sheets
-from ..filtersets import ScoreFilterSet
+from ..filtersets import AdjustmentFilterSet, ManualPointsFilterSet, RunFilterSet, ScoreFilterSet
 from ..models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
 from .serializers import (
     AdjustmentSerializer,
@@ -69,7 +69,7 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RunSerializer
     queryset = AssessmentRun.objects.none()
-    filterset_fields = ["scheme", "month", "status"]
+    filterset_class = RunFilterSet
 
     def get_queryset(self):
         return selectors.visible_runs(self.request.user).select_related("scheme")
@@ -111,13 +111,14 @@ class ScoreViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class _AssessorEntries(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    filterset_fields = ["month", "organization"]
+    """The assessors' entries of a month: listed, read and created (filtered by month and organisation)."""
 
 
 class ManualPointsViewSet(_AssessorEntries):
     """Points an assessor gives on manual indicators (one per indicator, organisation and month; a second POST replaces)."""
 
     serializer_class = ManualPointsSerializer
+    filterset_class = ManualPointsFilterSet
     queryset = ManualPoints.objects.none()
 
     def get_queryset(self):
@@ -128,6 +129,7 @@ class AdjustmentViewSet(mixins.DestroyModelMixin, _AssessorEntries):
     """加分 and 扣分 entries with their reasons."""
 
     serializer_class = AdjustmentSerializer
+    filterset_class = AdjustmentFilterSet
     queryset = Adjustment.objects.none()
 
     def get_queryset(self):

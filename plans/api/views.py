@@ -9,8 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, refused_upload
+from core.dates import FIRST_YEAR, LAST_YEAR
+from core.spreadsheets import XLSX_CONTENT_TYPE, download, read_table
 from orgs.api.serializers import OrganizationCodeField
 from orgs.models import Organization
 
@@ -55,7 +56,7 @@ class DocumentSerializer(serializers.Serializer):
 
 class FromDocumentSerializer(DocumentSerializer):
     organization = OrganizationCodeField()
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     structure = serializers.JSONField(required=False, help_text=_("A reviewed structure in the parse output's shape."))
 
@@ -116,15 +117,9 @@ class PlanViewSet(WritableScopedViewSet):
             return download(ledger.export_ledger(plan, request.user, organization), f"ledger-{plan.pk}.xlsx")
         upload = LedgerUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        try:
-            table = read_table(upload.validated_data["file"], use="ledger")
-        except SpreadsheetError as exc:
-            return Response({"detail": str(exc)}, status=exc.status_code)
-        checked = ledger.check_ledger(table, plan, request.user)
-        errors = [{"row": r, "column": c, "message": m} for r, c, m in checked.errors]
-        if errors:
-            return Response({"detail": _("The file has errors; nothing was imported."), "errors": errors},
-                            status=status.HTTP_400_BAD_REQUEST)
+        checked = ledger.check_ledger(read_table(upload.validated_data["file"], use="ledger"), plan, request.user)
+        if not checked.is_valid:  # a file the upload guard refuses is answered by core.api.exception_handler
+            return refused_upload(checked, _("The file has errors; nothing was imported."))
         return Response({"recorded": ledger.apply_ledger(checked, by=request.user), "errors": []})
 
 

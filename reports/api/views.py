@@ -1,6 +1,5 @@
 """REST endpoints for monthly reports, their reporting rules and fields, and the workflow actions."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,13 +11,14 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ScopedViewSetMixin
-from core.dates import FIRST_YEAR, LAST_YEAR, MonthField, parse_year
-from core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from core import months
+from core.api import ScopedViewSetMixin, query_param, refused_upload
+from core.dates import FIRST_YEAR, LAST_YEAR, parse_month, parse_year
+from core.spreadsheets import XLSX_CONTENT_TYPE, download, read_table
 from orgs.models import Organization
 from orgs.permissions import Action, require_any
 
-from .. import grid, months, selectors, services, sheets
+from .. import grid, selectors, services, sheets
 from ..filtersets import MonthlyReportFilterSet
 from ..models import MonthlyReport, ReportField, ReportingRule, ReportLine
 from .serializers import (
@@ -158,10 +158,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         require_any(request.user, Action.REVIEW_REPORT)
         today = timezone.localdate()
         scope = _within(request, selectors.reviewer_scope(request.user))
-        try:
-            year = parse_year(request.query_params.get("year") or today.year)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"year": exc.messages}) from exc
+        year = query_param(request, "year", parse_year, default=today.year)
         columns = grid.month_columns(scope, grid.months_of(year, today), today)
         return Response(MonthColumnSerializer([{**c.__dict__, "rate": c.rate} for c in columns], many=True).data)
 
@@ -172,7 +169,7 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         """A month's reports of the organisations you review, as .xlsx (one row per organisation)."""
         require_any(request.user, Action.REVIEW_REPORT)
         organizations = _within(request, selectors.reviewable(request.user))
-        month = _month(request)
+        month = query_param(request, "month", parse_month) or months.last_month()
         return download(sheets.export_month(organizations, month), f"reports-{month:%Y-%m}.xlsx")
 
     @extend_schema(request={"multipart/form-data": UploadSerializer},
@@ -182,14 +179,9 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         """The filled-in offline form: every row checked; all rows saved (and submitted if asked) or none."""
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            table = read_table(data.validated_data["file"], use="report_form")
-        except SpreadsheetError as exc:
-            return Response({"detail": str(exc)}, status=exc.status_code)
-        checked = sheets.check_upload(table, request.user)
-        if not checked.is_valid:
-            return Response({"detail": _("The file has problems; nothing was saved."),
-                             "errors": [{"row": r, "column": c, "message": m} for r, c, m in checked.errors]}, status=400)
+        checked = sheets.check_upload(read_table(data.validated_data["file"], use="report_form"), request.user)
+        if not checked.is_valid:  # a file the upload guard refuses is answered by core.api.exception_handler
+            return refused_upload(checked, _("The file has problems; nothing was saved."))
         return Response({"saved": sheets.apply_upload(checked, by=request.user, submit=data.validated_data["submit"])})
 
 
@@ -209,10 +201,3 @@ def _within(request, organizations):
     return organizations.filter(path__startswith=root.path) if root else organizations
 
 
-def _month(request):
-    field = MonthField(required=False)
-    try:
-        month = field.clean(request.query_params.get("month"))
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError({"month": [_("A month as YYYY-MM, please.")]}) from exc
-    return month or months.last_month()

@@ -126,3 +126,17 @@ def test_an_appeal_in_the_api_lists_its_evidence_with_the_checked_download(api, 
     assert evidence["original_name"] == "签到表.png" and evidence["url"].startswith("/assessment/appeals/evidence/")
     assert settings.MEDIA_URL not in evidence["url"]
     assert api.login(people.reporter).get(evidence["url"]).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/manual-points/", "/api/v1/adjustments/", "/api/v1/assessment-runs/"])
+def test_runs_and_entries_take_a_month_as_yyyy_mm_like_every_other_month_filter(api, people, month_data,
+                                                                                 django_capture_on_commit_callbacks, path):
+    compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
+    api.login(people.assessor)
+    everything = api.get(path).json()["count"]
+    assert everything > 0
+    assert api.get(path, {"month": "2026-05"}).json()["count"] == everything
+    assert api.get(path, {"month": "2026-05-20"}).json()["count"] == everything  # any day names its month
+    assert api.get(path, {"month": "2026-04"}).json()["count"] == 0
+    response = api.get(path, {"month": "1999-12"})
+    assert response.status_code == 400 and "month" in response.json()["errors"]

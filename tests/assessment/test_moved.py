@@ -6,7 +6,8 @@ from django.conf import settings
 from django.urls import URLPattern, reverse
 
 from assessment import urls
-from notifications.models import Kind, Notification
+from notifications import kinds
+from notifications.models import Notification
 
 
 def pages():
@@ -46,7 +47,7 @@ def test_a_form_posted_to_the_old_address_is_sent_on_with_its_method(client, nam
 
 def test_a_stored_notification_link_still_leads_to_the_page(client, people):
     """The link _tell_group stored before the move, followed by the reporter it was sent to."""
-    Notification.objects.create(user=people.reporter, kind=Kind.OTHER, title="5月考核结果已公布", url="/plans/scores/mine/")
+    Notification.objects.create(user=people.reporter, kind=kinds.OTHER, title="5月考核结果已公布", url="/plans/scores/mine/")
     client.force_login(people.reporter)
     response = client.get(Notification.objects.get().url, follow=True)
     assert response.redirect_chain == [("/assessment/scores/mine/", 301)] and response.status_code == 200

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from assessment.models import AssessmentRun, Score
+from core import months
 from orgs.models import Organization
-from reports import months
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,10 @@ import base64
 import pytest
 from django.utils import timezone
 
+from core import months
 from orgs.models import Organization
 from plans.models import Assignment
-from reports import months, selectors
+from reports import selectors
 from reports.models import MonthlyReport
 
 pytestmark = pytest.mark.browser

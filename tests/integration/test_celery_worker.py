@@ -99,7 +99,8 @@ def test_healthz_sees_the_broker_and_the_worker(worker, client):
 def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     import datetime
 
-    from notifications.models import Kind, Notification
+    from notifications.models import Notification
+    from reports import kinds
     from reports.models import ReportingRule
     from reports.tasks import send_report_reminders
 
@@ -109,7 +110,7 @@ def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):
     assert send_report_reminders.apply_async(queue=worker.queue).get(timeout=60) == 1
     assert send_report_reminders.apply_async(queue=worker.queue).get(timeout=60) == 0  # once a day
     notification = Notification.objects.get()
-    assert notification.user == people.reporter and notification.kind in (Kind.REPORT_DUE_TODAY, Kind.REPORT_MISSING)
+    assert notification.user == people.reporter and notification.kind in (kinds.REPORT_DUE_TODAY, kinds.REPORT_MISSING)
 
 
 def test_a_message_queued_under_the_old_task_name_runs_on_a_real_worker(worker, people, tree):
@@ -126,54 +127,55 @@ def test_a_message_queued_under_the_old_task_name_runs_on_a_real_worker(worker, 
     assert Notification.objects.get().user == people.reporter
 
 
-def test_scores_are_computed_on_a_real_worker_and_again_identically(worker, people, tree):
+def this_months_run(tree, people):
+    """This month's run, not computed yet, of city A's default scheme."""
     import datetime
 
     from assessment import services
-    from assessment.models import AssessmentRun, Score, ScoreItem
-    from assessment.tasks import compute_scores
+    from assessment.models import AssessmentRun
 
     scheme = services.install_default_scheme(tree.city_a, datetime.date.today().year, by=people.assessor)
-    run = AssessmentRun.objects.create(scheme=scheme, month=datetime.date.today().replace(day=1))
+    return AssessmentRun.objects.create(scheme=scheme, month=datetime.date.today().replace(day=1))
 
-    def rows():
-        return (sorted(Score.objects.filter(run=run).values_list("organization__code", "total", "rank", "grade")),
-                sorted(ScoreItem.objects.filter(score__run=run).values_list("score__organization__code", "indicator_id",
-                                                                            "points", "explanation")))
 
+def score_rows(run):
+    """What a computation wrote for ``run``: its scores and their items, sorted."""
+    from assessment.models import Score, ScoreItem
+
+    return (sorted(Score.objects.filter(run=run).values_list("organization__code", "total", "rank", "grade")),
+            sorted(ScoreItem.objects.filter(score__run=run).values_list("score__organization__code", "indicator_id",
+                                                                        "points", "explanation")))
+
+
+def test_scores_are_computed_on_a_real_worker_and_again_identically(worker, people, tree):
+    from assessment.models import AssessmentRun
+    from assessment.tasks import compute_scores
+
+    run = this_months_run(tree, people)
     assert compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60) == 1
-    first = rows()
+    first = score_rows(run)
     AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
     assert compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60) == 1
-    assert rows() == first and first[0][0][0] == "A1a"
+    assert score_rows(run) == first and first[0][0][0] == "A1a"
     assert AssessmentRun.objects.get(pk=run.pk).status == "provisional"
     # a message queued under the task's name before the assessment left plans still runs (for one release)
     AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
     assert app.send_task("plans.tasks.compute_scores", args=[run.pk], queue=worker.queue).get(timeout=60) == 1
-    assert rows() == first and AssessmentRun.objects.get(pk=run.pk).status == "provisional"
+    assert score_rows(run) == first and AssessmentRun.objects.get(pk=run.pk).status == "provisional"
 
 
 def test_a_worker_killed_midway_leaves_the_last_rows_and_a_rerun_writes_the_same(worker, people, tree):
     """Hold the run's row lock so the computation stops just before it writes, kill the worker there,
     and compute again on a fresh worker."""
-    import datetime
-
     import psycopg2
 
-    from assessment import services
-    from assessment.models import AssessmentRun, Score, ScoreItem
+    from assessment.models import AssessmentRun
     from assessment.tasks import compute_scores
 
-    scheme = services.install_default_scheme(tree.city_a, datetime.date.today().year, by=people.assessor)
-    run = AssessmentRun.objects.create(scheme=scheme, month=datetime.date.today().replace(day=1))
-
-    def rows():
-        return (sorted(Score.objects.filter(run=run).values_list("organization__code", "total", "rank", "grade")),
-                sorted(ScoreItem.objects.filter(score__run=run).values_list("score__organization__code", "indicator_id",
-                                                                            "points", "explanation")))
+    run = this_months_run(tree, people)
 
     compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60)
-    clean = rows()
+    clean = score_rows(run)
     AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
     blocker = psycopg2.connect(database_url())
     try:
@@ -196,11 +198,11 @@ def test_a_worker_killed_midway_leaves_the_last_rows_and_a_rerun_writes_the_same
     finally:
         blocker.rollback()
         blocker.close()
-    assert rows() == clean  # nothing half-written
+    assert score_rows(run) == clean  # nothing half-written
     assert AssessmentRun.objects.get(pk=run.pk).status == "computing"
     worker.start()
     assert compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60) == 1
-    assert rows() == clean and AssessmentRun.objects.get(pk=run.pk).status == "provisional"
+    assert score_rows(run) == clean and AssessmentRun.objects.get(pk=run.pk).status == "provisional"
 
 
 def test_a_large_organisation_import_runs_on_a_real_worker_all_or_nothing(worker, people, tree):

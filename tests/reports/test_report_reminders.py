@@ -4,22 +4,22 @@ import datetime
 import pytest
 from freezegun import freeze_time
 
-from notifications.models import Kind, Notification
-from reports import reminders, selectors, services
+from notifications.models import Notification
+from reports import kinds, reminders, selectors, services
 from reports.models import ReportingRule
 
 D = datetime.date
 
 
 @pytest.mark.parametrize("today, expected", [
-    (D(2026, 6, 1), None), (D(2026, 6, 2), Kind.REPORT_DUE_SOON), (D(2026, 6, 3), None), (D(2026, 6, 4), None),
-    (D(2026, 6, 5), Kind.REPORT_DUE_TODAY), (D(2026, 6, 6), Kind.REPORT_MISSING), (D(2026, 6, 30), Kind.REPORT_MISSING),
+    (D(2026, 6, 1), None), (D(2026, 6, 2), kinds.REPORT_DUE_SOON), (D(2026, 6, 3), None), (D(2026, 6, 4), None),
+    (D(2026, 6, 5), kinds.REPORT_DUE_TODAY), (D(2026, 6, 6), kinds.REPORT_MISSING), (D(2026, 6, 30), kinds.REPORT_MISSING),
 ])
 def test_the_stage_of_a_reminder(today, expected):
     assert reminders.stage(today, D(2026, 6, 5)) == expected
 
 
-def kinds(user):
+def kinds_of(user):
     return list(Notification.objects.filter(user=user).order_by("pk").values_list("kind", flat=True))
 
 
@@ -31,7 +31,7 @@ def run_on(day):
 def test_reporters_are_reminded_three_days_before_on_the_day_and_daily_while_missing(people, report_setup):
     sent = {day: run_on(day) for day in ["2026-06-01", "2026-06-02", "2026-06-03", "2026-06-05", "2026-06-06", "2026-06-07"]}
     assert sent == {"2026-06-01": 0, "2026-06-02": 1, "2026-06-03": 0, "2026-06-05": 1, "2026-06-06": 1, "2026-06-07": 1}
-    assert kinds(people.reporter) == [Kind.REPORT_DUE_SOON, Kind.REPORT_DUE_TODAY, Kind.REPORT_MISSING, Kind.REPORT_MISSING]
+    assert kinds_of(people.reporter) == [kinds.REPORT_DUE_SOON, kinds.REPORT_DUE_TODAY, kinds.REPORT_MISSING, kinds.REPORT_MISSING]
     titles = list(Notification.objects.filter(user=people.reporter).order_by("pk").values_list("title", flat=True))
     assert "2026-06-05" in titles[0] and "2天" in titles[-1] and "2026-05" in titles[-1]
     assert not Notification.objects.exclude(user=people.reporter).exists()  # staff of the city do not report
@@ -85,7 +85,7 @@ def test_reviewers_get_one_digest_a_day(people, report_setup, tree):
         assert reminders.send_review_digest() == 3  # admin, staff and leader of city A (the nearest with reviewers)
         assert reminders.send_review_digest() == 0
     digest = Notification.objects.get(user=people.leader)
-    assert digest.kind == Kind.REVIEW_DIGEST and "1" in digest.title and digest.url.startswith("/reports/grid/")
+    assert digest.kind == kinds.REVIEW_DIGEST and "1" in digest.title and digest.url.startswith("/reports/grid/")
     assert not Notification.objects.filter(user__in=[people.assessor, people.reporter, people.outsider]).exists()
     with freeze_time("2026-06-05 08:05:00+08:00"):
         assert reminders.send_review_digest() == 3
@@ -95,15 +95,15 @@ def test_the_workflow_tells_reviewers_and_reporters(people, report_setup, tree, 
     report = services.start_report(tree.branch, D(2026, 5, 1), by=people.reporter)
     services.save_draft(report, by=people.reporter, values={"meetings": 1})
     report = services.submit_report(report, by=people.reporter)
-    assert set(Notification.objects.filter(kind=Kind.REPORT_SUBMITTED).values_list("user__username", flat=True)) == {
+    assert set(Notification.objects.filter(kind=kinds.REPORT_SUBMITTED).values_list("user__username", flat=True)) == {
         "admin_a", "staff_a", "leader_a"}
     services.return_report(report, by=people.staff, reason="补充团日活动照片")
-    returned = Notification.objects.get(kind=Kind.REPORT_RETURNED)
+    returned = Notification.objects.get(kind=kinds.REPORT_RETURNED)
     assert returned.user == people.reporter and returned.body == "补充团日活动照片" and "退回" in returned.title
     report.refresh_from_db()
     report = services.submit_report(report, by=people.reporter)
     services.approve_report(report, by=people.leader)
-    assert Notification.objects.filter(kind=Kind.REPORT_APPROVED, user=people.reporter).exists()
+    assert Notification.objects.filter(kind=kinds.REPORT_APPROVED, user=people.reporter).exists()
 
 
 def test_the_beat_schedule_runs_the_jobs_every_morning(settings):
@@ -141,7 +141,7 @@ def test_a_message_under_the_old_name_runs_the_same_job(people, report_setup, tr
     with freeze_time("2026-06-02 08:00:00+08:00"):  # three days before the deadline: the reporter is reminded
         assert app.tasks[old].apply().get() == expected
         assert app.tasks[new].apply().get() == 0  # the same job: today's messages are out already
-    kind = Kind.REVIEW_DIGEST if job == "digest" else Kind.REPORT_DUE_SOON
+    kind = kinds.REVIEW_DIGEST if job == "digest" else kinds.REPORT_DUE_SOON
     assert Notification.objects.filter(kind=kind).count() == Notification.objects.count() == expected
 
 

@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
+from core import months
 from orgs.permissions import SYSTEM
 from orgs.services import assign_role
 from plans.models import ProgressEntry
-from reports import months, selectors, services
+from reports import selectors, services
 from reports.models import MonthlyReport, ReportField, ReportingRule
 
 D = datetime.date

@@ -1,6 +1,7 @@
-"""Months and deadlines of monthly reports: a report on a month is due on a day of the following month.
+"""Month arithmetic: the months before and after, the month reported on now, due dates and days late.
 
-Every month here is the date of its first day; days late are counted in the portal's time zone (Asia/Shanghai).
+A month here is the date of its first day (``core.dates.parse_month`` reads a typed one). Work on a month is due
+on a day of the following month; days late are counted in the portal's time zone (Asia/Shanghai).
 """
 import calendar
 import datetime
@@ -20,6 +21,11 @@ def month_end(month: datetime.date) -> datetime.date:
 
 def previous_month(month: datetime.date) -> datetime.date:
     return month_start(month_start(month) - datetime.timedelta(days=1))
+
+
+def this_month(today: datetime.date | None = None) -> datetime.date:
+    """Today's month (in Asia/Shanghai)."""
+    return month_start(today or timezone.localdate())
 
 
 def last_month(today: datetime.date | None = None) -> datetime.date:
