@@ -72,7 +72,9 @@ class Plan(ScopedByOrganization, models.Model):
                 "organization", "year", Lower("title"), name="plan_unique_title_per_org_year",
                 violation_error_message=_("This organisation has a plan with this title for that year already."),
             ),
-            models.CheckConstraint(condition=Q(yellow_threshold__lte=models.F("red_threshold")), name="plan_thresholds_ordered"),
+            # one check for the page, the API and the import (a form's full_clean and the services validate it)
+            models.CheckConstraint(condition=Q(yellow_threshold__lte=models.F("red_threshold")), name="plan_thresholds_ordered",
+                                   violation_error_message=_("The red threshold must not be below the yellow one.")),
         ]
 
     def __str__(self):
