@@ -19,7 +19,7 @@ from orgs.permissions import (
     scope_q,
 )
 
-from .choices import AdjustmentKind, AppealStatus, Grade, GradeMode, RuleKind, RunStatus
+from .choices import AdjustmentKind, AppealStatus, Grade, GradeMode, ItemKind, RuleKind, RunStatus
 
 POINTS = {"max_digits": 8, "decimal_places": 2}
 
@@ -230,9 +230,11 @@ class Score(ScopedByOrganization, models.Model):
 
 
 class ScoreItem(ScopedByOrganization, models.Model):
-    """The points of one 二级指标 (or an appeal adjustment): the raw figure, the points, and where they came from."""
+    """The points of one 二级指标, of the bonuses, of the deductions or of an accepted appeal: the raw figure, the
+    points, and where they came from."""
 
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="items", verbose_name=_("score"))
+    kind = models.CharField(_("item kind"), max_length=10, choices=ItemKind.choices, default=ItemKind.INDICATOR)
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
                                   verbose_name=_("indicator"))
     raw = models.DecimalField(_("raw figure"), null=True, blank=True, max_digits=16, decimal_places=4)

@@ -80,7 +80,7 @@ class ScoreItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScoreItem
-        fields = ["indicator", "indicator_name", "raw", "points", "explanation"]
+        fields = ["kind", "indicator", "indicator_name", "raw", "points", "explanation"]
 
 
 class ScoreSerializer(serializers.ModelSerializer):
