@@ -39,6 +39,15 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class ItemKind(models.TextChoices):
+    """What a line of a score's breakdown stands for."""
+
+    INDICATOR = "indicator", _("indicator")
+    BONUS = "bonus", _("bonus")
+    DEDUCTION = "deduction", _("deduction")
+    APPEAL = "appeal", _("appeal")
+
+
 class AdjustmentKind(models.TextChoices):
     BONUS = "bonus", _("bonus")
     DEDUCTION = "deduction", _("deduction")

@@ -10,6 +10,7 @@ retry is safe.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
@@ -22,7 +23,7 @@ from plans.models import Assignment
 from reports import selectors as report_selectors
 from reports.models import MonthlyReport
 
-from .choices import AdjustmentKind, AppealStatus, RuleKind, RunStatus
+from .choices import AdjustmentKind, AppealStatus, ItemKind, RuleKind, RunStatus
 from .models import Adjustment, Appeal, AssessmentRun, ManualPoints, Score, ScoreItem
 from .rules import (
     ZERO,
@@ -81,6 +82,16 @@ def gather(run, group) -> Facts:
     return facts
 
 
+class Line(NamedTuple):
+    """A line of a score's breakdown, as its ScoreItem stores it: the kind says what it is, the text explains it."""
+
+    kind: str
+    indicator: object
+    raw: object
+    points: object
+    explanation: str
+
+
 def score_leaf(indicator, organization_id, facts):
     """The rule of the indicator's kind, given this organisation's facts."""
     if indicator.rule == RuleKind.TARGETS:
@@ -118,22 +129,24 @@ def compute(run_id):
     cache.set(progress_key(run.pk), 40, 3600)
     results = {}
     for organization in organizations:
-        items = [(indicator, *score_leaf(indicator, organization.pk, facts)) for indicator in leaves]
-        items = [(indicator, raw, points(earned), text) for indicator, raw, earned, text in items]
+        items = []
+        for indicator in leaves:
+            raw, earned, text = score_leaf(indicator, organization.pk, facts)
+            items.append(Line(ItemKind.INDICATOR, indicator, raw, points(earned), text))
         adjustments = facts.adjustments.get(organization.pk, [])
         bonuses = [a for a in adjustments if a.kind == AdjustmentKind.BONUS]
         deductions = [a for a in adjustments if a.kind == AdjustmentKind.DEDUCTION]
         bonus, deduction = points(capped(bonuses, scheme.bonus_cap)), points(capped(deductions, scheme.deduction_cap))
-        extra = []
         if bonuses:
-            extra.append((None, None, bonus, adjustment_text(bonuses, scheme.bonus_cap, _("Bonus"))))
+            items.append(Line(ItemKind.BONUS, None, None, bonus, adjustment_text(bonuses, scheme.bonus_cap, _("Bonus"))))
         if deductions:
-            extra.append((None, None, -deduction, adjustment_text(deductions, scheme.deduction_cap, _("Deduction"))))
+            items.append(Line(ItemKind.DEDUCTION, None, None, -deduction,
+                              adjustment_text(deductions, scheme.deduction_cap, _("Deduction"))))
         for appeal in facts.appeals.get(organization.pk, []):
-            extra.append((None, None, points(appeal.adjustment),
-                          _("Appeal accepted: %(decision)s") % {"decision": appeal.decision or appeal.reason}))
-        total = max(points(sum((p for _i, _r, p, _t in items + extra), start=ZERO)), ZERO)
-        results[organization.pk] = (organization, total, bonus, deduction, items + extra)
+            items.append(Line(ItemKind.APPEAL, None, None, points(appeal.adjustment),
+                              _("Appeal accepted: %(decision)s") % {"decision": appeal.decision or appeal.reason}))
+        total = max(points(sum((line.points for line in items), start=ZERO)), ZERO)
+        results[organization.pk] = (organization, total, bonus, deduction, items)
     rank = ranks({pk: r[1] for pk, r in results.items()})
     cache.set(progress_key(run.pk), 70, 3600)
     with transaction.atomic():
@@ -151,8 +164,8 @@ def compute(run_id):
         ])
         by_org = {s.organization_id: s for s in scores}
         ScoreItem.objects.bulk_create([
-            ScoreItem(score=by_org[pk], indicator=indicator, raw=raw, points=earned, explanation=text)
-            for pk, (_o, _t, _b, _d, items) in results.items() for indicator, raw, earned, text in items
+            ScoreItem(score=by_org[pk], **line._asdict())
+            for pk, (_o, _t, _b, _d, items) in results.items() for line in items
         ])
         run.status = RunStatus.APPEAL if run.appeal_until else RunStatus.PROVISIONAL
         run.computed_at, run.error = timezone.now(), ""

@@ -10,9 +10,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.files import StoredFile
-from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
+from orgs.permissions import (
+    Action,
+    RestrictedQuerySet,
+    ScopedByOrganization,
+    SeenWithQuerySet,
+    paths_at_and_above,
+    scope_q,
+)
 
-from .choices import AdjustmentKind, AppealStatus, Grade, GradeMode, RuleKind, RunStatus
+from .choices import AdjustmentKind, AppealStatus, Grade, GradeMode, ItemKind, RuleKind, RunStatus
 
 POINTS = {"max_digits": 8, "decimal_places": 2}
 
@@ -23,6 +30,62 @@ def default_thresholds():
 
 def default_shares():
     return {"excellent": 20, "good": 30}
+
+
+# What the assessed see of a scheme's months: the runs open for appeal or published (and the versions those
+# replaced), and the scores of the runs open for appeal or published. Provisional runs are the assessors' alone.
+RUNS_SHOWN = (RunStatus.APPEAL, RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
+SCORES_SHOWN = (RunStatus.APPEAL, RunStatus.PUBLISHED)
+
+
+def assessing(user, scheme):
+    """A filter keeping the rows whose scheme (``scheme``, the ORM path to it) ``user`` assesses."""
+    return scope_q(user, Action.ASSESS, f"{scheme}__organization__path")
+
+
+class SchemeQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """A scheme is seen in its issuer's reach and by every organisation below the issuer: its rules and
+        weights are open to those it assesses."""
+        if action != Action.VIEW:
+            return super().restrict(user, action)
+        return self.filter(scope_q(user, action, self.model.scope_path_lookup)
+                           | Q(organization__path__in=paths_at_and_above(user)))
+
+
+class RunQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """The scheme's assessors see every run; whoever sees the scheme sees the runs shown to the assessed."""
+        if action != Action.VIEW:
+            return super().restrict(user, action)
+        return self.filter(assessing(user, "scheme") | Q(scheme__in=AssessmentScheme.objects.restrict(user).values("pk"),
+                                                        status__in=RUNS_SHOWN))
+
+
+class ScoreQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """The scheme's assessors see every score; the assessed, in their reach, the scores shown to them."""
+        if action != Action.VIEW:
+            return super().restrict(user, action)
+        return self.filter(assessing(user, "run__scheme")
+                           | (scope_q(user, action, self.model.scope_path_lookup) & Q(run__status__in=SCORES_SHOWN)))
+
+
+class AppealQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """In the runs a user sees: the scheme's assessors see every appeal, the appealing organisation's side
+        (in their reach) its own."""
+        if action != Action.VIEW:
+            return super().restrict(user, action)
+        return self.filter(Q(run__in=AssessmentRun.objects.restrict(user).values("pk"))
+                           & (assessing(user, "run__scheme") | scope_q(user, action, self.model.scope_path_lookup)))
+
+
+class AssessorEntryQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """Manual points and bonuses or deductions are the assessors' working papers: seeing them takes the
+        right to assess (the assessed read them in their scores' explanations)."""
+        return super().restrict(user, Action.ASSESS if action == Action.VIEW else action)
 
 
 class AssessmentScheme(ScopedByOrganization, models.Model):
@@ -48,7 +111,7 @@ class AssessmentScheme(ScopedByOrganization, models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = SchemeQuerySet.as_manager()
 
     class Meta:
         db_table = "plans_assessmentscheme"
@@ -69,7 +132,7 @@ class AssessmentScheme(ScopedByOrganization, models.Model):
         return sum((i.max_points for i in self.indicators.all() if i.parent_id is None), start=0)
 
 
-class Indicator(models.Model):
+class Indicator(ScopedByOrganization, models.Model):
     """一级指标 (no parent, groups its 二级指标) or 二级指标 (scored by its rule)."""
 
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="indicators",
@@ -83,8 +146,9 @@ class Indicator(models.Model):
     standard = models.TextField(_("scoring standard (评分标准)"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = RestrictedQuerySet.as_manager()
-    scope_path_lookup = "scheme__organization__path"
+    objects = SeenWithQuerySet.as_manager()  # seen wherever its scheme is
+    scope_owner = "scheme__organization"
+    seen_with = "scheme"
 
     class Meta:
         db_table = "plans_indicator"
@@ -95,12 +159,8 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def scope_organization(self):
-        return self.scheme.organization
 
-
-class AssessmentRun(models.Model):
+class AssessmentRun(ScopedByOrganization, models.Model):
     """A scheme's scores for one month, one version. Published runs are frozen; a recomputation after
     publication makes a new version and keeps the old one, with who asked and why."""
 
@@ -119,8 +179,8 @@ class AssessmentRun(models.Model):
                                      related_name="+", verbose_name=_("published by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    scope_path_lookup = "scheme__organization__path"
+    objects = RunQuerySet.as_manager()
+    scope_owner = "scheme__organization"
 
     class Meta:
         db_table = "plans_assessmentrun"
@@ -136,16 +196,9 @@ class AssessmentRun(models.Model):
         return f"{self.scheme} · {self.month:%Y-%m} · v{self.version}"
 
     @property
-    def scope_organization(self):
-        return self.scheme.organization
-
-    @property
     def is_frozen(self):
         return self.status in (RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
 
-    @property
-    def is_visible_to_assessed(self):
-        return self.status in (RunStatus.APPEAL, RunStatus.PUBLISHED)
 
 
 class Score(ScopedByOrganization, models.Model):
@@ -163,7 +216,7 @@ class Score(ScopedByOrganization, models.Model):
     ytd_total = models.DecimalField(_("year to date, total"), **POINTS)
     ytd_average = models.DecimalField(_("year to date, average"), **POINTS)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ScoreQuerySet.as_manager()
 
     class Meta:
         db_table = "plans_score"
@@ -176,15 +229,21 @@ class Score(ScopedByOrganization, models.Model):
         return f"{self.organization} · {self.total}"
 
 
-class ScoreItem(models.Model):
-    """The points of one 二级指标 (or an appeal adjustment): the raw figure, the points, and where they came from."""
+class ScoreItem(ScopedByOrganization, models.Model):
+    """The points of one 二级指标, of the bonuses, of the deductions or of an accepted appeal: the raw figure, the
+    points, and where they came from."""
 
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="items", verbose_name=_("score"))
+    kind = models.CharField(_("item kind"), max_length=10, choices=ItemKind.choices, default=ItemKind.INDICATOR)
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
                                   verbose_name=_("indicator"))
     raw = models.DecimalField(_("raw figure"), null=True, blank=True, max_digits=16, decimal_places=4)
     points = models.DecimalField(_("points"), **POINTS)
     explanation = models.TextField(_("explanation"))
+
+    objects = SeenWithQuerySet.as_manager()  # seen wherever its score is
+    scope_owner = "score__organization"
+    seen_with = "score"
 
     class Meta:
         db_table = "plans_scoreitem"
@@ -196,7 +255,7 @@ class ScoreItem(models.Model):
         return f"{self.indicator or '—'}: {self.points}"
 
 
-class AssessorEntry(models.Model):
+class AssessorEntry(ScopedByOrganization, models.Model):
     """Points an assessor enters for one organisation and month, and who entered them."""
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+",
@@ -206,7 +265,7 @@ class AssessorEntry(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                                    verbose_name=_("entered by"))
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = AssessorEntryQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -220,7 +279,7 @@ class ManualPoints(AssessorEntry):
     comment = models.CharField(_("comment"), max_length=500)
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
 
-    scope_path_lookup = "indicator__scheme__organization__path"
+    scope_owner = "indicator__scheme__organization"
 
     class Meta:
         db_table = "plans_manualpoints"
@@ -242,7 +301,7 @@ class Adjustment(AssessorEntry):
     reason = models.CharField(_("reason"), max_length=500)
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
-    scope_path_lookup = "scheme__organization__path"
+    scope_owner = "scheme__organization"
 
     class Meta:
         db_table = "plans_adjustment"
@@ -258,7 +317,7 @@ def appeal_path(instance, filename):
     return f"appeals/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 
-class Appeal(models.Model):
+class Appeal(ScopedByOrganization, models.Model):
     """申诉: an assessed organisation objects to its provisional score; the assessor accepts (with an
     adjustment) or rejects it, with a reason."""
 
@@ -276,8 +335,7 @@ class Appeal(models.Model):
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    scope_path_lookup = "organization__path"
+    objects = AppealQuerySet.as_manager()
 
     class Meta:
         db_table = "plans_appeal"
@@ -288,16 +346,16 @@ class Appeal(models.Model):
     def __str__(self):
         return f"{self.organization} · {self.run}"
 
-    @property
-    def scope_organization(self):
-        return self.organization
 
-
-class AppealEvidence(StoredFile):
+class AppealEvidence(ScopedByOrganization, StoredFile):
     """A file backing an appeal."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("appeal"))
     file = models.FileField(_("file"), upload_to=appeal_path, max_length=300)
+
+    objects = SeenWithQuerySet.as_manager()  # seen wherever its appeal is
+    scope_owner = "appeal__organization"
+    seen_with = "appeal"
 
     class Meta:
         db_table = "plans_appealevidence"

@@ -1,9 +1,10 @@
-"""Reads of the monthly assessment: the group a scheme assesses, what a user may see, runs by month."""
-from django.db.models import OuterRef, Q, Subquery
+"""Reads of the monthly assessment: the group a scheme assesses, runs by month, an organisation's trend. What a
+user may see is each model's ``restrict()`` (assessment/models.py)."""
+from django.db.models import OuterRef, Subquery
 
 from core import months
 from orgs.models import Organization
-from orgs.permissions import Action, can, role_assignments, scope_q
+from orgs.permissions import Action, can
 
 from .choices import RunStatus
 from .models import AssessmentRun, AssessmentScheme, Score, ScoreItem
@@ -44,33 +45,6 @@ def in_published_scores(indicator):
         ScoreItem.objects.filter(indicator__parent=indicator, score__run__status__in=FROZEN).exists()
 
 
-# --- what a user may see --------------------------------------------------------------------------
-
-
-def visible_scores(user):
-    """Scores a user may see: every run of the schemes they assess; of the rest, the runs shown to the
-    assessed (open for appeal or published) for organisations in their part of the tree."""
-    assessing = scope_q(user, Action.ASSESS, "run__scheme__organization__path")
-    shown = scope_q(user, Action.VIEW, "organization__path") & Q(run__status__in=[RunStatus.APPEAL, RunStatus.PUBLISHED])
-    return Score.objects.filter(assessing | shown)
-
-
-def visible_schemes(user):
-    """Schemes a user may read: issued in their part of the tree, or by an organisation above one of their
-    organisations (a scheme's rules and weights are open to those it assesses)."""
-    steplen = Organization.steplen
-    above = {ra.organization.path[:end] for ra in role_assignments(user)
-             for end in range(steplen, len(ra.organization.path) + 1, steplen)}
-    return AssessmentScheme.objects.filter(scope_q(user, Action.VIEW, "organization__path") | Q(organization__path__in=above))
-
-
-def visible_runs(user):
-    """Every run of the schemes the user assesses; of other visible schemes, the runs shown to the assessed."""
-    assessing = scope_q(user, Action.ASSESS, "scheme__organization__path")
-    shown = Q(scheme__in=visible_schemes(user), status__in=[RunStatus.APPEAL, RunStatus.PUBLISHED, RunStatus.SUPERSEDED])
-    return AssessmentRun.objects.filter(assessing | shown)
-
-
 def may_assess(user, scheme):
     return can(user, Action.ASSESS, scheme)
 
@@ -78,6 +52,6 @@ def may_assess(user, scheme):
 def trend(organization, scheme, user):
     """The organisation's published totals and ranks of the scheme's year, month by month."""
     newest = AssessmentRun.objects.filter(scheme=scheme, month=OuterRef("run__month"), status=RunStatus.PUBLISHED)
-    return (visible_scores(user).filter(organization=organization, run__scheme=scheme, run__status=RunStatus.PUBLISHED,
-                                        run=Subquery(newest.values("pk")[:1]))
+    return (Score.objects.restrict(user).filter(organization=organization, run__scheme=scheme,
+                                                run__status=RunStatus.PUBLISHED, run=Subquery(newest.values("pk")[:1]))
             .select_related("run").order_by("run__month"))

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.spreadsheets import cell, new_workbook, workbook_bytes
 
-from .choices import RunStatus
+from .choices import ItemKind, RunStatus
 from .models import AssessmentRun, Score, ScoreItem
 from .rules import fmt, ranks
 
@@ -26,7 +26,8 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 POINTS_FORMAT = "0.00"
 GRADES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
 FIXED = ["序号", "组织编码", "组织名称"]
-TAIL = ["加分", "扣分", "申诉调整", "总分", "排名", "等次"]
+ITEM_KINDS = {ItemKind.BONUS: "加分", ItemKind.DEDUCTION: "扣分", ItemKind.APPEAL: "申诉调整"}
+TAIL = [*ITEM_KINDS.values(), "总分", "排名", "等次"]
 
 
 def title_of(run):
@@ -127,9 +128,8 @@ def _month_sheet(workbook, run, sheet_title):
     ws.append(first)
     ws.append(second)
     for number, score in enumerate(scores, start=1):
-        by_indicator = {item.indicator_id: item.points for item in score.items.all() if item.indicator_id}
-        appeal = sum((item.points for item in score.items.all()
-                      if item.indicator_id is None and item.explanation.startswith("申诉")), start=0)
+        by_indicator = {item.indicator_id: item.points for item in score.items.all() if item.kind == ItemKind.INDICATOR}
+        appeal = sum((item.points for item in score.items.all() if item.kind == ItemKind.APPEAL), start=0)
         ws.append(
             [_cell(ws, number), _cell(ws, score.organization.code), _cell(ws, score.organization.name, "text")]
             + [_cell(ws, by_indicator.get(leaf.pk), "points") for leaf in leaves]
@@ -146,7 +146,7 @@ def _month_sheet(workbook, run, sheet_title):
     names = {leaf.pk: leaf.name for leaf in leaves}
     for score in scores:  # plain values: this sheet is read on screen, and styling every cell costs seconds
         for item in score.items.all():
-            notes.append([score.organization.code, score.organization.name, names.get(item.indicator_id, "加减分及申诉"),
+            notes.append([score.organization.code, score.organization.name, names.get(item.indicator_id) or ITEM_KINDS[item.kind],
                           item.raw, item.points, item.explanation])
     return scores
 

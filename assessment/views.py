@@ -21,7 +21,7 @@ from core.forms import add_errors, edit_page
 from core.months import last_month
 from core.pagination import paginate
 from core.spreadsheets import download
-from orgs.permissions import Action, can, has_any, require, require_any, role_assignments
+from orgs.permissions import Action, can, get_visible_or_404, has_any, organizations_held, require, require_any
 
 from . import compute, selectors, services, sheets
 from .choices import AppealStatus, RunStatus
@@ -29,9 +29,11 @@ from .filtersets import ScoreFilterSet
 from .forms import AdjustmentForm, IndicatorForm, ManualPointsForm, NewSchemeForm, SchemeForm
 from .models import (
     POINTS,
+    SCORES_SHOWN,
     Adjustment,
     Appeal,
     AppealEvidence,
+    AssessmentRun,
     AssessmentScheme,
     Indicator,
     ManualPoints,
@@ -51,7 +53,8 @@ def _errors(exc):
 
 @login_required
 def scheme_list(request):
-    schemes = selectors.visible_schemes(request.user).select_related("organization").order_by("-year", "organization__path")
+    schemes = AssessmentScheme.objects.restrict(request.user).select_related("organization").order_by("-year",
+                                                                                                     "organization__path")
     return render(request, "assessment/scheme_list.html", {
         "page": paginate(request, schemes), "can_assess": has_any(request.user, Action.ASSESS)})
 
@@ -78,16 +81,14 @@ def scheme_create(request):
 
 
 def _scheme(request, pk, action=Action.VIEW):
-    queryset = selectors.visible_schemes(request.user) if action == Action.VIEW else \
-        AssessmentScheme.objects.restrict(request.user, action)
-    return get_object_or_404(queryset.select_related("organization"), pk=pk)
+    return get_object_or_404(AssessmentScheme.objects.restrict(request.user, action).select_related("organization"), pk=pk)
 
 
 @login_required
 def scheme_detail(request, pk):
     scheme = _scheme(request, pk)
     may_assess = selectors.may_assess(request.user, scheme)
-    runs = selectors.visible_runs(request.user).filter(scheme=scheme).order_by("-month", "-version")
+    runs = AssessmentRun.objects.restrict(request.user).filter(scheme=scheme).order_by("-month", "-version")
     today = timezone.localdate()
     months = [datetime.date(scheme.year, m, 1) for m in range(1, 13) if datetime.date(scheme.year, m, 1) <= today]
     return render(request, "assessment/scheme_detail.html", {
@@ -166,23 +167,24 @@ def scheme_year_sheet(request, pk):
 
 
 def _run(request, pk):
-    return get_object_or_404(selectors.visible_runs(request.user).select_related("scheme__organization"), pk=pk)
+    return get_object_or_404(AssessmentRun.objects.restrict(request.user).select_related("scheme__organization"), pk=pk)
 
 
 @login_required
 def run_detail(request, pk):
     run = _run(request, pk)
     may_assess = selectors.may_assess(request.user, run.scheme)
-    scores = (selectors.visible_scores(request.user).filter(run=run).select_related("organization")
+    scores = (Score.objects.restrict(request.user).filter(run=run).select_related("organization")
               .order_by("rank", "organization__path"))
     filterset = ScoreFilterSet(request.GET or None, queryset=scores, request=request)
     shown = filterset.qs if filterset.is_bound and filterset.is_valid() else scores
     return render(request, "assessment/run_detail.html", {
         "run": run, "scheme": run.scheme, "may_assess": may_assess, "filterset": filterset,
         "page": paginate(request, shown, per_page=100), "progress": compute.progress_of(run),
-        "versions": selectors.visible_runs(request.user).filter(scheme=run.scheme, month=run.month).order_by("-version"),
-        "appeals": run.appeals.select_related("organization", "filed_by", "decided_by").prefetch_related("evidence")
-        if may_assess else [],
+        "versions": AssessmentRun.objects.restrict(request.user).filter(scheme=run.scheme, month=run.month)
+        .order_by("-version"),
+        "appeals": Appeal.objects.restrict(request.user).filter(run=run)
+        .select_related("organization", "filed_by", "decided_by").prefetch_related("evidence") if may_assess else [],
         "leaves": [leaf for _top, group in sheets.indicator_tree(run.scheme) for leaf in group],
     })
 
@@ -263,9 +265,10 @@ def run_entries(request, pk):
                 return redirect("assessment:run_entries", pk=pk)
     return render(request, "assessment/run_entries.html", {
         "run": run, "scheme": scheme, "manual_form": manual_form, "adjustment_form": adjustment_form,
-        "manual": ManualPoints.objects.filter(indicator__scheme=scheme, month=run.month).select_related(
-            "indicator", "organization", "entered_by"),
-        "adjustments": Adjustment.objects.filter(scheme=scheme, month=run.month).select_related("organization", "entered_by"),
+        "manual": ManualPoints.objects.restrict(request.user).filter(indicator__scheme=scheme, month=run.month)
+        .select_related("indicator", "organization", "entered_by"),
+        "adjustments": Adjustment.objects.restrict(request.user).filter(scheme=scheme, month=run.month)
+        .select_related("organization", "entered_by"),
     })
 
 
@@ -284,7 +287,7 @@ def adjustment_delete(request, pk):
 
 @login_required
 def score_detail(request, pk):
-    score = get_object_or_404(selectors.visible_scores(request.user).select_related("run__scheme__organization", "organization")
+    score = get_object_or_404(Score.objects.restrict(request.user).select_related("run__scheme__organization", "organization")
                               .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("indicator__parent"))), pk=pk)
     run = score.run
     trend = list(selectors.trend(score.organization, run.scheme, request.user))
@@ -293,7 +296,8 @@ def score_detail(request, pk):
     for index, t in enumerate(trend):
         height = max(round(50 * float(t.total) / float(peak), 1), 0.5)
         bars.append((t, index * 10 + 2, round(52 - height, 1), height))
-    appeals = run.appeals.filter(organization=score.organization).select_related("filed_by", "decided_by").prefetch_related("evidence")
+    appeals = (Appeal.objects.restrict(request.user).filter(run=run, organization=score.organization)
+               .select_related("filed_by", "decided_by").prefetch_related("evidence"))
     may_appeal = (run.status == RunStatus.APPEAL and run.appeal_until and timezone.localdate() <= run.appeal_until
                   and can(request.user, Action.RECORD_PROGRESS, score.organization)
                   and not appeals.filter(status=AppealStatus.PENDING).exists())
@@ -308,7 +312,7 @@ def score_detail(request, pk):
 @login_required
 @require_POST
 def appeal_file(request, pk):
-    score = get_object_or_404(selectors.visible_scores(request.user).select_related("run", "organization"), pk=pk)
+    score = get_object_or_404(Score.objects.restrict(request.user).select_related("run", "organization"), pk=pk)
     try:
         services.file_appeal(score.run, score.organization, by=request.user, reason=request.POST.get("reason", ""),
                                files=request.FILES.getlist("files"))
@@ -322,7 +326,7 @@ def appeal_file(request, pk):
 @login_required
 @require_POST
 def appeal_decide(request, pk):
-    appeal = get_object_or_404(Appeal.objects.filter(run__in=selectors.visible_runs(request.user)).select_related("run"), pk=pk)
+    appeal = get_object_or_404(Appeal.objects.restrict(request.user).select_related("run"), pk=pk)
     try:
         adjustment = Decimal(request.POST.get("adjustment") or 0)
     except ArithmeticError:
@@ -343,19 +347,14 @@ def appeal_decide(request, pk):
 
 @login_required
 def appeal_evidence(request, pk):
-    evidence = get_object_or_404(AppealEvidence.objects.select_related("appeal__run"), pk=pk)
-    visible = selectors.visible_runs(request.user).filter(pk=evidence.appeal.run_id).exists()
-    if not visible or not (selectors.may_assess(request.user, evidence.appeal.run.scheme)
-                           or can(request.user, Action.VIEW, evidence.appeal.organization)):
-        raise PermissionDenied
+    evidence = get_visible_or_404(request, AppealEvidence.objects.all(), pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)
 
 
 @login_required
 def my_scores(request):
     """The published (or open for appeal) scores of the user's own organisations, newest first."""
-    own = {ra.organization_id for ra in role_assignments(request.user)}
-    scores = (selectors.visible_scores(request.user).filter(organization_id__in=own,
-                                                             run__status__in=[RunStatus.APPEAL, RunStatus.PUBLISHED])
+    own = organizations_held(request.user, Action.VIEW)
+    scores = (Score.objects.restrict(request.user).filter(organization__in=own, run__status__in=SCORES_SHOWN)
               .select_related("run__scheme", "organization").order_by("-run__month", "run__scheme__title"))
     return render(request, "assessment/my_scores.html", {"scores": scores[:60]})

@@ -39,7 +39,7 @@ def home(request):
 def _reporting_and_scores(user, organization):
     """Last month's reporting in the subtree (for reviewers) and the newest published ranking around it."""
     from assessment.choices import RunStatus
-    from assessment.selectors import visible_runs, visible_scores
+    from assessment.models import AssessmentRun, Score
     from core import months
     from reports import grid, selectors
 
@@ -50,12 +50,12 @@ def _reporting_and_scores(user, organization):
         scope = selectors.reviewer_scope(user).filter(path__startswith=organization.path)
         (found["reporting"],) = grid.month_columns(scope, [last_month], today)
     above = [organization.path[:end] for end in range(organization.steplen, len(organization.path) + 1, organization.steplen)]
-    run = (visible_runs(user).filter(status=RunStatus.PUBLISHED)
+    run = (AssessmentRun.objects.restrict(user).filter(status=RunStatus.PUBLISHED)
            .filter(Q(scheme__organization__path__in=above) | Q(scheme__organization__path__startswith=organization.path))
            .select_related("scheme").order_by("-month", "-scheme__organization__depth", "-version").first())
     if run is not None:
         found["ranking_run"] = run
-        found["ranking"] = visible_scores(user).filter(run=run).select_related("organization").order_by(
+        found["ranking"] = Score.objects.restrict(user).filter(run=run).select_related("organization").order_by(
             "rank", "organization__path")[:5]
     return found
 

@@ -107,6 +107,12 @@ def organizations_held(user, action: str) -> list:
     return list(held.values())
 
 
+def paths_at_and_above(user) -> set[str]:
+    """The paths of the organisations at which ``user`` holds a role and of every organisation above them."""
+    return {ra.organization.path[:end] for ra in role_assignments(user)
+            for end in range(ra.organization.steplen, len(ra.organization.path) + 1, ra.organization.steplen)}
+
+
 def forget_roles(user) -> None:
     """Drop the cached role assignments, after they were changed."""
     user.__dict__.pop("_portal_role_assignments", None)
@@ -225,3 +231,16 @@ class RestrictedQuerySetMixin:
 
 class RestrictedQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     pass
+
+
+class SeenWithQuerySet(RestrictedQuerySet):
+    """For rows that belong to another scoped row (``Model.seen_with``, the ORM path to it): they are seen wherever
+    that row is seen, by its queryset's own ``restrict()``; every other action follows their owner."""
+
+    def restrict(self, user, action: str = Action.VIEW):
+        if action != Action.VIEW:
+            return super().restrict(user, action)
+        parent = self.model
+        for name in self.model.seen_with.split("__"):
+            parent = parent._meta.get_field(name).related_model
+        return self.filter(**{f"{self.model.seen_with}__in": parent.objects.restrict(user).values("pk")})

@@ -26,13 +26,6 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = ["title", "year", "status", "yellow_threshold", "red_threshold"]
 
-    def clean(self):
-        cleaned = super().clean()
-        yellow, red = cleaned.get("yellow_threshold"), cleaned.get("red_threshold")
-        if yellow is not None and red is not None and yellow > red:
-            self.add_error("red_threshold", _("The red threshold must not be below the yellow one."))
-        return cleaned
-
 
 class SectionForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=10, required=False, help_text=_("e.g. 一"))

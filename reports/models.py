@@ -159,7 +159,7 @@ def report_file_path(instance, filename):
     return f"reports/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 
-class ReportAttachment(StoredFile):
+class ReportAttachment(ScopedByOrganization, StoredFile):
     """A photo or file attached to a monthly report (活动照片, 会议记录 …)."""
 
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report"))
@@ -168,14 +168,10 @@ class ReportAttachment(StoredFile):
                                     related_name="+", verbose_name=_("uploaded by"))
 
     objects = RestrictedQuerySet.as_manager()
-    scope_path_lookup = "report__organization__path"
+    scope_owner = "report__organization"
 
     class Meta:
         db_table = "plans_reportattachment"
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
         ordering = ["report", "pk"]
-
-    @property
-    def scope_organization(self):
-        return self.report.organization

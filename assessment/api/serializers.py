@@ -6,7 +6,7 @@ from core.api import StoredFileSerializer
 from core.dates import MonthSerializerField
 from orgs.api.serializers import OrganizationCodeField
 
-from .. import compute, selectors, services
+from .. import compute, services
 from ..models import (
     Adjustment,
     Appeal,
@@ -32,7 +32,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["id", "scheme", "parent", "name", "max_points", "rule", "params", "standard", "order"]
 
     def validate_scheme(self, scheme):
-        if not selectors.visible_schemes(acting(self)).filter(pk=scheme.pk).exists():
+        if not AssessmentScheme.objects.restrict(acting(self)).filter(pk=scheme.pk).exists():
             raise serializers.ValidationError(_("No such scheme."))
         return scheme
 
@@ -80,7 +80,7 @@ class ScoreItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScoreItem
-        fields = ["indicator", "indicator_name", "raw", "points", "explanation"]
+        fields = ["kind", "indicator", "indicator_name", "raw", "points", "explanation"]
 
 
 class ScoreSerializer(serializers.ModelSerializer):
@@ -156,7 +156,7 @@ class AppealSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "adjustment", "decision", "filed_by", "filed_at", "decided_by", "decided_at"]
 
     def validate_run(self, run):
-        if not selectors.visible_runs(acting(self)).filter(pk=run.pk).exists():
+        if not AssessmentRun.objects.restrict(acting(self)).filter(pk=run.pk).exists():
             raise serializers.ValidationError(_("No such run."))
         return run
 

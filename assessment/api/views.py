@@ -9,9 +9,9 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin
 from core.spreadsheets import XLSX_CONTENT_TYPE, download
-from orgs.permissions import Action, require, scope_q
+from orgs.permissions import Action, require
 
-from .. import selectors, services, sheets
+from .. import services, sheets
 from ..filtersets import AdjustmentFilterSet, ManualPointsFilterSet, RunFilterSet, ScoreFilterSet
 from ..models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
 from .serializers import (
@@ -32,10 +32,7 @@ class SchemeViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Assessment schemes: readable by their issuer's side and by the organisations they assess."""
 
     serializer_class = SchemeSerializer
-    queryset = AssessmentScheme.objects.none()
-
-    def get_queryset(self):
-        return selectors.visible_schemes(self.request.user).select_related("organization").prefetch_related("indicators")
+    queryset = AssessmentScheme.objects.select_related("organization").prefetch_related("indicators")
 
     def perform_destroy(self, instance):
         services.delete_scheme(instance, by=self.request.user)
@@ -54,11 +51,8 @@ class SchemeViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 class IndicatorViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = IndicatorSerializer
-    queryset = Indicator.objects.none()
+    queryset = Indicator.objects.all()
     filterset_fields = ["scheme"]
-
-    def get_queryset(self):
-        return Indicator.objects.filter(scheme__in=selectors.visible_schemes(self.request.user))
 
     def perform_destroy(self, instance):
         services.delete_indicator(instance, by=self.request.user)
@@ -68,11 +62,8 @@ class RunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """A scheme's months; provisional ones only for its assessors."""
 
     serializer_class = RunSerializer
-    queryset = AssessmentRun.objects.none()
+    queryset = AssessmentRun.objects.select_related("scheme")
     filterset_class = RunFilterSet
-
-    def get_queryset(self):
-        return selectors.visible_runs(self.request.user).select_related("scheme")
 
     @extend_schema(request=None, responses=RunSerializer)
     @action(detail=True, methods=["post"], url_path="open-appeals")
@@ -97,14 +88,12 @@ class ScoreViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Scores; filter by run, scheme, month, subtree, grade; ``ordering`` by rank, total, change; the detail
     carries the per-indicator breakdown."""
 
-    queryset = Score.objects.none()
+    queryset = Score.objects.select_related("organization", "run").order_by("run", "rank", "organization__path")
     filterset_class = ScoreFilterSet
 
     def get_queryset(self):
-        scores = selectors.visible_scores(self.request.user).select_related("organization", "run")
-        if self.action == "retrieve":
-            scores = scores.prefetch_related("items__indicator")
-        return scores.order_by("run", "rank", "organization__path")
+        scores = super().get_queryset()
+        return scores.prefetch_related("items__indicator") if self.action == "retrieve" else scores
 
     def get_serializer_class(self):
         return ScoreDetailSerializer if self.action == "retrieve" else ScoreSerializer
@@ -119,10 +108,7 @@ class ManualPointsViewSet(_AssessorEntries):
 
     serializer_class = ManualPointsSerializer
     filterset_class = ManualPointsFilterSet
-    queryset = ManualPoints.objects.none()
-
-    def get_queryset(self):
-        return ManualPoints.objects.restrict(self.request.user, Action.ASSESS).select_related("organization")
+    queryset = ManualPoints.objects.select_related("organization")
 
 
 class AdjustmentViewSet(mixins.DestroyModelMixin, _AssessorEntries):
@@ -130,10 +116,7 @@ class AdjustmentViewSet(mixins.DestroyModelMixin, _AssessorEntries):
 
     serializer_class = AdjustmentSerializer
     filterset_class = AdjustmentFilterSet
-    queryset = Adjustment.objects.none()
-
-    def get_queryset(self):
-        return Adjustment.objects.restrict(self.request.user, Action.ASSESS).select_related("organization")
+    queryset = Adjustment.objects.select_related("organization")
 
     def perform_destroy(self, instance):
         services.remove_adjustment(instance, by=self.request.user)
@@ -143,15 +126,9 @@ class AppealViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     """Appeals: filed by an assessed organisation during the window, decided by the scheme's assessors."""
 
     serializer_class = AppealSerializer
-    queryset = Appeal.objects.none()
+    queryset = Appeal.objects.prefetch_related("evidence")
     parser_classes = [JSONParser, MultiPartParser]
     filterset_fields = ["run", "status"]
-
-    def get_queryset(self):
-        user = self.request.user
-        return Appeal.objects.filter(run__in=selectors.visible_runs(user)).filter(
-            scope_q(user, Action.ASSESS, "run__scheme__organization__path") | scope_q(user, Action.VIEW, "organization__path")
-        ).prefetch_related("evidence")
 
     @extend_schema(request=DecisionSerializer, responses=AppealSerializer)
     @action(detail=True, methods=["post"])

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orgs.permissions import Action, RestrictedQuerySet, ScopedByOrganization, scope_q
+from orgs.permissions import Action, RestrictedQuerySet, ScopedByOrganization, SeenWithQuerySet, scope_q
 
 from ..choices import PlanStatus, PointStatus
 
@@ -26,15 +26,6 @@ class PlanQuerySet(RestrictedQuerySet):
 
         assigned = Assignment.objects.restrict(user).values("plan_id")
         return self.filter(own | Q(pk__in=assigned))
-
-
-class PlanPartQuerySet(RestrictedQuerySet):
-    """Sections, points and targets are visible wherever their plan is (``Model.plan_lookup``)."""
-
-    def restrict(self, user, action=Action.VIEW):
-        if action != Action.VIEW:
-            return super().restrict(user, action)
-        return self.filter(**{f"{self.model.plan_lookup}__in": Plan.objects.restrict(user).values("pk")})
 
 
 class Plan(ScopedByOrganization, models.Model):
@@ -72,7 +63,9 @@ class Plan(ScopedByOrganization, models.Model):
                 "organization", "year", Lower("title"), name="plan_unique_title_per_org_year",
                 violation_error_message=_("This organisation has a plan with this title for that year already."),
             ),
-            models.CheckConstraint(condition=Q(yellow_threshold__lte=models.F("red_threshold")), name="plan_thresholds_ordered"),
+            # one check for the page, the API and the import (a form's full_clean and the services validate it)
+            models.CheckConstraint(condition=Q(yellow_threshold__lte=models.F("red_threshold")), name="plan_thresholds_ordered",
+                                   violation_error_message=_("The red threshold must not be below the yellow one.")),
         ]
 
     def __str__(self):
@@ -98,9 +91,9 @@ class Section(ScopedByOrganization, models.Model):
     title = models.CharField(_("title"), max_length=300)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = PlanPartQuerySet.as_manager()
+    objects = SeenWithQuerySet.as_manager()  # seen wherever its plan is
     scope_owner = "plan__organization"
-    plan_lookup = "plan"
+    seen_with = "plan"
 
     class Meta:
         verbose_name = _("section")
@@ -155,10 +148,10 @@ class WorkPoint(ScopedByOrganization, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=PointStatus.choices, default=PointStatus.NOT_STARTED)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = PlanPartQuerySet.as_manager()
+    objects = SeenWithQuerySet.as_manager()  # seen wherever its plan is
     history = HistoricalRecords()
     scope_owner = "section__plan__organization"
-    plan_lookup = "section__plan"
+    seen_with = "section__plan"
 
     class Meta:
         verbose_name = _("work point")

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orgs.permissions import RestrictedQuerySet, ScopedByOrganization
+from orgs.permissions import RestrictedQuerySet, ScopedByOrganization, SeenWithQuerySet
 
 from ..choices import Aggregation, Comparator, Light, ProgressRule
-from .plan import Plan, PlanPartQuerySet, WorkPoint
+from .plan import Plan, WorkPoint
 
 AMOUNT = {"max_digits": 16, "decimal_places": 4}
 
@@ -31,10 +31,10 @@ class Target(ScopedByOrganization, models.Model):
                                      default=ProgressRule.CUMULATIVE)
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    objects = PlanPartQuerySet.as_manager()
+    objects = SeenWithQuerySet.as_manager()  # seen wherever its plan is
     history = HistoricalRecords()
     scope_owner = "point__section__plan__organization"
-    plan_lookup = "point__section__plan"
+    seen_with = "point__section__plan"
 
     class Meta:
         verbose_name = _("quantified target")

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
-from assessment import compute, selectors, services
+from assessment import compute, services
 from assessment.choices import RunStatus
 from assessment.models import AssessmentScheme, Score, ScoreItem
 from tests.assessment.scoring import MAY, compute_may
@@ -180,13 +180,13 @@ def test_only_assessors_of_the_issuer_compute_and_enter_points(month_data, peopl
 def test_provisional_scores_are_for_assessors_published_for_everyone_in_reach(month_data, people,
                                                                              django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
-    assert selectors.visible_scores(people.assessor).filter(run=run).count() == 3
-    assert not selectors.visible_scores(people.reporter).filter(run=run).exists()
-    assert not selectors.visible_scores(people.leader).filter(run=run).exists()
+    assert Score.objects.restrict(people.assessor).filter(run=run).count() == 3
+    assert not Score.objects.restrict(people.reporter).filter(run=run).exists()
+    assert not Score.objects.restrict(people.leader).filter(run=run).exists()
     services.publish(run, by=people.assessor)
-    assert list(selectors.visible_scores(people.reporter).filter(run=run).values_list("organization__code", flat=True)) == ["A1a"]
-    assert selectors.visible_scores(people.leader).filter(run=run).count() == 3
-    assert not selectors.visible_scores(people.outsider).filter(run=run).exists()
+    assert list(Score.objects.restrict(people.reporter).filter(run=run).values_list("organization__code", flat=True)) == ["A1a"]
+    assert Score.objects.restrict(people.leader).filter(run=run).count() == 3
+    assert not Score.objects.restrict(people.outsider).filter(run=run).exists()
 
 
 def test_the_ready_scheme_has_two_levels_and_a_hundred_points(tree, people):

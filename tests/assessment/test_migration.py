@@ -146,3 +146,32 @@ def test_the_move_needs_no_ddl_and_the_models_match_the_migrations(transactional
     call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())  # exits non-zero on a change
     for model in global_apps.get_app_config("assessment").get_models():
         assert model._meta.db_table == f"plans_{model._meta.model_name}"
+
+
+def test_score_items_get_their_kind_from_what_the_computation_wrote(migrator):
+    """Items without an indicator were told apart only by their explanation, in the language active when they
+    were computed; the migration reads it once, in both languages, and never again."""
+    old = migrator.apply_initial_migration([("assessment", "0001_initial")])
+    get = old.apps.get_model
+    Organization = get("orgs", "Organization")
+    city_a = Organization.objects.create(path="0001", depth=1, name="甲市", code="A", level="city", kind="committee")
+    city_b = Organization.objects.create(path="0002", depth=1, name="乙市", code="B", level="city", kind="committee")
+    scheme = get("assessment", "AssessmentScheme").objects.create(organization=city_a, year=2026, title="考核")
+    leaf = get("assessment", "Indicator").objects.create(scheme=scheme, name="日常评价", max_points=Decimal(10),
+                                                        rule="manual")
+    run = get("assessment", "AssessmentRun").objects.create(scheme=scheme, month=datetime.date(2026, 5, 1))
+    ScoreItem = get("assessment", "ScoreItem")
+    written = {}
+    for organization, texts in [(city_a, ["加分：获奖 5", "扣分：迟报 2", "申诉成立：核实，加2分"]),
+                                (city_b, ["Bonus：获奖 5", "Deduction：迟报 2", "Appeal accepted: 加分：核实"])]:
+        score = get("assessment", "Score").objects.create(run=run, organization=organization, total=Decimal(13), rank=1,
+                                                          grade="fail", ytd_total=Decimal(13), ytd_average=Decimal(13))
+        item = ScoreItem.objects.create(score=score, indicator=leaf, points=Decimal(8), explanation="扣分：台账不全")
+        written[item.pk] = "indicator"
+        for kind, text in zip(["bonus", "deduction", "appeal"], texts, strict=True):
+            written[ScoreItem.objects.create(score=score, points=Decimal(1), explanation=text).pk] = kind
+
+    new = migrator.apply_tested_migration([("assessment", "0002_scoreitem_kind")])
+    assert dict(new.apps.get_model("assessment", "ScoreItem").objects.values_list("pk", "kind")) == written
+    back = migrator.apply_tested_migration([("assessment", "0001_initial")])
+    assert back.apps.get_model("assessment", "ScoreItem").objects.count() == 8

@@ -229,3 +229,31 @@ def test_score_pages_take_the_same_number_of_queries_for_more_organisations(clie
     for i in range(10):
         OrganizationFactory(parent=tree.district, name=f"新支部{i}", code=f"N{i}")
     assert measure() == before
+
+
+def test_the_month_sheet_with_english_active_shows_the_appeal_column(people, month_data, tree,
+                                                                      django_capture_on_commit_callbacks):
+    """The 申诉调整 column reads the items' kind, never their (translated) explanation."""
+    from django.utils import translation
+
+    from assessment import sheets
+    from assessment.choices import ItemKind
+
+    month_data.scheme.appeal_days = 3
+    month_data.scheme.save()
+    with translation.override("en"):
+        run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
+        with freeze_time("2026-06-10 09:00:00+08:00"):
+            run = services.open_appeals(run, by=people.assessor)
+            appeal = services.file_appeal(run, tree.branch, by=people.reporter, reason="团课记录漏计")
+            with django_capture_on_commit_callbacks(execute=True):
+                services.decide_appeal(appeal, by=people.assessor, accept=True, decision="核实，加2分", adjustment=2)
+        run.refresh_from_db()
+        items = Score.objects.get(run=run, organization=tree.branch).items.all()
+        assert sorted(items.values_list("kind", flat=True)) == sorted([ItemKind.INDICATOR] * 4 + [
+            ItemKind.BONUS, ItemKind.DEDUCTION, ItemKind.APPEAL])
+        assert items.get(kind=ItemKind.APPEAL).explanation.startswith("Appeal accepted")
+        sheet = load_workbook(io.BytesIO(sheets.month_workbook(run))).worksheets[0]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    assert rows["A1a"][7:11] == (10, -2, 2, 63)  # bonus, deduction, appeal, total
+    assert rows["B1"][9] == 0

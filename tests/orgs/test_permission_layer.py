@@ -1,14 +1,41 @@
 """The pieces of the one permission layer (orgs/permissions.py) that pages and services build on."""
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 
+from assessment.models import (
+    Adjustment,
+    Appeal,
+    AppealEvidence,
+    AssessmentRun,
+    AssessmentScheme,
+    Indicator,
+    ManualPoints,
+    Score,
+    ScoreItem,
+)
 from orgs.choices import Role
-from orgs.models import Organization
-from orgs.permissions import Action, ScopedByOrganization, get_visible_or_404, organizations_held
-from plans.models import Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
+from orgs.models import Department, ImportJob, Organization, OrganizationMove, RoleAssignment
+from orgs.permissions import Action, ScopedByOrganization, can, get_visible_or_404, organizations_held
+from plans.models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
+from reports.models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
 from tests.factories import RoleAssignmentFactory
+
+OWNERS = {
+    Organization: "", Department: "organization", RoleAssignment: "organization", OrganizationMove: "organization",
+    Plan: "organization", Section: "plan__organization", WorkPoint: "section__plan__organization",
+    Target: "point__section__plan__organization", Assignment: "organization",
+    ProgressEntry: "assignment__organization", Evidence: "entry__assignment__organization",
+    ReportingRule: "organization", ReportField: "organization", MonthlyReport: "organization",
+    ReportAttachment: "report__organization",
+    AssessmentScheme: "organization", Indicator: "scheme__organization", AssessmentRun: "scheme__organization",
+    Score: "organization", ScoreItem: "score__organization", ManualPoints: "indicator__scheme__organization",
+    Adjustment: "scheme__organization", Appeal: "organization", AppealEvidence: "appeal__organization",
+}
+# restrict() of these answers by the user, not by an organisation: an import job is its uploader's alone
+OWNED_BY_A_USER = {ImportJob}
 
 
 def request_by(user):
@@ -41,14 +68,45 @@ def test_organizations_held_lists_the_organisations_of_the_roles_that_grant_the_
     assert organizations_held(people.nobody, Action.VIEW) == []
 
 
-@pytest.mark.parametrize("model, owner", [
-    (Organization, ""), (Plan, "organization"), (Section, "plan__organization"),
-    (WorkPoint, "section__plan__organization"), (Target, "point__section__plan__organization"),
-    (ProgressEntry, "assignment__organization"), (Evidence, "entry__assignment__organization"),
-])
+def scoped_models():
+    """Every model whose manager can restrict() a queryset to a user."""
+    return {model for model in apps.get_models() if hasattr(model._default_manager.all(), "restrict")}
+
+
+def test_every_model_that_restricts_is_in_the_table_of_owners():
+    assert scoped_models() - OWNED_BY_A_USER == set(OWNERS)
+
+
+@pytest.mark.parametrize("model, owner", OWNERS.items(), ids=[m._meta.label for m in OWNERS])
 def test_the_owner_is_declared_once_and_both_lookups_follow_from_it(model, owner):
     assert issubclass(model, ScopedByOrganization) and model.scope_owner == owner
     assert model.scope_path_lookup == (f"{owner}__path" if owner else "path")
+    # nothing beside scope_owner says it again
+    assert not any("scope_organization" in vars(klass) for klass in model.__mro__ if klass is not ScopedByOrganization)
+
+
+def test_every_scoped_row_answers_who_owns_it(tree, people, report_setup, django_capture_on_commit_callbacks):
+    """A saved row of every scoped model names its organisation, restrict() finds it by that organisation's path,
+    and can() answers for it (it raised AttributeError on manual points and adjustments)."""
+    from tests.assessment.scoring import build_month_data, compute_may
+    from tests.plans.conftest import build_plan
+
+    data = build_month_data(tree, people, build_plan(tree))
+    run = compute_may(data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
+    stored = {"original_name": "x.png", "content_type": "image/png", "size": 1, "sha256": "ab" * 32}
+    Department.objects.create(organization=tree.city_a, name="组织部")
+    OrganizationMove.objects.create(organization=tree.branch, reason="调整")
+    Evidence.objects.create(entry=ProgressEntry.objects.first(), file="evidence/x.png", **stored)
+    ReportAttachment.objects.create(report=MonthlyReport.objects.first(), file="reports/x.png", **stored)
+    appeal = Appeal.objects.create(run=run, organization=tree.branch, reason="漏计")
+    AppealEvidence.objects.create(appeal=appeal, file="appeals/x.png", **stored)
+    for model in OWNERS:
+        row = model._base_manager.order_by("pk").first()
+        assert row is not None, f"add a row of {model.__name__} to this test"
+        owner = row.scope_organization
+        assert isinstance(owner, Organization), model
+        assert model._base_manager.filter(pk=row.pk, **{model.scope_path_lookup: owner.path}).exists(), model
+        assert can(people.root, Action.VIEW, row) and not can(people.outsider, Action.VIEW, row), model
 
 
 def test_the_owning_organisation_of_a_row_is_read_along_the_same_path(tree):

@@ -105,3 +105,30 @@ def test_my_tasks_lists_what_my_organisations_hold_due_first(plan, tree, people)
     assign_role(people.reporter, tree.district, "staff", by=SYSTEM)
     assert {a.organization.code for a in my_tasks(people.reporter)} == {"A1a", "A1"}
     assert [a.organization.code for a in my_tasks(people.leader)] == []
+
+
+def test_the_threshold_rule_is_one_check_for_page_api_and_import(client, api, people, plan, tree):
+    """Yellow at most red: the model's constraint says it once, with its message, for every way in."""
+    from plans.api.serializers import PlanSerializer
+    from plans.forms import PlanForm
+    from plans.models import Plan
+
+    (constraint,) = [c for c in Plan._meta.constraints if c.name == "plan_thresholds_ordered"]
+    message = str(constraint.violation_error_message)
+    assert message == "红灯阈值不能低于黄灯阈值。"
+    assert "clean" not in vars(PlanForm) and "validate" not in vars(PlanSerializer)
+    with pytest.raises(ValidationError) as refused:
+        services.create_plan(by=SYSTEM, organization=tree.city_a, year=2027, title="导入的计划",
+                             yellow_threshold=Decimal(20), red_threshold=Decimal(10))
+    assert refused.value.messages == [message]
+    with pytest.raises(ValidationError) as refused:
+        services.update_plan(plan.plan, by=SYSTEM, yellow_threshold=Decimal(20), red_threshold=Decimal(10))
+    assert refused.value.messages == [message]
+    client.force_login(people.staff)
+    response = client.post("/plans/new/", {"title": "手工计划", "year": 2026, "status": "draft",
+                                           "yellow_threshold": "20", "red_threshold": "10"})
+    assert response.status_code == 200 and message in response.content.decode()
+    response = api.login(people.staff).patch(f"/api/v1/plans/{plan.plan.pk}/", {"yellow_threshold": "20",
+                                                                                   "red_threshold": "10"})
+    assert response.status_code == 400 and message in str(response.json())
+    assert list(Plan.objects.values_list("title", "yellow_threshold")) == [(plan.plan.title, Decimal(5))]

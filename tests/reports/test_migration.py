@@ -70,9 +70,18 @@ def others_at_their_latest():
 
 def fill(state):
     """The demo (rules, default fields, reports in every state with their lines and events), and what it lacks:
-    exceptions to a rule, an attachment, a grant of a report permission to a user and a group, an admin log entry."""
+    exceptions to a rule, an attachment, a grant of a report permission to a user and a group, an admin log entry.
+
+    Only the demos of the tree, the plans and the reports: the assessment's demo writes through today's models,
+    whose columns (the score items' kind, assessment 0002) this schema does not have yet."""
+    from orgs import demo as orgs_demo
+    from plans import demo as plans_demo
+    from reports import demo as reports_demo
+
     with freeze_time("2026-07-15 10:00:00+08:00"):
-        call_command("load_demo", password="migration-test-pw", stdout=StringIO())
+        orgs_demo.load_demo("migration-test-pw")
+        plans_demo.load()
+        reports_demo.load()
     Organization = state.apps.get_model("orgs", "Organization")
     ReportingRule = state.apps.get_model("plans", "ReportingRule")
     MonthlyReport = state.apps.get_model("plans", "MonthlyReport")
