@@ -358,10 +358,12 @@ def appeal_decide(request, pk):
 
 @login_required
 def appeal_evidence(request, pk):
-    evidence = get_object_or_404(AppealEvidence.objects.select_related("appeal__run"), pk=pk)
-    visible = selectors.visible_runs(request.user).filter(pk=evidence.appeal.run_id).exists()
-    if not visible or not (selectors.may_assess(request.user, evidence.appeal.run.scheme)
-                           or can(request.user, Action.VIEW, evidence.appeal.organization)):
+    """An appeal's file: 404 unless the caller sees the run (as for evidence that does not exist), 403 unless they
+    assess the scheme or see the organisation that appealed."""
+    evidence = get_object_or_404(AppealEvidence.objects.filter(appeal__run__in=selectors.visible_runs(request.user))
+                                 .select_related("appeal__run__scheme__organization", "appeal__organization"), pk=pk)
+    if not (selectors.may_assess(request.user, evidence.appeal.run.scheme)
+            or can(request.user, Action.VIEW, evidence.appeal.organization)):
         raise PermissionDenied
     return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)
 
