@@ -347,6 +347,8 @@ def appeal_decide(request, pk):
 
 @login_required
 def appeal_evidence(request, pk):
+    """An appeal's file, for whoever may see the appeal (AppealEvidence's restrict(): its scheme's assessors and
+    the organisations that see the one that appealed); 404 otherwise, as for a file that does not exist."""
     evidence = get_visible_or_404(request, AppealEvidence.objects.all(), pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)
 

@@ -9,6 +9,9 @@ from orgs.choices import Kind, Level, Role, Sector
 
 from .factories import OrganizationFactory, RoleAssignmentFactory, UserFactory
 
+# The shared scaffolding of the permission matrices asserts too: let pytest explain its failures.
+pytest.register_assert_rewrite("tests.matrix")
+
 
 @pytest.fixture(autouse=True)
 def clear_cache():

@@ -9,17 +9,26 @@ back at the end; each test runs in a savepoint of it, and what a test made is fo
 Model and service imports live in ``models()`` and ``services()`` only, so that moving a model to another app
 changes one line here.
 """
+import csv
 import datetime
 import inspect
+import io
 import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.paginator import Page
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from orgs.choices import Role
@@ -32,14 +41,24 @@ def models():
     """Every model the matrices use, by class name (the one place that knows which app holds which model)."""
     from django.contrib.auth import get_user_model
 
-    from assessment.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
-    from notifications.models import Notification
+    from assessment.models import (
+        Adjustment,
+        Appeal,
+        AppealEvidence,
+        AssessmentRun,
+        AssessmentScheme,
+        Indicator,
+        ManualPoints,
+        Score,
+    )
+    from notifications.models import Download, Notification
     from orgs.models import Department, ImportJob, Organization, RoleAssignment
     from plans.models import Assignment, Evidence, Milestone, Plan, ProgressEntry, Section, Target, WorkPoint
     from reports.models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
 
     return SimpleNamespace(
-        User=get_user_model(), Notification=Notification, Department=Department, ImportJob=ImportJob,
+        User=get_user_model(), Notification=Notification, Download=Download, AppealEvidence=AppealEvidence,
+        Department=Department, ImportJob=ImportJob,
         Organization=Organization, RoleAssignment=RoleAssignment, Adjustment=Adjustment, Appeal=Appeal,
         AssessmentRun=AssessmentRun, AssessmentScheme=AssessmentScheme, Assignment=Assignment, Evidence=Evidence,
         Indicator=Indicator, ManualPoints=ManualPoints, Milestone=Milestone, MonthlyReport=MonthlyReport, Plan=Plan,
@@ -80,6 +99,10 @@ CITY_A_APPEALS_ABOVE = frozenset({("admin", "above"), ("staff", "above"), ("dual
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 THIS_MONTH = timezone.localdate().replace(day=1)
 LAST_MONTH = S.months.previous_month(THIS_MONTH)
+
+
+# Runs of one scheme and month in several states live side by side as versions.
+RUN_VERSIONS = {S.RunStatus.PROVISIONAL: 1, S.RunStatus.APPEAL: 2, S.RunStatus.PUBLISHED: 3}
 
 
 class World:
@@ -181,7 +204,7 @@ class World:
 
         def make():
             run = M.AssessmentRun.objects.create(
-                scheme=self.scheme(where).scheme, month=LAST_MONTH, status=status,
+                scheme=self.scheme(where).scheme, month=LAST_MONTH, status=status, version=RUN_VERSIONS.get(status, 1),
                 appeal_until=timezone.localdate() + datetime.timedelta(days=5)
                 if status == S.RunStatus.APPEAL else None)
             M.Score.objects.create(run=run, organization=self.assessed(where), total=8, rank=1, grade="good",
@@ -264,14 +287,46 @@ class World:
         return self.once(("notification", where), lambda: M.Notification.objects.create(
             user=self.owner(where), kind="report_submitted", title="x", key=f"n-{where}"))
 
+    def entry(self, where):
+        """A progress entry, with an evidence file, on the assignment held at the ``where`` branch (above: the
+        province's)."""
+        return self.once(("entry", where), lambda: S.plans.record_progress(
+            self.plan(where).held, by=SYSTEM, reported_on=datetime.date(2026, 5, 1), value=Decimal(2), note="宣讲",
+            files=[SimpleUploadedFile("e.png", PNG, "image/png")]))
+
+    def evidence(self, where):
+        return self.entry(where).evidence.get()
+
+    def manual_points(self, where):
+        return self.once(("manual_points", where), lambda: M.ManualPoints.objects.create(
+            indicator=self.scheme(where).leaf, organization=self.assessed(where), month=LAST_MONTH, points=6,
+            comment="规范"))
+
+    def appeal_evidence(self, where):
+        from core.files import store_file
+
+        return self.once(("appeal_evidence", where), lambda: store_file(
+            M.AppealEvidence(appeal=self.appeal(where)), SimpleUploadedFile("a.png", PNG, "image/png")))
+
+    def download(self, where):
+        """A file the portal prepared in the background for ``owner(where)``."""
+        def make():
+            prepared = M.Download(user=self.owner(where), name="scores.xlsx")
+            prepared.file.save("scores.xlsx", SimpleUploadedFile("scores.xlsx", workbook([["组织编码"]])), save=False)
+            prepared.save()
+            return prepared
+        return self.once(("download", where), make)
+
 
 def world_fixtures(prepare=None):
     """``module_world, world = world_fixtures(...)`` in a test module: the World built once for the module
-    (``prepare(world)`` makes the objects every test shares), and per test the same World in a savepoint."""
+    (``prepare(world)`` makes the objects every test shares), and per test the same World in a savepoint.
+    Files the World and the tests store go to a temporary MEDIA_ROOT that lives as long as the module."""
 
     @pytest.fixture(scope="module", name="module_world")
     def module_world(django_db_setup, django_db_blocker):
-        with django_db_blocker.unblock():
+        with tempfile.TemporaryDirectory(prefix="matrix-media-") as media, override_settings(MEDIA_ROOT=media), \
+                django_db_blocker.unblock():
             atomic = transaction.atomic()
             atomic.__enter__()
             try:
@@ -431,3 +486,289 @@ def report_csv(w, where):
     text = f"组织编码,组织名称,月份,会议（次）\n{org.code},{org.name},{LAST_MONTH:%Y-%m},2\n"
     w.field("inside"), w.field("outside"), w.field("above")
     return SimpleUploadedFile("r.csv", text.encode(), "text/csv")
+
+
+# --- the read matrices ------------------------------------------------------------------------------------------
+#
+# Each app declares its read routes (pages and API GETs: lists, details, exports) once, as ``Read`` rows: the URL of
+# the object at ``where``, which (role, where) see the object and which may use the route. The expected answer
+# follows: ``ok`` for those who may, ``refused`` (403) for those who see the object but may not, ``hidden`` (404)
+# for everyone else — the portal never tells whether something it will not show exists. Every answer is also
+# searched for city B: only ``dual`` (the province's leader) may see anything of it.
+
+READ_ROLES = [*ROLES, "nobody"]  # ``nobody`` holds no role at all
+CITY_A = EVERYONE - {"reporter"}  # the roles held at city A itself (the reporter's is at its branch)
+ANYONE = set(READ_ROLES)
+CITY_B = ("乙市",)  # in the names of city B and its branch
+SEE_CITY_B = {"dual"}
+
+
+def who(inside=(), outside=(), above=()):
+    """(role, where) pairs: the roles that see (or may use) the object inside, outside and above."""
+    return frozenset({*((r, "inside") for r in inside), *((r, "outside") for r in outside),
+                      *((r, "above") for r in above)})
+
+
+def everywhere(roles):
+    return who(roles, roles, roles)
+
+
+# What the permission layer lets each role view: its organisation's subtree (the reporter: its branch only);
+# ``dual`` leads the province and views it all.
+SEES_BRANCH = who(EVERYONE, SEE_CITY_B, SEE_CITY_B)  # things of branch(where): A1a, Bb, the province
+SEES_COMMITTEE = who(CITY_A, SEE_CITY_B, SEE_CITY_B)  # things of committee(where): city A, city B, the province
+OWN = who(ANYONE)  # personal things: the caller's own (inside), never another user's (outside, above)
+# A plan (its sections, points, targets) is seen where it was issued and wherever a part of it was handed down:
+# the province's plan is handed down to city A, whose roles see it (the reporter of branch A1a does not).
+SEES_PLAN = who(EVERYONE, SEE_CITY_B, CITY_A)
+# An assessment scheme is read by its issuer's side and by every organisation below the issuer.
+SEES_SCHEME = who(EVERYONE, SEE_CITY_B, EVERYONE)
+# A published score, an appeal: by those who see the organisation assessed (the province's scheme assesses city A).
+SEES_ASSESSED = who(EVERYONE, SEE_CITY_B, CITY_A)
+# Provisional runs and what assessors enter: the scheme's assessors only.
+ASSESSING = who(ASSESSORS)
+# The accounts an administrator of city A manages: the holder at A1a, and the straddler (A1a and the province),
+# whom they see but may not change; the holder at Bb is no account of theirs.
+MANAGED_ACCOUNTS = who({"admin"}, (), {"admin"})
+
+
+@dataclass
+class Listing:
+    """What a list (or an export) shows: its rows must lie within what the permission layer lets the caller see
+    (``visible``), and the World's object at each place is listed exactly for the (role, where) in ``shown``."""
+
+    model: type
+    rows: Callable  # (response) -> the keys of the rows it lists
+    item: Callable | None = None  # (world, where) -> the object at ``where``
+    shown: frozenset = frozenset()
+    key: str = "pk"  # what ``rows`` gives: the pk, or another unique field (an organisation's code)
+
+
+@dataclass
+class Read:
+    """One read route: its URL for the object at ``where``, who sees the object and who may use the route."""
+
+    name: str  # the URL name
+    url: Callable  # (world, where) -> the URL
+    sees: frozenset | set = frozenset()  # (role, where) that see the object; a set of roles: inside
+    may: frozenset | set | None = None  # (role, where) answered ``ok``; default: those who see it
+    ok: int = 200
+    refused: int = 403
+    hidden: int = 404
+    variant: str = ""
+    anywhere: bool = False  # not tied to a place in the tree (a list, a form to start): run once, inside
+    listing: Listing | None = None
+    check: Callable | None = None  # (world, role, response) -> whether the answer shows what it must
+    public: int | None = None  # what an anonymous caller gets, for a public route (``why`` says why)
+    why: str = ""
+
+    def __post_init__(self):
+        self.sees = self._pairs(self.sees) or (who(ANYONE) if self.anywhere else frozenset())
+        self.may = self.sees if self.may is None else self._pairs(self.may)
+        self.sees = self.sees | self.may
+
+    @staticmethod
+    def _pairs(value):
+        return who(value) if value and all(isinstance(v, str) for v in value) else frozenset(value)
+
+    @property
+    def id(self):
+        return f"{self.name}[{self.variant}]" if self.variant else self.name
+
+    def expected(self, role, where):
+        if (role, where) in self.may:
+            return self.ok
+        return self.refused if (role, where) in self.sees else self.hidden
+
+
+def at(name, *args, **query):
+    """The URL of ``name`` with ``args``, and ``query`` as its query string."""
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def of(name, make, **query):
+    """(world, where) -> the URL of ``name`` for the object ``make(world, where)``."""
+    return lambda w, where: at(name, make(w, where).pk, **query)
+
+
+def read_matrix(reads):
+    """pytest parameters: every read × every role × inside, outside and above (once for ``anywhere`` routes)."""
+    return [pytest.param(read, role, where, id=f"{read.id}-{role}-{where}")
+            for read in reads for role in READ_ROLES for where in (["inside"] if read.anywhere else WHERE)]
+
+
+def by_id(reads):
+    return [pytest.param(read, id=read.id) for read in reads]
+
+
+def assert_read(client, world, read, role, where):
+    """GET the route as ``role`` for the object at ``where``: the expected answer, nothing of city B unless the role
+    sees it, and for lists their rows within what the caller may see."""
+    world.me = getattr(world.people, "nobody" if role == "nobody" else role)
+    url = read.url(world, where)
+    if read.listing and read.listing.item:
+        for place in WHERE:  # made before the request, so that the list can show them
+            read.listing.item(world, place)
+    client.force_login(world.me)
+    response = client.get(url)
+    expected = read.expected(role, where)
+    assert response.status_code == expected, (url, response.status_code, expected, body_text(response)[:300])
+    text = body_text(response)
+    if role not in SEE_CITY_B:
+        assert not any(marker in text for marker in CITY_B), (url, "city B shows", text[:300])
+    if response.status_code == read.ok and read.listing:
+        assert_listing(world, read.listing, role, response)
+    if response.status_code == read.ok and read.check:
+        assert read.check(world, role, response), (url, text[:300])
+
+
+def assert_anonymous(client, world, read):
+    """Without logging in: the log-in page for pages, 401 for the API, and for public routes what they declare."""
+    world.me = world.people.admin  # whose things the URL names; the request carries no user
+    url = read.url(world, "inside")
+    response = client.get(url)
+    if read.public is not None:
+        assert response.status_code == read.public, (url, response.status_code)
+    elif url.startswith("/api/"):
+        assert response.status_code == 401, (url, response.status_code)
+    else:
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), (
+            url, response.status_code)
+
+
+def assert_listing(world, listing, role, response):
+    rows = set(listing.rows(response))
+    allowed = set(visible(listing.model, world.me).values_list(listing.key, flat=True))
+    assert rows <= allowed, f"{listing.model.__name__} rows beyond what the permission layer allows: {rows - allowed}"
+    if listing.item:
+        for where in WHERE:
+            key = getattr(listing.item(world, where), listing.key)
+            assert (key in rows) == ((role, where) in listing.shown), (
+                f"{listing.model.__name__} at {where} {'missing' if key not in rows else 'listed'}", sorted(rows))
+
+
+def visible(model, user):
+    """What ``user`` may see of ``model`` as the permission layer says: ``restrict()``, or the selector that holds
+    the rule where the row is not in the tree (accounts, one's own things)."""
+    from knox.models import AuthToken
+
+    from accounts.selectors import own_tokens
+    from orgs.selectors import visible_users
+
+    rules = {
+        M.User: visible_users,
+        M.Notification: lambda u: M.Notification.objects.filter(user=u),
+        AuthToken: own_tokens,
+    }
+    return rules[model](user) if model in rules else model.objects.restrict(user)
+
+
+# What a list answers: the keys of its rows.
+
+def api_rows(response):
+    data = response.json()
+    if isinstance(data, dict):
+        assert data.get("next") is None, "the list has more pages than the matrix reads"
+        data = data["results"]
+    return [row["id"] for row in data]
+
+
+def context_rows(name, attribute="pk"):
+    """The rows a page hands its template under ``name`` (a page of them, a list, or tuples led by the row)."""
+    def rows(response):
+        value = response.context[name]
+        if isinstance(value, Page):
+            value = value.object_list
+        return [getattr(row[0] if isinstance(row, tuple) else row, attribute) for row in value]
+    return rows
+
+
+def sheet_rows(response):
+    """Every row of a downloaded .xlsx (all its sheets) or .csv, as lists of text."""
+    data = content_of(response)
+    if data[:2] == b"PK":
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        return [["" if cell is None else str(cell).strip() for cell in row]
+                for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+
+
+def sheet_codes(response, header="组织编码"):
+    """The organisation codes a sheet lists: the column headed 组织编码 of each of its tables."""
+    codes, column = [], None
+    for row in sheet_rows(response):
+        if header in row:
+            column = row.index(header)
+        elif column is not None and column < len(row) and row[column]:
+            codes.append(row[column])
+    return codes
+
+
+def workbook(rows):
+    """An .xlsx file with ``rows``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def content_of(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def body_text(response):
+    """The answer as text: a page, JSON, CSV, or the XML inside an .xlsx."""
+    if not hasattr(response, "_matrix_text"):
+        data = content_of(response)
+        if response.streaming:  # read once: keep it for the other checks
+            response.streaming_content = [data]
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                text = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
+                               if n.endswith(".xml"))
+        except zipfile.BadZipFile:
+            text = data.decode("utf-8-sig", "replace")
+        response._matrix_text = text
+    return response._matrix_text
+
+
+def takes_get(callback):
+    """Whether a view answers GET: a viewset's ``get`` action, a class view's ``get``, a function view that no
+    decorator limits to other methods."""
+    actions = getattr(callback, "actions", None)
+    if actions:
+        return "get" in actions
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is not None:
+        return hasattr(view_class, "get") and "get" in view_class.http_method_names
+    wrapped = callback
+    while wrapped is not None:  # require_POST / require_http_methods keep their list in a closure
+        code = getattr(wrapped, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            methods = wrapped.__closure__[code.co_freevars.index("request_method_list")].cell_contents
+            if "GET" not in methods:
+                return False
+        wrapped = getattr(wrapped, "__wrapped__", None)
+    return True
+
+
+def read_routes():
+    """{URL name: route} of every page and API route that answers GET (not Django admin, not the moved pages'
+    redirects, not the API's format-suffix twins)."""
+    found = {}
+    for route, name, callback in url_patterns():
+        if route.startswith("admin/") or getattr(callback, "moved_page", False):
+            continue
+        if r"\.(?P<format>" in route or "<drf_format_suffix" in route:
+            continue
+        if takes_get(callback):
+            assert name, f"a route that answers GET has no URL name: {route}"
+            found[name] = route
+    return found

@@ -125,3 +125,15 @@ def test_get_visible_or_404_leaves_seeing_to_the_querysets_restrict(people, tree
     point = WorkPoint.objects.create(section=Section.objects.create(plan=plan, title="思想引领"), title="青年大学习")
     Assignment.objects.create(plan=plan, point=point, organization=tree.branch)
     assert get_visible_or_404(request_by(people.reporter), Plan.objects.all(), plan.pk) == plan
+
+
+def test_a_superuser_sees_everything_also_where_scopes_are_combined(people, tree):
+    from assessment import services as assessment
+    from assessment.models import AssessmentScheme
+    from plans import services
+
+    plan = services.create_plan(by=people.root, organization=tree.city_b, year=2026, title="无任务的计划")
+    assert Plan.objects.restrict(people.root).filter(pk=plan.pk).exists()  # OR-ed with "where assigned"
+    scheme = assessment.install_default_scheme(tree.city_b, 2026, by=people.root)
+    assert AssessmentScheme.objects.restrict(people.root).filter(pk=scheme.pk).exists()
+    assert Plan.objects.restrict(people.root, Action.EDIT_PLAN).filter(pk=plan.pk).exists()

@@ -1,0 +1,148 @@
+"""The read matrices as a whole: every route that answers GET is declared in one of them.
+
+Each app declares its read routes in tests/<app>/test_permissions.py (``READS``), generated over every role ×
+inside / outside / above by tests/matrix.py. The routes of no app are declared here: the dashboard and the API's
+table of contents, the routes that are public (each says why), and the personal ones — one's own account,
+password and API tokens — whose ``inside`` is the caller's own, ``outside`` another user's and ``above`` a
+superuser's. ``test_every_read_route_is_in_a_matrix`` walks the URL resolver: a new page or API GET that is not
+declared in some matrix fails it.
+"""
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.views import View
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from knox.models import AuthToken
+
+from tests.assessment.test_permissions import READS as ASSESSMENT
+from tests.matrix import (
+    OWN,
+    Listing,
+    Read,
+    api_rows,
+    assert_anonymous,
+    assert_read,
+    at,
+    by_id,
+    context_rows,
+    read_matrix,
+    read_routes,
+    takes_get,
+    world_fixtures,
+)
+from tests.notifications.test_permissions import READS as NOTIFICATIONS
+from tests.orgs.test_permissions import READS as ORGS
+from tests.plans.test_permissions import READS as PLANS
+from tests.reports.test_permissions import READS as REPORTS
+
+module_world, world = world_fixtures()
+
+# Organisations in the subtree of the current role (the first one: ``dual`` leads the province).
+DASHBOARD_COUNTS = {"admin": 3, "staff": 3, "leader": 3, "assessor": 3, "reporter": 1, "dual": 6, "nobody": None}
+
+
+def dashboard_counts(w, role, response):
+    totals = response.context.get("totals")
+    return (totals["organizations"] if totals else None) == DASHBOARD_COUNTS[role]
+
+
+def token(w, where):
+    return SimpleNamespace(public_id=w.token(where))
+
+
+def here(name, **query):
+    return lambda w, where: at(name, **query)
+
+
+PROJECT = [
+    Read("home", here("home"), anywhere=True, check=dashboard_counts),
+    Read("api:api-root", here("api:api-root"), anywhere=True, why="the API's table of contents: links, no data"),
+]
+
+PUBLIC = [
+    Read("login", here("login"), anywhere=True, public=200, ok=302,
+         why="the log-in form; who is logged in already is sent on"),
+    Read("healthz", here("healthz"), anywhere=True, public=200,
+         why="polled by the load balancer and monitoring: whether the database, broker and workers answer, no data"),
+    Read("set_language", here("set_language"), anywhere=True, public=302, ok=302,
+         why="Django's language switch: it only sets a cookie (and not on GET)"),
+    Read("schema", here("schema"), anywhere=True, public=200,
+         why="the OpenAPI description of the API for other systems: endpoints and fields, no data"),
+    Read("api_docs", here("api_docs"), anywhere=True, public=200, why="the browsable form of that description"),
+]
+
+PERSONAL = [
+    Read("api:me", here("api:me"), anywhere=True, why="the caller's own account and roles"),
+    Read("password_change", here("password_change"), anywhere=True, why="one's own password"),
+    Read("password_change_done", here("password_change_done"), anywhere=True, why="one's own password"),
+    Read("accounts:token_list", here("accounts:token_list"), anywhere=True,
+         listing=Listing(AuthToken, context_rows("tokens", "public_id"), item=token, shown=OWN, key="public_id"),
+         why="one's own API tokens (the owner × other users matrix: tests/accounts/test_permissions.py)"),
+    Read("api:token-list", here("api:token-list"), anywhere=True,
+         listing=Listing(AuthToken, api_rows, item=token, shown=OWN, key="public_id"),
+         why="one's own API tokens"),
+]
+
+READS = PROJECT + PUBLIC + PERSONAL
+
+
+@pytest.mark.parametrize("read, role, where", read_matrix(READS))
+def test_a_read_answers_its_roles_only(client, world, read, role, where):
+    assert_read(client, world, read, role, where)
+
+
+@pytest.mark.parametrize("read", by_id(READS))
+def test_an_anonymous_read_is_sent_to_log_in_unless_public(client, world, read):
+    assert_anonymous(client, world, read)
+
+
+def test_every_read_route_is_in_a_matrix():
+    declared = {read.name for reads in (ORGS, PLANS, REPORTS, ASSESSMENT, NOTIFICATIONS, READS) for read in reads}
+    routes = set(read_routes())
+    assert routes - declared == set(), "routes that answer GET and are in no read matrix"
+    assert declared - routes == set(), "declared in a read matrix but not a GET route (any longer)"
+
+
+def test_public_routes_say_why():
+    for read in PUBLIC + PERSONAL:
+        assert read.why, read.id
+
+
+@login_required
+def _any_method(request):
+    return HttpResponse()
+
+
+@require_POST
+def _posted_only(request):
+    return HttpResponse()
+
+
+@require_http_methods(["GET", "POST"])
+def _form(request):
+    return HttpResponse()
+
+
+class _PostOnly(View):
+    http_method_names = ["post", "options"]
+
+    def post(self, request):
+        return HttpResponse()
+
+
+class _Page(View):
+    def get(self, request):
+        return HttpResponse()
+
+
+def test_the_resolver_walk_tells_routes_that_answer_get():
+    """What ``test_every_read_route_is_in_a_matrix`` relies on: a method decorator below ``login_required``, or a
+    class view without ``get``, takes a route out; everything else answers GET."""
+    assert takes_get(_any_method)
+    assert takes_get(login_required(_form))
+    assert takes_get(require_GET(_any_method))
+    assert not takes_get(login_required(_posted_only))
+    assert not takes_get(_PostOnly.as_view())
+    assert takes_get(_Page.as_view())
