@@ -102,9 +102,10 @@ READS = [
          variant="provisional"),
     Read("assessment:my_scores", lambda w, where: at("assessment:my_scores"), anywhere=True,
          listing=Listing(M.Score, context_rows("scores"), item=published_score, shown=who({"reporter"}, (), CITY_A))),
-    # the assessed organisation's side and the assessors; the reporter sees the province's run but not city A
+    # the assessed organisation's side and the assessors; the others get 404 as for a file that does not exist
+    # (the reporter sees the province's run but not city A's appeal: the file's existence is not told either)
     Read("assessment:appeal_evidence", of("assessment:appeal_evidence", lambda w, where: w.appeal_evidence(where)),
-         SEES_ASSESSED | who((), (), {"reporter"}), may=SEES_ASSESSED),
+         SEES_ASSESSED, may=SEES_ASSESSED),
     # --- the API ---------------------------------------------------------------------------------------------------
     Read("api:assessmentscheme-list", api_list("api:assessmentscheme-list"), anywhere=True,
          listing=Listing(M.AssessmentScheme, api_rows, item=scheme_of, shown=SEES_SCHEME)),
