@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.months import month_start
 from orgs.models import Organization, RoleAssignment
-from orgs.permissions import GRANTS, Action, role_assignments
+from orgs.permissions import GRANTS, Action, organizations_held, role_assignments
 from plans.choices import PlanStatus
 from plans.models import Assignment
 
@@ -59,7 +59,7 @@ def obligated(organizations=None, rules=None, month=None):
 
 def reviewer_scope(user):
     """The organisations whose reports ``user`` reviews: below their reviewing roles (not the role's own)."""
-    own = [ra.organization_id for ra in role_assignments(user) if ra.role in GRANTS[Action.REVIEW_REPORT]]
+    own = [o.pk for o in organizations_held(user, Action.REVIEW_REPORT)]
     return Organization.objects.restrict(user, Action.REVIEW_REPORT).exclude(pk__in=own)
 
 

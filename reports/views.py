@@ -21,7 +21,7 @@ from core.spreadsheets import download, parse_amount, table_from_form
 from orgs.choices import Kind, Level
 from orgs.forms import ImportForm
 from orgs.models import Organization
-from orgs.permissions import GRANTS, Action, can, has_any, require_any, role_assignments
+from orgs.permissions import Action, can, has_any, organizations_held, require_any
 
 from . import grid, selectors, services, sheets
 from .filtersets import ReportGridFilterSet
@@ -36,8 +36,8 @@ def _report(request, pk):
 @login_required
 def my_reports(request):
     """The user's organisations that report monthly: last and this month's report of each, and past ones."""
-    own = {ra.organization_id for ra in role_assignments(request.user) if ra.role in GRANTS[Action.RECORD_PROGRESS]}
-    organizations = list(selectors.obligated(Organization.objects.filter(pk__in=own)).order_by("path"))
+    own = organizations_held(request.user, Action.RECORD_PROGRESS)
+    organizations = list(selectors.obligated(Organization.objects.filter(pk__in=[o.pk for o in own])).order_by("path"))
     this_month = months.this_month()
     last_month = months.previous_month(this_month)
     reports = {(r.organization_id, r.month): r for r in MonthlyReport.objects.filter(
@@ -55,8 +55,8 @@ def my_reports(request):
 @login_required
 @require_POST
 def report_start(request):
-    organization = next((ra.organization for ra in role_assignments(request.user)
-                         if str(ra.organization_id) == request.POST.get("organization")), None)
+    organization = next((o for o in organizations_held(request.user, Action.RECORD_PROGRESS)
+                         if str(o.pk) == request.POST.get("organization")), None)
     if organization is None:
         raise PermissionDenied
     try:
