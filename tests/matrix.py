@@ -6,6 +6,10 @@ staff of city A), and, made on first use, objects of every kind ``inside`` (city
 ``above`` (the province). ``world_fixtures()`` builds it once per test module inside a transaction that is rolled
 back at the end; each test runs in a savepoint of it, and what a test made is forgotten with the savepoint.
 
+Who sees what is declared once, as (role, where) profiles (``SEES_BRANCH``, ``SEES_PLAN`` …): the read matrices
+(tests/<app>/test_permissions.py, ``Read``) expect 200, 403 or 404 from them, and the write matrices
+(tests/test_write_matrix.py, tests/test_page_write_matrix.py) the exact refusal.
+
 Model and service imports live in ``models()`` and ``services()`` only, so that moving a model to another app
 changes one line here.
 """
@@ -641,6 +645,10 @@ def assert_listing(world, listing, role, response):
     rows = set(listing.rows(response))
     allowed = set(visible(listing.model, world.me).values_list(listing.key, flat=True))
     assert rows <= allowed, f"{listing.model.__name__} rows beyond what the permission layer allows: {rows - allowed}"
+    if listing.model is M.Organization:  # nor does the page name, anywhere, an organisation the caller cannot see
+        text = body_text(response)
+        unseen = M.Organization.objects.exclude(pk__in=visible(M.Organization, world.me).values("pk"))
+        assert not [name for name in unseen.values_list("name", flat=True) if name in text]
     if listing.item:
         for where in WHERE:
             key = getattr(listing.item(world, where), listing.key)

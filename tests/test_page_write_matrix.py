@@ -5,6 +5,8 @@ province and is staff of city A); ``inside`` objects live in city A, ``outside``
 the province. A page write succeeds only inside and only for the roles its case names, and then changes some
 table; every refused write answers 403 or 404 — or, where the case says why, the page itself again with the
 refusal on it (a form error, or a redirect back with a message) — and leaves every table exactly as it was.
+Where a case says who sees what it writes to (``sees``, as the read matrices declare it), the refusal is exact:
+``seen`` (403) to them, 404 to everyone else.
 Forms that name another object (a lead department, a parent, an organisation code, an exception, a task number,
 an uploaded row) cannot move an object of city A out of it, nor pull one from city B or the province into it:
 that answers a form error (200), 403 or 404, and nothing changes. Every page write refuses a POST without the
@@ -13,10 +15,8 @@ CSRF token.
 The matrix is checked against the URL resolver: a page whose view takes a POST and is not declared here fails
 ``test_every_page_write_is_in_the_matrix``. Pages are named by URL name, so they may move to other apps.
 """
-import tempfile
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.decorators import login_required
@@ -32,27 +32,38 @@ from django.views.decorators.http import require_POST
 from league_portal.middleware import SESSION_KEY
 from tests.factories import PASSWORD
 from tests.matrix import (
+    ASSESSING,
     ASSESSORS,
     CITY_A_APPEALS_ABOVE,
     DUAL_LEADS_THE_PROVINCE,
     EVERYONE,
+    MANAGED_ACCOUNTS,
+    OWN,
     PLANNERS,
     PNG,
     RECORDERS,
     REVIEWERS,
     ROLES,
+    SEES_ASSESSED,
+    SEES_BRANCH,
+    SEES_COMMITTEE,
+    SEES_PLAN,
+    SEES_SCHEME,
     THIS_MONTH,
     WHERE,
     M,
     S,
     World,
     assert_unchanged,
+    at,
     ledger_csv,
+    of,
     org_csv,
     page_write_routes,
     report_csv,
     snapshot,
     takes_post,
+    who,
     world_fixtures,
 )
 
@@ -69,17 +80,6 @@ def prepare(w):
 
 
 module_world, world = world_fixtures(prepare)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def media_root():
-    with tempfile.TemporaryDirectory(prefix="page-matrix-media-") as path:
-        yield path
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, media_root):
-    settings.MEDIA_ROOT = media_root
 
 
 @dataclass
@@ -100,20 +100,19 @@ class Page:
     why: str = ""  # why a refusal may answer otherwise: the page's design
     done: Callable | None = None  # (world, where, client, response) -> the change was made; default: a table changed
     prime: Callable | None = None  # (client, world, where): what must exist first (objects, session state)
+    # Who sees what the page writes to (as the read matrices declare it): a refusal answers them ``seen`` and
+    # everyone else 404. None: anything in ``refused``.
+    sees: frozenset | None = None
+    seen: int = 403
+
+    def refusal(self, role, where):
+        if self.sees is None:
+            return self.refused
+        return (self.seen,) if (role, where) in self.sees else (404,)
 
     @property
     def id(self):
         return f"{self.name}[{self.variant}]" if self.variant else self.name
-
-
-def at(name, *args, **query):
-    url = reverse(name, args=args)
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def of(name, make):
-    """The URL of ``name`` for the object ``make(world, where)``."""
-    return lambda w, where: at(name, make(w, where).pk)
 
 
 FORM_ERROR = (200, 403, 404)
@@ -239,16 +238,21 @@ def role_to_switch_to(w, where):
 CASES = [
     # --- organisations, departments, accounts, roles -------------------------------------------------------
     Page("orgs:organization_create", lambda w, where: at("orgs:organization_create", w.branch(where).pk),
-         lambda w, where: {**ORG_FORM, "code": f"N{where}"}, ADMIN),
+         lambda w, where: {**ORG_FORM, "code": f"N{where}"}, ADMIN,
+         sees=SEES_BRANCH),
     Page("orgs:organization_edit", lambda w, where: at("orgs:organization_edit", w.branch(where).pk),
-         lambda w, where: {**ORG_FORM, "name": "改名", "code": w.branch(where).code}, ADMIN),
+         lambda w, where: {**ORG_FORM, "name": "改名", "code": w.branch(where).code}, ADMIN,
+         sees=SEES_BRANCH),
     Page("orgs:organization_move", lambda w, where: at("orgs:organization_move", w.branch(where).pk),
          lambda w, where: {"new_parent": w.tree.city_a.code, "reason": "调整"}, ADMIN,
-         moves=lambda w, where: {"new_parent": w.committee(where).code, "reason": "调整"}),
+         moves=lambda w, where: {"new_parent": w.committee(where).code, "reason": "调整"},
+         sees=SEES_BRANCH),
     Page("orgs:department_add", lambda w, where: at("orgs:department_add", w.branch(where).pk),
-         lambda w, where: {"name": "宣传部", "display_order": "0"}, ADMIN),
+         lambda w, where: {"name": "宣传部", "display_order": "0"}, ADMIN,
+         sees=SEES_BRANCH),
     Page("orgs:department_remove",
-         lambda w, where: at("orgs:department_remove", w.branch(where).pk, w.department(where).pk), allowed=ADMIN),
+         lambda w, where: at("orgs:department_remove", w.branch(where).pk, w.department(where).pk), allowed=ADMIN,
+         sees=SEES_BRANCH),
     Page("orgs:department_remove", variant="another organisation's department",
          url=lambda w, where: at("orgs:department_remove", w.branch("inside").pk, w.department(where).pk),
          allowed=ADMIN),
@@ -260,7 +264,8 @@ CASES = [
     Page("orgs:import_confirm", lambda w, where: at("orgs:import_confirm"),
          lambda w, where: {"token": f"matrix{where}"}, ADMIN, prime=org_import_token,
          refused=FORM_ERROR, why="the file is checked again: rows outside are listed as errors"),
-    Page("orgs:import_job_apply", of("orgs:import_job_apply", World.import_job), allowed=ADMIN),
+    Page("orgs:import_job_apply", of("orgs:import_job_apply", World.import_job), allowed=ADMIN,
+         sees=OWN),
     Page("orgs:user_create", lambda w, where: at("orgs:user_create"),
          lambda w, where: {"username": f"new_{where}", "first_name": "新用户", "email": "", "password": "a-long-password-9",
                            "organization": w.branch(where).code, "role": "reporter"}, ADMIN,
@@ -268,17 +273,22 @@ CASES = [
     Page("orgs:user_detail", of("orgs:user_detail", World.account),
          lambda w, where: {"add_role": "1", "organization": w.tree.branch.code, "role": "leader"}, ADMIN,
          variant="add_role",
-         moves=lambda w, where: {"add_role": "1", "organization": w.branch(where).code, "role": "leader"}),
+         moves=lambda w, where: {"add_role": "1", "organization": w.branch(where).code, "role": "leader"},
+         sees=MANAGED_ACCOUNTS),
     Page("orgs:user_detail", of("orgs:user_detail", World.account),
-         lambda w, where: {"revoke_role": w.account_role(where).pk}, ADMIN, variant="revoke_role"),
+         lambda w, where: {"revoke_role": w.account_role(where).pk}, ADMIN, variant="revoke_role",
+         sees=frozenset()),
     Page("orgs:user_detail", lambda w, where: at("orgs:user_detail", w.account("inside").pk),
-         lambda w, where: {"revoke_role": w.account_role(where).pk}, ADMIN, variant="revoke another account's role"),
+         lambda w, where: {"revoke_role": w.account_role(where).pk}, ADMIN, variant="revoke another account's role",
+         sees=frozenset()),
     Page("orgs:user_detail", of("orgs:user_detail", World.account),
          lambda w, where: {"save_account": "1", "first_name": "改名", "email": "x@example.org", "is_active": "on",
-                           "new_password": ""}, ADMIN, variant="save_account"),
+                           "new_password": ""}, ADMIN, variant="save_account",
+         sees=MANAGED_ACCOUNTS),
     # --- plans -----------------------------------------------------------------------------------------------
     Page("plans:plan_create", lambda w, where: at("plans:plan_create"), lambda w, where: PLAN_FORM,
-         PLANNING_AS_CURRENT_ROLE, anywhere=True),
+         PLANNING_AS_CURRENT_ROLE, anywhere=True,
+         sees=who(EVERYONE)),
     Page("plans:plan_import", lambda w, where: at("plans:plan_import"),
          lambda w, where: {"step": "create", "organization": w.committee(where).code, "year": "2026",
                            "title": "文档计划", "sections": "1", "s0-keep": "on", "s0-number": "一",
@@ -286,53 +296,73 @@ CASES = [
                            "s0-p0-targets": "1", "s0-p0-t0-keep": "on", "s0-p0-t0-metric": "宣讲",
                            "s0-p0-t0-value": "10", "document": "一、思想引领"}, PLANNERS,
          refused=FORM_ERROR, why="an organisation whose plans the caller may not edit is an error on the review page"),
-    Page("plans:plan_edit", of("plans:plan_edit", plan_of), lambda w, where: {**PLAN_FORM, "title": "改名"}, PLANNERS),
+    Page("plans:plan_edit", of("plans:plan_edit", plan_of), lambda w, where: {**PLAN_FORM, "title": "改名"}, PLANNERS,
+         sees=SEES_PLAN),
     Page("plans:section_add", of("plans:section_add", plan_of), lambda w, where: {"number": "二", "title": "组织建设"},
-         PLANNERS),
+         PLANNERS,
+         sees=SEES_PLAN),
     Page("plans:point_add", of("plans:point_add", section_of),
-         lambda w, where: {"number": "2", "title": "新要点", "status": "not_started"}, PLANNERS),
+         lambda w, where: {"number": "2", "title": "新要点", "status": "not_started"}, PLANNERS,
+         sees=SEES_PLAN),
     Page("plans:point_edit", of("plans:point_edit", point_of),
          lambda w, where: {"number": "1", "title": "改名", "status": "in_progress",
                            "lead_department": w.committee_department(where).pk}, PLANNERS,
          moves=lambda w, where: {"number": "1", "title": "x", "status": "in_progress",
-                                 "lead_department": w.committee_department(where).pk}),
-    Page("plans:target_add", of("plans:target_add", point_of), lambda w, where: TARGET_FORM, PLANNERS),
+                                 "lead_department": w.committee_department(where).pk},
+         sees=SEES_PLAN),
+    Page("plans:target_add", of("plans:target_add", point_of), lambda w, where: TARGET_FORM, PLANNERS,
+         sees=SEES_PLAN),
     Page("plans:target_edit", of("plans:target_edit", target_of), lambda w, where: {**TARGET_FORM, "value": "12"},
-         PLANNERS),
+         PLANNERS,
+         sees=SEES_PLAN),
     Page("plans:milestone_add", of("plans:milestone_add", point_of),
-         lambda w, where: {"title": "中期检查", "due_on": "2026-06-30"}, PLANNERS),
-    Page("plans:milestone_done", of("plans:milestone_done", World.milestone), allowed=PLANNERS),
+         lambda w, where: {"title": "中期检查", "due_on": "2026-06-30"}, PLANNERS,
+         sees=SEES_PLAN),
+    Page("plans:milestone_done", of("plans:milestone_done", World.milestone), allowed=PLANNERS,
+         sees=SEES_PLAN),
     Page("plans:record_progress", lambda w, where: at("plans:record_progress", w.plan(where).held.pk),
-         lambda w, where: prefixed(w.plan(where).held, reported_on="2026-05-01", value="4", note="开展宣讲"), RECORDERS),
+         lambda w, where: prefixed(w.plan(where).held, reported_on="2026-05-01", value="4", note="开展宣讲"), RECORDERS,
+         sees=SEES_BRANCH),
     Page("plans:decompose", lambda w, where: at("plans:decompose", w.plan(where).root.pk), decompose_data, PLANNERS,
          moves=lambda w, where: {"file": sheet([["组织编码", "分解目标值"], [w.branch(where).code, 5]]),
-                                 "confirm_mismatch": "on"}),
+                                 "confirm_mismatch": "on"},
+         sees=SEES_COMMITTEE),
     Page("plans:decompose", lambda w, where: at("plans:decompose", w.plan("inside").root.pk),
          lambda w, where: {f"value-{w.branch(where).pk if where != 'inside' else w.tree.district.pk}": "7",
                            "confirm_mismatch": "on"}, PLANNERS, variant="a value for an organisation elsewhere",
          refused=FORM_ERROR, why="only the organisations below the assignment are read from the form"),
     Page("plans:ledger_import", of("plans:ledger_import", plan_of), lambda w, where: {"file": ledger_csv(w, where)},
-         RECORDERS, moves=lambda w, where: {"file": ledger_row(w, where)}, refused=FORM_ERROR, why="rows the caller may not record are listed as errors"),
+         RECORDERS, moves=lambda w, where: {"file": ledger_row(w, where)}, refused=FORM_ERROR, why="rows the caller may not record are listed as errors",
+         sees=SEES_PLAN, seen=200),
     # --- monthly reports ---------------------------------------------------------------------------------------
     Page("reports:report_start", lambda w, where: at("reports:report_start"),
          lambda w, where: {"organization": w.branch(where).pk, "month": f"{THIS_MONTH:%Y-%m}"}, {"reporter"}),
     Page("reports:report_detail", of("reports:report_detail", World.report), report_form, RECORDERS,
-         refused=FORM_ERROR, why="a report the caller may see but not edit is shown read-only"),
+         refused=FORM_ERROR, why="a report the caller may see but not edit is shown read-only",
+         sees=SEES_BRANCH, seen=200),
     Page("reports:report_detail", of("reports:report_detail", World.report),
          lambda w, where: {**report_form(w, where), "submit": "1"}, RECORDERS, variant="submit",
-         refused=FORM_ERROR, why="a report the caller may see but not edit is shown read-only"),
-    Page("reports:report_autosave", of("reports:report_autosave", World.report), report_form, RECORDERS),
+         refused=FORM_ERROR, why="a report the caller may see but not edit is shown read-only",
+         sees=SEES_BRANCH, seen=200),
+    Page("reports:report_autosave", of("reports:report_autosave", World.report), report_form, RECORDERS,
+         sees=SEES_BRANCH),
     Page("reports:report_copy", of("reports:report_copy", World.report),
-         lambda w, where: {"version": w.report(where).version}, RECORDERS),
+         lambda w, where: {"version": w.report(where).version}, RECORDERS,
+         sees=SEES_BRANCH),
     Page("reports:attachment_add", of("reports:attachment_add", World.report),
-         lambda w, where: {"files": SimpleUploadedFile("p.png", PNG, "image/png")}, RECORDERS),
-    Page("reports:attachment_remove", of("reports:attachment_remove", World.attachment), allowed=RECORDERS),
+         lambda w, where: {"files": SimpleUploadedFile("p.png", PNG, "image/png")}, RECORDERS,
+         sees=SEES_BRANCH),
+    Page("reports:attachment_remove", of("reports:attachment_remove", World.attachment), allowed=RECORDERS,
+         sees=SEES_BRANCH),
     Page("reports:report_review", of_report(submitted), review("return", reason="补充材料"), REVIEWERS, variant="return",
-         also=DUAL_LEADS_THE_PROVINCE),
+         also=DUAL_LEADS_THE_PROVINCE,
+         sees=SEES_BRANCH),
     Page("reports:report_review", of_report(submitted), review("approve"), REVIEWERS, variant="approve",
-         also=DUAL_LEADS_THE_PROVINCE),
+         also=DUAL_LEADS_THE_PROVINCE,
+         sees=SEES_BRANCH),
     Page("reports:report_review", of_report(approved), review("reopen", reason="数据有误"), REVIEWERS, variant="reopen",
-         also=DUAL_LEADS_THE_PROVINCE),
+         also=DUAL_LEADS_THE_PROVINCE,
+         sees=SEES_BRANCH),
     Page("reports:report_upload", lambda w, where: at("reports:report_upload"),
          lambda w, where: {"file": report_csv(w, where)}, RECORDERS,
          refused=FORM_ERROR, why="rows of organisations the caller does not fill in are listed as errors"),
@@ -341,16 +371,20 @@ CASES = [
     Page("reports:rule_edit", of("reports:rule_edit", World.rule),
          lambda w, where: {"levels": "grassroots", "due_day": "9", "is_active": "on", "exception_codes": ""}, PLANNERS,
          moves=lambda w, where: {"levels": "grassroots", "due_day": "9", "is_active": "on",
-                                 "exception_codes": w.branch(where).code}),
+                                 "exception_codes": w.branch(where).code},
+         sees=frozenset()),
     Page("reports:field_add", lambda w, where: at("reports:field_add", org=w.committee(where).code),
          lambda w, where: {"key": "new_key", "label": "新字段", "field_type": "integer", "order": "2"}, PLANNERS),
     Page("reports:field_edit", of("reports:field_edit", World.field),
          lambda w, where: {"key": f"meetings_{where}", "label": "改名", "field_type": "integer", "order": "1"},
-         PLANNERS),
+         PLANNERS,
+         sees=frozenset()),
     Page("reports:config_delete", lambda w, where: reverse("reports:config_delete", args=["rule", w.rule(where).pk]),
-         allowed=PLANNERS, variant="rule"),
+         allowed=PLANNERS, variant="rule",
+         sees=frozenset()),
     Page("reports:config_delete", lambda w, where: reverse("reports:config_delete", args=["field", w.field(where).pk]),
-         allowed=PLANNERS, variant="field"),
+         allowed=PLANNERS, variant="field",
+         sees=frozenset()),
     Page("reports:fields_install_defaults", lambda w, where: at("reports:fields_install_defaults"),
          lambda w, where: {"org": w.committee(where).code}, PLANNERS),
     # --- assessment ----------------------------------------------------------------------------------------------
@@ -358,28 +392,36 @@ CASES = [
          lambda w, where: {**SCHEME_FORM, "issuer": w.committee(where).code}, ASSESSORS,
          refused=FORM_ERROR, why="an issuer outside the caller's organisations is a form error"),
     Page("assessment:scheme_edit", of("assessment:scheme_edit", scheme_of), lambda w, where: {**SCHEME_FORM, "title": "改名"},
-         ASSESSORS),
+         ASSESSORS,
+         sees=ASSESSING),
     Page("assessment:scheme_compute", of("assessment:scheme_compute", scheme_of),
-         lambda w, where: {"month": f"{THIS_MONTH:%Y-%m}"}, ASSESSORS),
+         lambda w, where: {"month": f"{THIS_MONTH:%Y-%m}"}, ASSESSORS,
+         sees=ASSESSING),
     Page("assessment:indicator_add", of("assessment:indicator_add", scheme_of),
          lambda w, where: {"parent": w.scheme(where).top.pk, "name": "新指标", "max_points": "5", "rule": "manual",
-                           "order": "3"}, ASSESSORS),
+                           "order": "3"}, ASSESSORS,
+         sees=ASSESSING),
     Page("assessment:indicator_edit", of("assessment:indicator_edit", leaf_of),
          lambda w, where: {"parent": w.scheme(where).top.pk, "name": "改名", "max_points": "10", "rule": "manual",
                            "order": "2"}, ASSESSORS,
          moves=lambda w, where: {"parent": w.scheme(where).top.pk, "name": "x", "max_points": "10", "rule": "manual",
-                                 "order": "2"}),
-    Page("assessment:indicator_delete", of("assessment:indicator_delete", leaf_of), allowed=ASSESSORS),
+                                 "order": "2"},
+         sees=ASSESSING),
+    Page("assessment:indicator_delete", of("assessment:indicator_delete", leaf_of), allowed=ASSESSORS,
+         sees=ASSESSING),
     Page("assessment:run_step", of("assessment:run_step", World.run), lambda w, where: {"step": "appeals"}, ASSESSORS,
-         variant="appeals"),
+         variant="appeals",
+         sees=ASSESSING),
     Page("assessment:run_step", of("assessment:run_step", World.run), lambda w, where: {"step": "publish"}, ASSESSORS,
-         variant="publish"),
+         variant="publish",
+         sees=ASSESSING),
     Page("assessment:run_entries", of("assessment:run_entries", World.run),
          lambda w, where: {"manual": "1", "m-indicator": w.scheme(where).leaf.pk,
                            "m-organization": w.assessed(where).code, "m-points": "6", "m-comment": "规范"},
          ASSESSORS, variant="manual",
          moves=lambda w, where: {"manual": "1", "m-indicator": w.scheme("inside").leaf.pk,
-                                 "m-organization": w.assessed(where).code, "m-points": "6", "m-comment": "x"}),
+                                 "m-organization": w.assessed(where).code, "m-points": "6", "m-comment": "x"},
+         sees=ASSESSING),
     Page("assessment:run_entries", lambda w, where: at("assessment:run_entries", w.run("inside").pk),
          lambda w, where: {"manual": "1", "m-indicator": w.scheme(where).leaf.pk,
                            "m-organization": w.assessed("inside").code, "m-points": "6", "m-comment": "规范"},
@@ -389,17 +431,22 @@ CASES = [
          lambda w, where: {"adjustment": "1", "a-organization": w.assessed(where).code, "a-kind": "bonus",
                            "a-points": "2", "a-reason": "表彰"}, ASSESSORS, variant="adjustment",
          moves=lambda w, where: {"adjustment": "1", "a-organization": w.assessed(where).code, "a-kind": "bonus",
-                                 "a-points": "2", "a-reason": "x"}),
-    Page("assessment:adjustment_delete", of("assessment:adjustment_delete", World.adjustment), allowed=ASSESSORS),
+                                 "a-points": "2", "a-reason": "x"},
+         sees=ASSESSING),
+    Page("assessment:adjustment_delete", of("assessment:adjustment_delete", World.adjustment), allowed=ASSESSORS,
+         sees=ASSESSING),
     Page("assessment:appeal_file", lambda w, where: at("assessment:appeal_file", in_appeal(w, where).scores.get().pk),
          lambda w, where: {"reason": "分数有误"}, RECORDERS, also=CITY_A_APPEALS_ABOVE,
-         refused=REDIRECT_WITH_MESSAGE, why="the score page says why the appeal was refused"),
+         refused=REDIRECT_WITH_MESSAGE, why="the score page says why the appeal was refused",
+         sees=SEES_ASSESSED, seen=302),
     Page("assessment:appeal_decide", of("assessment:appeal_decide", World.appeal),
-         lambda w, where: {"decision_step": "reject", "decision": "维持", "adjustment": "0"}, ASSESSORS),
+         lambda w, where: {"decision_step": "reject", "decision": "维持", "adjustment": "0"}, ASSESSORS,
+         sees=SEES_SCHEME),
     # --- the caller's own things --------------------------------------------------------------------------------
     Page("accounts:token_create", lambda w, where: at("accounts:token_create"), allowed=EVERYONE, anywhere=True),
     Page("accounts:token_revoke", lambda w, where: reverse("accounts:token_revoke", args=[w.token(where)]),
-         allowed=EVERYONE),
+         allowed=EVERYONE,
+         sees=OWN),
     Page("accounts:token_revoke_all", lambda w, where: at("accounts:token_revoke_all"), allowed=EVERYONE,
          anywhere=True, prime=lambda client, w, where: w.token("inside")),
     Page("notifications:read_all", lambda w, where: at("notifications:read_all"), allowed=EVERYONE, anywhere=True,
@@ -453,7 +500,7 @@ def test_a_page_write_is_allowed_inside_to_its_roles_only(client, world, case, r
             after = snapshot()
             assert after != before, ("nothing was written", response.status_code, _messages(response))
     else:
-        assert response.status_code in case.refused, (response.status_code, response.content[:400])
+        assert response.status_code in case.refusal(role, where), (response.status_code, response.content[:400])
         assert_unchanged(before, response)
         if case.done and where != "inside":
             assert not case.done(world, where, client, response)
@@ -527,6 +574,7 @@ def test_the_resolver_walk_tells_pages_that_take_a_post_from_the_others():
 def test_a_refusal_that_is_not_403_or_404_says_why():
     for case in CASES:
         assert set(case.refused) <= {403, 404} or case.why, case.id
+        assert case.sees is None or case.seen in case.refused, case.id
 
 
 ONE_PER_PAGE = list({case.name: case for case in reversed(CASES)}.values())

@@ -2,8 +2,10 @@
 
 Each user sits in city A (the reporter at its branch A1a; ``dual`` is a provincial leader who is also
 staff of city A). ``inside`` objects live in city A, ``outside`` ones in city B, ``above`` ones at the
-province. A write is allowed only inside and only to the roles its case names; every refused write
-answers 400, 403 or 404 and leaves the database exactly as it was. Updates that would move an object
+province. A write is allowed only inside and only to the roles its case names, and then changes something;
+every refused write leaves the database exactly as it was and answers as the read matrices would: 403 to
+those who see what it names, 404 to the others (400 where the payload names an organisation they cannot
+see). Updates that would move an object
 out of city A (to city B or to the province), or pull an object from there into city A, are refused to
 everyone, administrators included.
 
@@ -19,16 +21,23 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.matrix import (
+    ASSESSING,
     ASSESSORS,
     CITY_A_APPEALS_ABOVE,
     DUAL_LEADS_THE_PROVINCE,
     EVERYONE,
     LAST_MONTH,
+    OWN,
     PLANNERS,
     PNG,
     RECORDERS,
     REVIEWERS,
     ROLES,
+    SEES_ASSESSED,
+    SEES_BRANCH,
+    SEES_COMMITTEE,
+    SEES_PLAN,
+    SEES_SCHEME,
     THIS_MONTH,
     WHERE,
     M,
@@ -61,6 +70,21 @@ class Case:
     moves: Callable[[World, str], object] | None = None  # a payload that moves the inside object to ``where``
     also: frozenset = frozenset()  # (role, where) also allowed, e.g. the province's leader reviews city B's reports
     ok: tuple = (200, 201, 202, 204)
+    # Who sees what the write names (as the read matrices declare it): a refusal answers them ``seen``, everyone
+    # else ``hidden`` (404; 400 where the payload names an organisation they cannot see); ``answers`` gives the
+    # (role, where) the rule does not fit. None: any of 400, 403, 404.
+    sees: frozenset | None = None
+    seen: int = 403
+    hidden: int = 404
+    answers: dict = field(default_factory=dict)
+    done: Callable | None = None  # (world, where, response) -> the write was made; default: some table changed
+
+    def refusal(self, role, where):
+        if (role, where) in self.answers:
+            return (self.answers[(role, where)],)
+        if self.sees is None:
+            return (400, 403, 404)
+        return (self.seen if (role, where) in self.sees else self.hidden,)
 
 
 def api(path):
@@ -79,6 +103,12 @@ def report_file(w, where):
     return {"file": report_csv(w, where)}
 
 
+def an_unread_notification(w, where):
+    """No body; an unread notification of the caller's, to be marked read."""
+    w.notification("inside")
+    return {}
+
+
 def pk_url(path, make):
     return lambda w, where: api(path.format(pk=make(w, where).pk))
 
@@ -87,146 +117,198 @@ CASES = [
     # --- organisations, departments, accounts, roles ---
     Case("post", "organizations/", lambda w, where: api("organizations/"),
          lambda w, where: {"code": f"N{where}", "name": "新支部", "level": "grassroots", "kind": "branch",
-                           "parent_code": w.branch(where).code}, {"admin"}),
+                           "parent_code": w.branch(where).code}, {"admin"},
+         sees=SEES_BRANCH, hidden=400),
     *(Case(m, "organizations/<pk>/", pk_url("organizations/{pk}/", lambda w, where: w.branch(where)),
            lambda w, where: {"code": w.branch(where).code, "name": "改名", "level": "grassroots", "kind": "branch",
-                             "member_count": 99}, {"admin"}) for m in ("patch", "put")),
+                             "member_count": 99}, {"admin"},
+         sees=SEES_BRANCH) for m in ("patch", "put")),
     Case("post", "organizations/<pk>/move/", pk_url("organizations/{pk}/move/", lambda w, where: w.branch(where)),
          lambda w, where: {"parent_code": w.tree.city_a.code}, {"admin"},
-         moves=lambda w, where: {"parent_code": w.committee(where).code}),
+         moves=lambda w, where: {"parent_code": w.committee(where).code},
+         sees=SEES_BRANCH, answers={("reporter", "inside"): 400},  # the reporter cannot name city A, the new parent
+         done=lambda w, where, response: M.Organization.objects.get(pk=w.branch(where).pk).depth == 3),
     Case("post", "organizations/import/", lambda w, where: api("organizations/import/"), org_file, {"admin"},
-         fmt="multipart"),
+         fmt="multipart",
+         sees=frozenset(), hidden=400),  # the rows are listed as errors
     Case("post", "departments/", lambda w, where: api("departments/"),
-         lambda w, where: {"organization": w.branch(where).code, "name": "宣传部"}, {"admin"}),
-    Case("delete", "departments/<pk>/", pk_url("departments/{pk}/", World.department), allowed={"admin"}),
+         lambda w, where: {"organization": w.branch(where).code, "name": "宣传部"}, {"admin"},
+         sees=SEES_BRANCH, hidden=400),
+    Case("delete", "departments/<pk>/", pk_url("departments/{pk}/", World.department), allowed={"admin"},
+         sees=SEES_BRANCH),
     Case("post", "role-assignments/", lambda w, where: api("role-assignments/"),
          lambda w, where: {"user": w.holder(where).user.username, "organization": w.tree.branch.code,
-                           "role": "leader"}, {"admin"}),
-    Case("delete", "role-assignments/<pk>/", pk_url("role-assignments/{pk}/", World.holder), allowed={"admin"}),
+                           "role": "leader"}, {"admin"},
+         sees=frozenset(), hidden=400),
+    Case("delete", "role-assignments/<pk>/", pk_url("role-assignments/{pk}/", World.holder), allowed={"admin"},
+         sees=SEES_BRANCH),
     Case("post", "users/", lambda w, where: api("users/"),
          lambda w, where: {"username": f"new_{where}", "password": "a-long-password", "organization": w.branch(where).code,
-                           "role": "reporter"}, {"admin"}),
+                           "role": "reporter"}, {"admin"},
+         sees=SEES_BRANCH, hidden=400),
     # --- plans ---
     Case("post", "plans/", lambda w, where: api("plans/"),
-         lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "新计划"}, PLANNERS),
+         lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "新计划"}, PLANNERS,
+         sees=SEES_COMMITTEE, hidden=400),
     *(Case(m, "plans/<pk>/", pk_url("plans/{pk}/", lambda w, where: w.plan(where).plan),
            lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "改名"}, PLANNERS,
            moves=lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "x"})
       for m in ("patch", "put")),
     Case("post", "plans/parse/", lambda w, where: api("plans/parse/"),
-         lambda w, where: {"text": "一、思想引领\n1. 开展宣讲不少于10场。"}, EVERYONE, anywhere=True),
+         lambda w, where: {"text": "一、思想引领\n1. 开展宣讲不少于10场。"}, EVERYONE, anywhere=True,
+         done=lambda w, where, response: bool(response.json()["sections"])),
     Case("post", "plans/from-document/", lambda w, where: api("plans/from-document/"),
          lambda w, where: {"text": "一、思想引领\n1. 开展宣讲不少于10场。", "organization": w.committee(where).code,
-                           "year": 2026, "title": "文档计划"}, PLANNERS),
+                           "year": 2026, "title": "文档计划"}, PLANNERS,
+         sees=SEES_COMMITTEE, hidden=400),
     Case("post", "plans/<pk>/ledger/", pk_url("plans/{pk}/ledger/", lambda w, where: w.plan(where).plan),
-         ledger_file, RECORDERS, fmt="multipart"),
+         ledger_file, RECORDERS, fmt="multipart",
+         sees=SEES_PLAN, seen=400),
     Case("post", "sections/", lambda w, where: api("sections/"),
-         lambda w, where: {"plan": w.plan(where).plan.pk, "title": "新部分"}, PLANNERS),
+         lambda w, where: {"plan": w.plan(where).plan.pk, "title": "新部分"}, PLANNERS,
+         sees=SEES_PLAN, hidden=400),
     *(Case(m, "sections/<pk>/", pk_url("sections/{pk}/", lambda w, where: w.plan(where).section),
            lambda w, where: {"plan": w.plan(where).plan.pk, "title": "改名", "number": "二", "order": 3}, PLANNERS,
-           moves=lambda w, where: {"plan": w.plan(where).plan.pk, "title": "x", "number": "一", "order": 0})
+           moves=lambda w, where: {"plan": w.plan(where).plan.pk, "title": "x", "number": "一", "order": 0},
+         sees=SEES_PLAN)
       for m in ("patch", "put")),
     Case("post", "work-points/", lambda w, where: api("work-points/"),
-         lambda w, where: {"section": w.plan(where).section.pk, "title": "新要点"}, PLANNERS),
+         lambda w, where: {"section": w.plan(where).section.pk, "title": "新要点"}, PLANNERS,
+         sees=SEES_PLAN, hidden=400),
     *(Case(m, "work-points/<pk>/", pk_url("work-points/{pk}/", lambda w, where: w.plan(where).point),
            lambda w, where: {"section": w.plan(where).section.pk, "title": "改名"}, PLANNERS,
-           moves=lambda w, where: {"section": w.plan(where).section.pk, "title": "x"})
+           moves=lambda w, where: {"section": w.plan(where).section.pk, "title": "x"},
+         sees=SEES_PLAN)
       for m in ("patch", "put")),
     Case("post", "targets/", lambda w, where: api("targets/"),
-         lambda w, where: {"point": w.plan(where).point.pk, "metric": "活动", "value": "5"}, PLANNERS),
+         lambda w, where: {"point": w.plan(where).point.pk, "metric": "活动", "value": "5"}, PLANNERS,
+         sees=SEES_PLAN, hidden=400),
     *(Case(m, "targets/<pk>/", pk_url("targets/{pk}/", lambda w, where: w.plan(where).target),
            lambda w, where: {"point": w.plan(where).point.pk, "metric": "改名", "value": "12"}, PLANNERS,
-           moves=lambda w, where: {"point": w.plan(where).point.pk, "metric": "x", "value": "10"})
+           moves=lambda w, where: {"point": w.plan(where).point.pk, "metric": "x", "value": "10"},
+         sees=SEES_PLAN)
       for m in ("patch", "put")),
     Case("post", "assignments/<pk>/decompose/", pk_url("assignments/{pk}/decompose/", lambda w, where: w.plan(where).root),
          lambda w, where: {"parts": [{"organization": (w.branch(where) if where != "above" else w.tree.city_a).code,
-                                      "value": "7"}], "confirm_mismatch": True}, PLANNERS),
+                                      "value": "7"}], "confirm_mismatch": True}, PLANNERS,
+         sees=SEES_COMMITTEE),
     Case("post", "progress-entries/", lambda w, where: api("progress-entries/"),
-         lambda w, where: {"assignment": w.plan(where).held.pk, "reported_on": "2026-05-01", "value": "4"}, RECORDERS),
+         lambda w, where: {"assignment": w.plan(where).held.pk, "reported_on": "2026-05-01", "value": "4"}, RECORDERS,
+         sees=SEES_BRANCH, hidden=400),
     # --- monthly reports ---
     Case("post", "reporting-rules/", lambda w, where: api("reporting-rules/"),
-         lambda w, where: {"organization": w.committee(where).code, "levels": ["grassroots"], "due_day": 6}, PLANNERS),
+         lambda w, where: {"organization": w.committee(where).code, "levels": ["grassroots"], "due_day": 6}, PLANNERS,
+         sees=SEES_COMMITTEE, hidden=400),
     *(Case(m, "reporting-rules/<pk>/", pk_url("reporting-rules/{pk}/", World.rule),
            lambda w, where: {"organization": w.committee(where).code, "levels": ["grassroots"], "due_day": 9}, PLANNERS,
-           moves=lambda w, where: {"organization": w.committee(where).code, "levels": ["grassroots"], "due_day": 5})
+           moves=lambda w, where: {"organization": w.committee(where).code, "levels": ["grassroots"], "due_day": 5},
+         sees=SEES_COMMITTEE)
       for m in ("patch", "put")),
-    Case("delete", "reporting-rules/<pk>/", pk_url("reporting-rules/{pk}/", World.rule), allowed=PLANNERS),
+    Case("delete", "reporting-rules/<pk>/", pk_url("reporting-rules/{pk}/", World.rule), allowed=PLANNERS,
+         sees=SEES_COMMITTEE),
     Case("post", "report-fields/", lambda w, where: api("report-fields/"),
-         lambda w, where: {"organization": w.committee(where).code, "key": "k", "label": "新字段"}, PLANNERS),
+         lambda w, where: {"organization": w.committee(where).code, "key": "k", "label": "新字段"}, PLANNERS,
+         sees=SEES_COMMITTEE, hidden=400),
     *(Case(m, "report-fields/<pk>/", pk_url("report-fields/{pk}/", World.field),
            lambda w, where: {"organization": w.committee(where).code, "key": f"meetings_{where}", "label": "改名"},
            PLANNERS,
-           moves=lambda w, where: {"organization": w.committee(where).code, "key": "meetings_inside", "label": "x"})
+           moves=lambda w, where: {"organization": w.committee(where).code, "key": "meetings_inside", "label": "x"},
+         sees=SEES_COMMITTEE)
       for m in ("patch", "put")),
-    Case("delete", "report-fields/<pk>/", pk_url("report-fields/{pk}/", World.field), allowed=PLANNERS),
+    Case("delete", "report-fields/<pk>/", pk_url("report-fields/{pk}/", World.field), allowed=PLANNERS,
+         sees=SEES_COMMITTEE),
     Case("post", "monthly-reports/", lambda w, where: api("monthly-reports/"),
-         lambda w, where: {"organization": w.branch(where).code, "month": f"{LAST_MONTH:%Y-%m-%d}"}, RECORDERS),
+         lambda w, where: {"organization": w.branch(where).code, "month": f"{LAST_MONTH:%Y-%m-%d}"}, RECORDERS,
+         sees=SEES_BRANCH, hidden=400),
     Case("post", "monthly-reports/<pk>/draft/", pk_url("monthly-reports/{pk}/draft/", World.report),
-         lambda w, where: {"version": w.report(where).version, "work_done": "开展活动"}, RECORDERS),
+         lambda w, where: {"version": w.report(where).version, "work_done": "开展活动"}, RECORDERS,
+         sees=SEES_BRANCH),
     Case("post", "monthly-reports/<pk>/submit/", pk_url("monthly-reports/{pk}/submit/", World.report),
-         allowed=RECORDERS),
+         allowed=RECORDERS,
+         sees=SEES_BRANCH),
     Case("post", "monthly-reports/<pk>/copy-previous/", pk_url("monthly-reports/{pk}/copy-previous/", World.report),
-         allowed=RECORDERS, ok=(200,)),
+         allowed=RECORDERS, ok=(200,),
+         sees=SEES_BRANCH),
     Case("post", "monthly-reports/<pk>/attachments/", pk_url("monthly-reports/{pk}/attachments/", World.report),
-         lambda w, where: {"files": SimpleUploadedFile("p.png", PNG, "image/png")}, RECORDERS, fmt="multipart"),
+         lambda w, where: {"files": SimpleUploadedFile("p.png", PNG, "image/png")}, RECORDERS, fmt="multipart",
+         sees=SEES_BRANCH),
     Case("delete", "monthly-reports/<pk>/attachments/<attachment_id>/",
          lambda w, where: api(f"monthly-reports/{w.attachment(where).report_id}/attachments/{w.attachment(where).pk}/"),
-         allowed=RECORDERS),
+         allowed=RECORDERS,
+         sees=SEES_BRANCH),
     Case("post", "monthly-reports/<pk>/return/",
          pk_url("monthly-reports/{pk}/return/", lambda w, where: w.report(where, S.ReportStatus.SUBMITTED)),
-         lambda w, where: {"reason": "补充材料"}, REVIEWERS, also=DUAL_LEADS_THE_PROVINCE),
+         lambda w, where: {"reason": "补充材料"}, REVIEWERS, also=DUAL_LEADS_THE_PROVINCE,
+         sees=SEES_BRANCH),
     Case("post", "monthly-reports/<pk>/approve/",
          pk_url("monthly-reports/{pk}/approve/", lambda w, where: w.report(where, S.ReportStatus.SUBMITTED)),
-         allowed=REVIEWERS, also=DUAL_LEADS_THE_PROVINCE),
+         allowed=REVIEWERS, also=DUAL_LEADS_THE_PROVINCE,
+         sees=SEES_BRANCH),
     Case("post", "monthly-reports/<pk>/reopen/",
          pk_url("monthly-reports/{pk}/reopen/", lambda w, where: w.report(where, S.ReportStatus.APPROVED)),
-         lambda w, where: {"reason": "数据有误"}, REVIEWERS, also=DUAL_LEADS_THE_PROVINCE),
+         lambda w, where: {"reason": "数据有误"}, REVIEWERS, also=DUAL_LEADS_THE_PROVINCE,
+         sees=SEES_BRANCH),
     Case("post", "monthly-reports/upload/", lambda w, where: api("monthly-reports/upload/"), report_file, RECORDERS,
-         fmt="multipart"),
+         fmt="multipart",
+         sees=frozenset(), hidden=400),
     # --- assessment ---
     Case("post", "assessment-schemes/", lambda w, where: api("assessment-schemes/"),
          lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "新方案",
-                           "levels": ["grassroots"]}, ASSESSORS),
+                           "levels": ["grassroots"]}, ASSESSORS,
+         sees=SEES_COMMITTEE, hidden=400),
     *(Case(m, "assessment-schemes/<pk>/", pk_url("assessment-schemes/{pk}/", lambda w, where: w.scheme(where).scheme),
            lambda w, where: {"organization": w.committee(where).code, "year": THIS_MONTH.year, "title": "改名"},
            ASSESSORS,
            moves=lambda w, where: {"organization": w.committee(where).code, "year": THIS_MONTH.year, "title": "x"})
       for m in ("patch", "put")),
     Case("delete", "assessment-schemes/<pk>/", pk_url("assessment-schemes/{pk}/", lambda w, where: w.scheme(where).scheme),
-         allowed=ASSESSORS),
+         allowed=ASSESSORS,
+         sees=SEES_SCHEME),
     Case("post", "assessment-schemes/<pk>/compute/",
          pk_url("assessment-schemes/{pk}/compute/", lambda w, where: w.scheme(where).scheme),
-         lambda w, where: {"month": f"{LAST_MONTH:%Y-%m}"}, ASSESSORS),
+         lambda w, where: {"month": f"{LAST_MONTH:%Y-%m}"}, ASSESSORS,
+         sees=SEES_SCHEME),
     Case("post", "indicators/", lambda w, where: api("indicators/"),
-         lambda w, where: {"scheme": w.scheme(where).scheme.pk, "name": "新指标", "max_points": "5"}, ASSESSORS),
+         lambda w, where: {"scheme": w.scheme(where).scheme.pk, "name": "新指标", "max_points": "5"}, ASSESSORS,
+         sees=SEES_SCHEME, hidden=400),
     *(Case(m, "indicators/<pk>/", pk_url("indicators/{pk}/", lambda w, where: w.scheme(where).leaf),
            lambda w, where: {"scheme": w.scheme(where).scheme.pk, "parent": w.scheme(where).top.pk, "name": "改名",
                              "max_points": "10", "rule": "manual"}, ASSESSORS,
            moves=lambda w, where: {"scheme": w.scheme(where).scheme.pk, "parent": None, "name": "x",
-                                   "max_points": "10"})
+                                   "max_points": "10"},
+         sees=SEES_SCHEME)
       for m in ("patch", "put")),
     Case("delete", "indicators/<pk>/", pk_url("indicators/{pk}/", lambda w, where: w.scheme(where).leaf),
-         allowed=ASSESSORS),
+         allowed=ASSESSORS,
+         sees=SEES_SCHEME),
     Case("post", "assessment-runs/<pk>/open-appeals/", pk_url("assessment-runs/{pk}/open-appeals/", World.run),
-         allowed=ASSESSORS),
-    Case("post", "assessment-runs/<pk>/publish/", pk_url("assessment-runs/{pk}/publish/", World.run), allowed=ASSESSORS),
+         allowed=ASSESSORS,
+         sees=ASSESSING),
+    Case("post", "assessment-runs/<pk>/publish/", pk_url("assessment-runs/{pk}/publish/", World.run), allowed=ASSESSORS,
+         sees=ASSESSING),
     Case("post", "manual-points/", lambda w, where: api("manual-points/"),
          lambda w, where: {"indicator": w.scheme(where).leaf.pk, "organization": w.assessed(where).code,
-                           "month": f"{LAST_MONTH:%Y-%m-%d}", "points": "6", "comment": "规范"}, ASSESSORS),
+                           "month": f"{LAST_MONTH:%Y-%m-%d}", "points": "6", "comment": "规范"}, ASSESSORS,
+         sees=SEES_ASSESSED, hidden=400),
     Case("post", "adjustments/", lambda w, where: api("adjustments/"),
          lambda w, where: {"scheme": w.scheme(where).scheme.pk, "organization": w.assessed(where).code,
                            "month": f"{LAST_MONTH:%Y-%m-%d}", "kind": "bonus", "points": "2", "reason": "表彰"},
-         ASSESSORS),
-    Case("delete", "adjustments/<pk>/", pk_url("adjustments/{pk}/", World.adjustment), allowed=ASSESSORS),
+         ASSESSORS,
+         sees=SEES_ASSESSED, hidden=400),
+    Case("delete", "adjustments/<pk>/", pk_url("adjustments/{pk}/", World.adjustment), allowed=ASSESSORS,
+         sees=ASSESSING),
     Case("post", "appeals/", lambda w, where: api("appeals/"),
          lambda w, where: {"run": w.run(where, S.RunStatus.APPEAL).pk, "organization": w.assessed(where).code,
-                           "reason": "分数有误"}, RECORDERS, also=CITY_A_APPEALS_ABOVE),
+                           "reason": "分数有误"}, RECORDERS, also=CITY_A_APPEALS_ABOVE,
+         sees=SEES_ASSESSED, hidden=400),
     Case("post", "appeals/<pk>/decide/", pk_url("appeals/{pk}/decide/", World.appeal),
-         lambda w, where: {"accept": False, "decision": "维持"}, ASSESSORS),
+         lambda w, where: {"accept": False, "decision": "维持"}, ASSESSORS,
+         sees=SEES_ASSESSED),
     # --- the caller's own notifications ---
-    Case("post", "notifications/<pk>/read/", pk_url("notifications/{pk}/read/", World.notification), allowed=EVERYONE),
-    Case("post", "notifications/read-all/", lambda w, where: api("notifications/read-all/"), allowed=EVERYONE,
-         anywhere=True),
+    Case("post", "notifications/<pk>/read/", pk_url("notifications/{pk}/read/", World.notification), allowed=EVERYONE,
+         sees=OWN),
+    Case("post", "notifications/read-all/", lambda w, where: api("notifications/read-all/"), an_unread_notification,
+         allowed=EVERYONE, anywhere=True),
     Case("put", "notifications/preferences/", lambda w, where: api("notifications/preferences/"),
          lambda w, where: {"email": False}, EVERYONE, anywhere=True),
 ]
@@ -264,8 +346,12 @@ def test_a_write_is_allowed_inside_to_its_roles_only(client, world, case, role, 
     allowed = (where == "inside" and role in case.allowed) or (role, where) in case.also
     if allowed:
         assert response.status_code in case.ok, (response.status_code, response.content[:400])
+        if case.done:
+            assert case.done(world, where, response), "the write did not do what it was asked"
+        else:
+            assert snapshot() != before, "an allowed write changed nothing"
     else:
-        assert response.status_code in (400, 403, 404), (response.status_code, response.content[:400])
+        assert response.status_code in case.refusal(role, where), (response.status_code, response.content[:400])
         assert_unchanged(before)
 
 
