@@ -439,9 +439,10 @@ CASES = [
          lambda w, where: {"reason": "分数有误"}, RECORDERS, also=CITY_A_APPEALS_ABOVE,
          refused=REDIRECT_WITH_MESSAGE, why="the score page says why the appeal was refused",
          sees=SEES_ASSESSED, seen=302),
+    # who cannot see the appeal (the assessors and the appealing side see it) gets 404, as for one that does not exist
     Page("assessment:appeal_decide", of("assessment:appeal_decide", World.appeal),
          lambda w, where: {"decision_step": "reject", "decision": "维持", "adjustment": "0"}, ASSESSORS,
-         sees=SEES_SCHEME),
+         sees=SEES_ASSESSED),
     # --- the caller's own things --------------------------------------------------------------------------------
     Page("accounts:token_create", lambda w, where: at("accounts:token_create"), allowed=EVERYONE, anywhere=True),
     Page("accounts:token_revoke", lambda w, where: reverse("accounts:token_revoke", args=[w.token(where)]),
