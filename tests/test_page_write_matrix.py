@@ -48,7 +48,6 @@ from tests.matrix import (
     SEES_BRANCH,
     SEES_COMMITTEE,
     SEES_PLAN,
-    SEES_SCHEME,
     THIS_MONTH,
     WHERE,
     M,
