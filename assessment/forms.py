@@ -172,6 +172,6 @@ class AdjustmentForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = OrganizationChoiceByCode(user=user, action=Action.VIEW, label=_("Organisation code"))
-        self.fields["kind"] = forms.ChoiceField(label=_("Kind"), choices=AdjustmentKind.choices)
+        self.fields["kind"] = forms.ChoiceField(label=_("Adjustment kind"), choices=AdjustmentKind.choices)
         self.fields["points"] = forms.DecimalField(label=_("Points"), min_value=Decimal("0.01"), **POINTS)
         self.fields["reason"] = forms.CharField(label=_("Reason"), max_length=500)

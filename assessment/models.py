@@ -297,7 +297,7 @@ class Adjustment(AssessorEntry):
 
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="adjustments",
                                verbose_name=_("scheme"))
-    kind = models.CharField(_("kind"), max_length=10, choices=AdjustmentKind.choices)
+    kind = models.CharField(_("adjustment kind"), max_length=10, choices=AdjustmentKind.choices)
     reason = models.CharField(_("reason"), max_length=500)
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 

@@ -245,6 +245,53 @@ def write_xlsx(columns: list[Column], rows, *, sheet_title: str) -> bytes:
     return workbook_bytes(workbook)
 
 
+def write_large_xlsx(columns: list[Column], rows, *, sheet_title: str):
+    """A one-sheet workbook like write_xlsx() for lists of any length: XlsxWriter in constant-memory mode flushes
+    each row to disk as it is written, and the workbook itself is a temporary file (returned at its start), so
+    memory stays flat however many rows there are. Text gets the same rules as cell(): written as text, never
+    as a formula or a link, marked to stay text when it starts like a formula, cut to what a cell holds."""
+    import tempfile
+
+    import xlsxwriter
+
+    output = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False,
+                                            "remove_timezone": True})
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#999999",
+                                  "align": "center", "valign": "vcenter"})
+    stays_text = workbook.add_format({"quote_prefix": True})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    formats = [workbook.add_format({"num_format": c.number_format}) if c.number_format else None for c in columns]
+    sheet = workbook.add_worksheet(sheet_text(sheet_title)[:31])
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width)
+    sheet.freeze_panes(1, 0)
+    for index, column in enumerate(columns):
+        sheet.write_string(0, index, sheet_text(column.header), header)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for index, value in enumerate(row):
+            number_format = formats[index] if index < len(formats) else None
+            if value is None or value == "":
+                continue
+            if isinstance(value, str | Promise):
+                text = sheet_text(value)
+                sheet.write_string(count, index, text, stays_text if text.startswith(FORMULA_START) else None)
+            elif isinstance(value, bool):
+                sheet.write_boolean(count, index, value)
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(count, index, float(value), number_format)
+            elif isinstance(value, datetime.date):
+                sheet.write_datetime(count, index, value, number_format or day)
+            else:
+                sheet.write_string(count, index, sheet_text(value))
+    sheet.autofilter(0, 0, count, max(len(columns) - 1, 0))
+    workbook.close()
+    output.seek(0)
+    return output
+
+
 def csv_value(value):
     """A value as a CSV cell (OWASP's advice on CSV injection): text that a spreadsheet would take for a
     formula gets a leading apostrophe, which spreadsheets read as "this is text"; numbers stay numbers,

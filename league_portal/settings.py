@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "plans",
     "reports",
     "assessment",
+    "volunteers",
     "notifications",
     "simple_history",
 ]
@@ -226,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_review_digest",
         "schedule": crontab(hour=8, minute=5),
     },
+    "recompute-volunteer-stars-and-statistics": {
+        "task": "volunteers.tasks.nightly_recompute",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "purge-expired-api-tokens": {
         "task": "accounts.tasks.purge_expired_tokens",
         "schedule": crontab(hour=3, minute=40),
@@ -274,6 +279,14 @@ SPECTACULAR_SETTINGS = {
         "PointStatusEnum": "plans.choices.PointStatus",
     },
 }
+
+# Volunteers' personal data (volunteers/pii.py): Fernet keys, newest first (rotate by prepending one), and the
+# key of the lookup hashes. Without them both are derived from SECRET_KEY — set them in production.
+VOLUNTEER_PII_KEYS = env.list("VOLUNTEER_PII_KEYS", default=[])
+VOLUNTEER_LOOKUP_KEY = env("VOLUNTEER_LOOKUP_KEY", default="")
+# An activity's sign-in QR code changes every this many seconds; a scan of the code before it still counts.
+VOLUNTEER_SIGNIN_WINDOW_SECONDS = env.int("VOLUNTEER_SIGNIN_WINDOW_SECONDS", default=30)
+VOLUNTEER_IMPORT_MAX_ROWS = env.int("VOLUNTEER_IMPORT_MAX_ROWS", default=200_000)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="league-demo")
 

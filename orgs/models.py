@@ -52,7 +52,7 @@ class Organization(ScopedByOrganization, MP_Node):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     code = models.CharField(_("code"), max_length=40, unique=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("organisation kind"), max_length=30, choices=Kind.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
     member_count = models.PositiveIntegerField(_("league members"), default=0)
     youth_count = models.PositiveIntegerField(_("youth"), default=0)

@@ -36,6 +36,8 @@ class Action:
     REVIEW_REPORT = "review_report"  # return or approve the monthly reports of the organisations below
     CONFIGURE_REPORTS = "configure_reports"  # who reports to an organisation, and the fields of its reports
     ASSESS = "assess"  # assessment schemes, manual points, bonuses and deductions, computing and publishing scores
+    MANAGE_VOLUNTEERS = "manage_volunteers"  # the registry, activities, sign-in and confirming service hours
+    UNMASK_PII = "unmask_pii"  # read a volunteer's document number and mobile in clear (each look is logged)
 
 
 GRANTS: dict[str, frozenset[str]] = {
@@ -48,6 +50,8 @@ GRANTS: dict[str, frozenset[str]] = {
     Action.REVIEW_REPORT: frozenset({Role.ADMIN, Role.STAFF, Role.LEADER}),
     Action.CONFIGURE_REPORTS: frozenset({Role.ADMIN, Role.STAFF}),
     Action.ASSESS: frozenset({Role.ADMIN, Role.ASSESSOR}),
+    Action.MANAGE_VOLUNTEERS: frozenset({Role.ADMIN, Role.STAFF, Role.REPORTER}),
+    Action.UNMASK_PII: frozenset({Role.ADMIN}),
 }
 # A reporter fills in the reports of one organisation and sees nothing below it.
 OWN_ORGANISATION_ONLY = frozenset({Role.REPORTER})

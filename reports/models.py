@@ -52,7 +52,7 @@ class ReportField(ScopedByOrganization, models.Model):
                                      verbose_name=_("defined by"))
     key = models.SlugField(_("key"), max_length=50)
     label = models.CharField(_("label"), max_length=100)
-    field_type = models.CharField(_("type"), max_length=10, choices=FieldType.choices, default=FieldType.INTEGER)
+    field_type = models.CharField(_("field type"), max_length=10, choices=FieldType.choices, default=FieldType.INTEGER)
     required = models.BooleanField(_("required"), default=False)
     minimum = models.DecimalField(_("minimum"), null=True, blank=True, **AMOUNT)
     maximum = models.DecimalField(_("maximum"), null=True, blank=True, **AMOUNT)

@@ -5,6 +5,10 @@ from types import SimpleNamespace
 
 import pytest
 
+# DRF's throttles keep ``timer = time.time`` as a class attribute: imported for the first time inside a
+# freeze_time() block it would keep freezegun's fake for the rest of the run (and call it as a method).
+import rest_framework.throttling  # noqa: F401
+
 from orgs.choices import Kind, Level, Role, Sector
 
 from .factories import OrganizationFactory, RoleAssignmentFactory, UserFactory

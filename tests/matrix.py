@@ -59,8 +59,11 @@ def models():
     from orgs.models import Department, ImportJob, Organization, RoleAssignment
     from plans.models import Assignment, Evidence, Milestone, Plan, ProgressEntry, Section, Target, WorkPoint
     from reports.models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
+    from volunteers.models import Activity, Certificate, ServiceRecord, Signup, UnmaskEvent, Volunteer, VolunteerImport
 
     return SimpleNamespace(
+        Volunteer=Volunteer, Activity=Activity, ServiceRecord=ServiceRecord, Signup=Signup, Certificate=Certificate,
+        UnmaskEvent=UnmaskEvent, VolunteerImport=VolunteerImport,
         User=get_user_model(), Notification=Notification, Download=Download, AppealEvidence=AppealEvidence,
         Department=Department, ImportJob=ImportJob,
         Organization=Organization, RoleAssignment=RoleAssignment, Adjustment=Adjustment, Appeal=Appeal,
@@ -81,8 +84,9 @@ def services():
     from plans.choices import PlanStatus
     from reports import services as reporting
     from reports.choices import ReportStatus
+    from volunteers import services as volunteers
 
-    return SimpleNamespace(plans=plans, reporting=reporting, months=months, assessment=assessment, ledger=ledger,
+    return SimpleNamespace(volunteers=volunteers, plans=plans, reporting=reporting, months=months, assessment=assessment, ledger=ledger,
                            PlanStatus=PlanStatus, ReportStatus=ReportStatus, RunStatus=RunStatus)
 
 
@@ -95,6 +99,8 @@ PLANNERS = {"admin", "staff", "dual"}
 RECORDERS = {"admin", "staff", "reporter", "dual"}
 REVIEWERS = {"admin", "staff", "leader", "dual"}
 ASSESSORS = {"admin", "assessor"}
+VOLUNTEER_MANAGERS = {"admin", "staff", "reporter", "dual"}  # the reporter at their own branch only
+UNMASKERS = {"admin"}
 EVERYONE = set(ROLES)
 # ``dual`` leads the province: reports of city B's branches are below them too.
 DUAL_LEADS_THE_PROVINCE = frozenset({("dual", "outside")})
@@ -312,6 +318,35 @@ class World:
         return self.once(("appeal_evidence", where), lambda: store_file(
             M.AppealEvidence(appeal=self.appeal(where)), SimpleUploadedFile("a.png", PNG, "image/png")))
 
+    def volunteer(self, where):
+        """A volunteer registered at the ``where`` branch (above: the province), with a mobile."""
+        from tests.volunteers.ids import resident_id
+
+        return self.once(("volunteer", where), lambda: S.volunteers.register_volunteer(
+            by=SYSTEM, organization=self.branch(where), name=f"志愿者{where}", id_type="resident",
+            id_number=resident_id(), mobile="13800001111", registered_on=datetime.date(2026, 1, 5)))
+
+    def activity(self, where):
+        """An open activity organised by the ``where`` branch (above: the province), from 1 March 2026 for three
+        days, with the ``where`` volunteer signed up."""
+        def make():
+            start = datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC)
+            activity = S.volunteers.create_activity(by=SYSTEM, organization=self.branch(where), title=f"活动{where}",
+                                                    starts_at=start, ends_at=start + datetime.timedelta(days=2),
+                                                    planned_hours=Decimal(4))
+            S.volunteers.sign_up(activity, self.volunteer(where), by=SYSTEM)
+            return activity
+        return self.once(("activity", where), make)
+
+    def signup(self, where):
+        return self.activity(where).signups.get()
+
+    def service_record(self, where):
+        """A service record waiting for confirmation: the ``where`` volunteer at the ``where`` activity."""
+        return self.once(("service_record", where), lambda: S.volunteers.record_service(
+            by=SYSTEM, activity=self.activity(where), volunteer=self.volunteer(where), date=datetime.date(2026, 3, 1),
+            hours=Decimal(3)))
+
     def download(self, where):
         """A file the portal prepared in the background for ``owner(where)``."""
         def make():
@@ -321,11 +356,24 @@ class World:
             return prepared
         return self.once(("download", where), make)
 
+    def unmask_event(self, where):
+        """A look at the personal data of the ``where`` volunteer in clear (by the superuser), in the audit trail."""
+        def make():
+            S.volunteers.reveal_personal_data(self.volunteer(where), by=self.people.root, reason="核对身份")
+            return self.volunteer(where).unmask_events.get()
+        return self.once(("unmask_event", where), make)
 
-def world_fixtures(prepare=None):
+    def star_scale(self, where):
+        """The star scale set at ``committee(where)`` (city A, city B, the province)."""
+        return self.once(("star_scale", where), lambda: S.volunteers.set_star_scale(
+            self.committee(where), by=SYSTEM, thresholds=[50, 150, 300, 600, 900]))
+
+
+def world_fixtures(each_place=None):
     """``module_world, world = world_fixtures(...)`` in a test module: the World built once for the module
-    (``prepare(world)`` makes the objects every test shares), and per test the same World in a savepoint.
-    Files the World and the tests store go to a temporary MEDIA_ROOT that lives as long as the module."""
+    (``each_place(world, where)`` makes, inside, outside and above, the objects every test shares), and per test the
+    same World in a savepoint. Files the World and the tests store go to a temporary MEDIA_ROOT that lives as long
+    as the module."""
 
     @pytest.fixture(scope="module", name="module_world")
     def module_world(django_db_setup, django_db_blocker):
@@ -336,8 +384,9 @@ def world_fixtures(prepare=None):
             try:
                 tree = build_tree()
                 built = World(tree, build_people(tree))
-                if prepare:
-                    prepare(built)
+                if each_place:
+                    for where in WHERE:
+                        each_place(built, where)
                 built.keep()
                 yield built
             finally:
@@ -379,6 +428,19 @@ def assert_unchanged(before, response=None):
     after = snapshot()
     detail = (response.status_code, response.content[:300]) if response is not None else ""
     assert after == before, f"a refused write changed {changed_tables(before, after)} {detail}"
+
+
+def may_write(case, role, where):
+    """Whether a write matrix's case lets ``role`` write at ``where``: inside, the roles it names; anywhere, the
+    (role, where) it also allows."""
+    return (where == "inside" and role in case.allowed) or (role, where) in case.also
+
+
+def moves_matrix(cases):
+    """pytest parameters: every case with a ``moves`` payload × every role × outside and above (where the object
+    would be moved to, or pulled from)."""
+    return [pytest.param(case, role, there, id=f"{case.id}-{role}-{there}")
+            for case in cases if case.moves for role in ROLES for there in ("outside", "above")]
 
 
 # --- the URL resolver -------------------------------------------------------------------------------------------
@@ -596,14 +658,70 @@ def of(name, make, **query):
     return lambda w, where: at(name, make(w, where).pk, **query)
 
 
+def here(name, **query):
+    """(world, where) -> the URL of ``name``, wherever: a list, a form to start, a route of no place."""
+    return lambda w, where: at(name, **query)
+
+
+def api_list(name):
+    """An API list in one page, so that the matrix reads every row."""
+    return here(name, page_size=500)
+
+
+def plan_part(name):
+    """(world, where) -> a part of the World's plan at ``where``: its plan, section, point, target, the assignment
+    ``held`` at the ``where`` branch (above: the province's own) or the ``root`` one, held by the plan's committee."""
+    return lambda w, where: getattr(w.plan(where), name)
+
+
+def scheme_part(name):
+    """(world, where) -> a part of the World's assessment scheme at ``where``: the scheme, its top or leaf indicator."""
+    return lambda w, where: getattr(w.scheme(where), name)
+
+
+# The parts of the World's plans and schemes at ``where``, as ``of`` and ``Listing.item`` take them.
+plan_of, section_of, point_of, target_of, held, root_of = map(plan_part, [
+    "plan", "section", "point", "target", "held", "root"])
+scheme_of, leaf_of = scheme_part("scheme"), scheme_part("leaf")
+
+
+def api_reads(basename, model, item, sees, variant=""):
+    """The list and detail routes of an API model (``api:<basename>-list``, ``-detail``): the detail of the object at
+    ``where`` answers those who see it, and the list shows it to exactly them."""
+    detail = Read(f"api:{basename}-detail", of(f"api:{basename}-detail", item), sees, variant=variant)
+    return [Read(f"api:{basename}-list", api_list(f"api:{basename}-list"), anywhere=True, variant=variant,
+                 listing=Listing(model, api_rows, item=item, shown=detail.sees)),
+            detail]
+
+
+def role_matrix(cases, roles=ROLES):
+    """pytest parameters: every case × every role × inside, outside and above (once for ``anywhere`` cases)."""
+    return [pytest.param(case, role, where, id=f"{case.id}-{role}-{where}")
+            for case in cases for role in roles for where in (["inside"] if case.anywhere else WHERE)]
+
+
 def read_matrix(reads):
-    """pytest parameters: every read × every role × inside, outside and above (once for ``anywhere`` routes)."""
-    return [pytest.param(read, role, where, id=f"{read.id}-{role}-{where}")
-            for read in reads for role in READ_ROLES for where in (["inside"] if read.anywhere else WHERE)]
+    """Every read × every role (and ``nobody``) × inside, outside and above (once for ``anywhere`` routes)."""
+    return role_matrix(reads, READ_ROLES)
 
 
 def by_id(reads):
     return [pytest.param(read, id=read.id) for read in reads]
+
+
+def read_tests(reads):
+    """``test_a_read_answers_its_roles_only, test_an_anonymous_read_is_sent_to_log_in = read_tests(READS)`` in a
+    read matrix: the routes of ``reads`` as every role at every place, and without logging in."""
+
+    @pytest.mark.parametrize("read, role, where", read_matrix(reads))
+    def test_a_read_answers_its_roles_only(client, world, read, role, where):
+        assert_read(client, world, read, role, where)
+
+    @pytest.mark.parametrize("read", by_id(reads))
+    def test_an_anonymous_read_is_sent_to_log_in(client, world, read):
+        assert_anonymous(client, world, read)
+
+    return test_a_read_answers_its_roles_only, test_an_anonymous_read_is_sent_to_log_in
 
 
 def assert_read(client, world, read, role, where):

@@ -54,6 +54,26 @@ def test_the_demo_plans_show_every_light(db):
     assert run.scores.filter(bonus=5).exists() and run.scores.filter(deduction=3).exists()
 
 
+@freeze_time("2026-07-15 10:00:00")
+def test_the_demo_volunteers_have_a_year_of_hours_and_stars(db):
+    from volunteers.models import ServiceDay, ServiceRecord, Volunteer
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Volunteers: 300 new" in out.getvalue() and "demo_volunteer /" in out.getvalue()
+    volunteers = Volunteer.objects.filter(organization__path__startswith=Organization.objects.get(code="36010000").path)
+    assert volunteers.count() == 300 and volunteers.filter(user__username="demo_volunteer").exists()
+    assert set(volunteers.values_list("star", flat=True)) >= {0, 2}
+    assert set(ServiceRecord.objects.values_list("status", flat=True)) == {"confirmed", "pending"}
+    assert not ServiceDay.objects.filter(hours__gt=24).exists()
+    assert not ServiceRecord.objects.filter(date__gt="2026-07-15").exists()
+    for volunteer in volunteers.filter(star__gt=0)[:5]:  # the stored totals are the confirmed records' sums
+        assert volunteer.confirmed_hours == sum(r.hours for r in volunteer.records.filter(status="confirmed"))
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Volunteers: 0 new" in out.getvalue() and volunteers.count() == 300
+
+
 def test_django_admin_lists_organisations_for_a_superuser(client, people):
     client.force_login(people.root)
     for url in ["/admin/orgs/organization/", "/admin/orgs/roleassignment/", "/admin/orgs/department/",

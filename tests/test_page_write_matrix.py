@@ -43,28 +43,42 @@ from tests.matrix import (
     PNG,
     RECORDERS,
     REVIEWERS,
-    ROLES,
     SEES_ASSESSED,
     SEES_BRANCH,
     SEES_COMMITTEE,
     SEES_PLAN,
     THIS_MONTH,
-    WHERE,
+    UNMASKERS,
+    VOLUNTEER_MANAGERS,
     M,
     S,
     World,
     assert_unchanged,
     at,
+    by_id,
+    held,
+    here,
+    leaf_of,
     ledger_csv,
+    may_write,
+    moves_matrix,
     of,
     org_csv,
     page_write_routes,
+    plan_of,
+    point_of,
     report_csv,
+    role_matrix,
+    root_of,
+    scheme_of,
+    section_of,
     snapshot,
     takes_post,
+    target_of,
     who,
     world_fixtures,
 )
+from tests.volunteers.ids import resident_id
 
 ADMIN = {"admin"}
 # Who may configure reports, plan and hand down: administrators and staff. ``dual`` is staff of city A, but
@@ -72,10 +86,9 @@ ADMIN = {"admin"}
 PLANNING_AS_CURRENT_ROLE = {"admin", "staff"}
 
 
-def prepare(w):
-    """What (nearly) every case uses, made once for the module."""
-    for where in WHERE:
-        w.plan(where), w.rule(where), w.field(where), w.scheme(where)
+def prepare(w, where):
+    """What (nearly) every case uses, made at each place once for the module."""
+    w.plan(where), w.rule(where), w.field(where), w.scheme(where)
 
 
 module_world, world = world_fixtures(prepare)
@@ -116,30 +129,6 @@ class Page:
 
 FORM_ERROR = (200, 403, 404)
 REDIRECT_WITH_MESSAGE = (302, 403, 404)
-
-
-def plan_of(w, where):
-    return w.plan(where).plan
-
-
-def section_of(w, where):
-    return w.plan(where).section
-
-
-def point_of(w, where):
-    return w.plan(where).point
-
-
-def target_of(w, where):
-    return w.plan(where).target
-
-
-def scheme_of(w, where):
-    return w.scheme(where).scheme
-
-
-def leaf_of(w, where):
-    return w.scheme(where).leaf
 
 
 def submitted(w, where):
@@ -192,6 +181,7 @@ SCHEME_FORM = {"title": "考核方案", "year": str(THIS_MONTH.year), "levels": 
                "bonus_cap": "10", "deduction_cap": "20", "appeal_days": "3", "compute_day": "8", "is_active": "on",
                "excellent_from": "90", "good_from": "80", "pass_from": "60", "excellent_share": "20",
                "good_share": "30"}
+VOLUNTEER_FORM = {"id_type": "resident", "political_status": "league_member", "registered_on": "2026-01-05"}
 ORG_FORM = {"name": "新团支部", "short_name": "", "level": "grassroots", "kind": "branch", "sector": "agency",
             "member_count": "3", "youth_count": "5", "display_order": "0", "is_active": "on"}
 PLAN_FORM = {"title": "年度工作要点", "year": "2026", "status": "draft", "yellow_threshold": "10", "red_threshold": "30"}
@@ -255,17 +245,17 @@ CASES = [
     Page("orgs:department_remove", variant="another organisation's department",
          url=lambda w, where: at("orgs:department_remove", w.branch("inside").pk, w.department(where).pk),
          allowed=ADMIN),
-    Page("orgs:import", lambda w, where: at("orgs:import"), lambda w, where: {"file": org_csv(w, where)}, ADMIN,
+    Page("orgs:import", here("orgs:import"), lambda w, where: {"file": org_csv(w, where)}, ADMIN,
          moves=lambda w, where: {"file": org_row(w.tree.branch, w.committee(where))},
          pulls=lambda w, where: (at("orgs:import"), {"file": org_row(w.branch(where), w.tree.city_a)}),
          refused=FORM_ERROR, why="rows under a parent outside the caller's organisations are listed as errors",
          done=lambda w, where, client, response: bool(response.context and response.context.get("token"))),
-    Page("orgs:import_confirm", lambda w, where: at("orgs:import_confirm"),
+    Page("orgs:import_confirm", here("orgs:import_confirm"),
          lambda w, where: {"token": f"matrix{where}"}, ADMIN, prime=org_import_token,
          refused=FORM_ERROR, why="the file is checked again: rows outside are listed as errors"),
     Page("orgs:import_job_apply", of("orgs:import_job_apply", World.import_job), allowed=ADMIN,
          sees=OWN),
-    Page("orgs:user_create", lambda w, where: at("orgs:user_create"),
+    Page("orgs:user_create", here("orgs:user_create"),
          lambda w, where: {"username": f"new_{where}", "first_name": "新用户", "email": "", "password": "a-long-password-9",
                            "organization": w.branch(where).code, "role": "reporter"}, ADMIN,
          refused=FORM_ERROR, why="an organisation code outside the caller's organisations is a form error"),
@@ -285,10 +275,10 @@ CASES = [
                            "new_password": ""}, ADMIN, variant="save_account",
          sees=MANAGED_ACCOUNTS),
     # --- plans -----------------------------------------------------------------------------------------------
-    Page("plans:plan_create", lambda w, where: at("plans:plan_create"), lambda w, where: PLAN_FORM,
+    Page("plans:plan_create", here("plans:plan_create"), lambda w, where: PLAN_FORM,
          PLANNING_AS_CURRENT_ROLE, anywhere=True,
          sees=who(EVERYONE)),
-    Page("plans:plan_import", lambda w, where: at("plans:plan_import"),
+    Page("plans:plan_import", here("plans:plan_import"),
          lambda w, where: {"step": "create", "organization": w.committee(where).code, "year": "2026",
                            "title": "文档计划", "sections": "1", "s0-keep": "on", "s0-number": "一",
                            "s0-title": "思想引领", "s0-points": "1", "s0-p0-keep": "on", "s0-p0-title": "青年大学习",
@@ -319,10 +309,10 @@ CASES = [
          sees=SEES_PLAN),
     Page("plans:milestone_done", of("plans:milestone_done", World.milestone), allowed=PLANNERS,
          sees=SEES_PLAN),
-    Page("plans:record_progress", lambda w, where: at("plans:record_progress", w.plan(where).held.pk),
+    Page("plans:record_progress", of("plans:record_progress", held),
          lambda w, where: prefixed(w.plan(where).held, reported_on="2026-05-01", value="4", note="开展宣讲"), RECORDERS,
          sees=SEES_BRANCH),
-    Page("plans:decompose", lambda w, where: at("plans:decompose", w.plan(where).root.pk), decompose_data, PLANNERS,
+    Page("plans:decompose", of("plans:decompose", root_of), decompose_data, PLANNERS,
          moves=lambda w, where: {"file": sheet([["组织编码", "分解目标值"], [w.branch(where).code, 5]]),
                                  "confirm_mismatch": "on"},
          sees=SEES_COMMITTEE),
@@ -334,7 +324,7 @@ CASES = [
          RECORDERS, moves=lambda w, where: {"file": ledger_row(w, where)}, refused=FORM_ERROR, why="rows the caller may not record are listed as errors",
          sees=SEES_PLAN, seen=200),
     # --- monthly reports ---------------------------------------------------------------------------------------
-    Page("reports:report_start", lambda w, where: at("reports:report_start"),
+    Page("reports:report_start", here("reports:report_start"),
          lambda w, where: {"organization": w.branch(where).pk, "month": f"{THIS_MONTH:%Y-%m}"}, {"reporter"}),
     Page("reports:report_detail", of("reports:report_detail", World.report), report_form, RECORDERS,
          refused=FORM_ERROR, why="a report the caller may see but not edit is shown read-only",
@@ -362,7 +352,7 @@ CASES = [
     Page("reports:report_review", of_report(approved), review("reopen", reason="数据有误"), REVIEWERS, variant="reopen",
          also=DUAL_LEADS_THE_PROVINCE,
          sees=SEES_BRANCH),
-    Page("reports:report_upload", lambda w, where: at("reports:report_upload"),
+    Page("reports:report_upload", here("reports:report_upload"),
          lambda w, where: {"file": report_csv(w, where)}, RECORDERS,
          refused=FORM_ERROR, why="rows of organisations the caller does not fill in are listed as errors"),
     Page("reports:rule_add", lambda w, where: at("reports:rule_add", org=w.committee(where).code),
@@ -384,10 +374,10 @@ CASES = [
     Page("reports:config_delete", lambda w, where: reverse("reports:config_delete", args=["field", w.field(where).pk]),
          allowed=PLANNERS, variant="field",
          sees=frozenset()),
-    Page("reports:fields_install_defaults", lambda w, where: at("reports:fields_install_defaults"),
+    Page("reports:fields_install_defaults", here("reports:fields_install_defaults"),
          lambda w, where: {"org": w.committee(where).code}, PLANNERS),
     # --- assessment ----------------------------------------------------------------------------------------------
-    Page("assessment:scheme_create", lambda w, where: at("assessment:scheme_create"),
+    Page("assessment:scheme_create", here("assessment:scheme_create"),
          lambda w, where: {**SCHEME_FORM, "issuer": w.committee(where).code}, ASSESSORS,
          refused=FORM_ERROR, why="an issuer outside the caller's organisations is a form error"),
     Page("assessment:scheme_edit", of("assessment:scheme_edit", scheme_of), lambda w, where: {**SCHEME_FORM, "title": "改名"},
@@ -442,25 +432,51 @@ CASES = [
     Page("assessment:appeal_decide", of("assessment:appeal_decide", World.appeal),
          lambda w, where: {"decision_step": "reject", "decision": "维持", "adjustment": "0"}, ASSESSORS,
          sees=SEES_ASSESSED),
+    # --- volunteers: the registry --------------------------------------------------------------------------------
+    Page("volunteers:volunteer_create", lambda w, where: at("volunteers:volunteer_create"),
+         lambda w, where: {**VOLUNTEER_FORM, "organization": w.branch(where).code, "name": "新志愿者",
+                           "id_number": resident_id()}, VOLUNTEER_MANAGERS,
+         refused=FORM_ERROR, why="an organisation outside the caller's volunteers is a form error"),
+    Page("volunteers:volunteer_edit", of("volunteers:volunteer_edit", World.volunteer),
+         lambda w, where: {**VOLUNTEER_FORM, "name": "改名", "status": "inactive"}, VOLUNTEER_MANAGERS,
+         sees=SEES_BRANCH),
+    Page("volunteers:volunteer_move", of("volunteers:volunteer_move", World.volunteer),
+         lambda w, where: {"to": w.tree.district.code, "reason": "调动"}, {"admin", "staff", "dual"},
+         moves=lambda w, where: {"to": w.committee(where).code, "reason": "x"},
+         refused=FORM_ERROR, why="the reporter names an organisation beyond its branch: a form error"),
+    Page("volunteers:volunteer_leave", of("volunteers:volunteer_leave", World.volunteer),
+         lambda w, where: {"step": "leave", "left_on": "2026-05-01", "confirm": "on"}, VOLUNTEER_MANAGERS,
+         variant="leave",
+         sees=SEES_BRANCH),
+    Page("volunteers:volunteer_leave", of("volunteers:volunteer_leave", World.volunteer),
+         lambda w, where: {"step": "anonymise", "confirm": "on"}, VOLUNTEER_MANAGERS, variant="anonymise",
+         sees=SEES_BRANCH),
+    Page("volunteers:volunteer_reveal", of("volunteers:volunteer_reveal", World.volunteer),
+         lambda w, where: {"reason": "核对身份"}, UNMASKERS,
+         sees=SEES_BRANCH),
+    Page("volunteers:star_scale", lambda w, where: at("volunteers:star_scale", w.committee(where).pk),
+         lambda w, where: {"one_star": "80", "two_stars": "200", "three_stars": "400", "four_stars": "800",
+                           "five_stars": "1200"}, ADMIN,
+         sees=SEES_COMMITTEE),
     # --- the caller's own things --------------------------------------------------------------------------------
-    Page("accounts:token_create", lambda w, where: at("accounts:token_create"), allowed=EVERYONE, anywhere=True),
+    Page("accounts:token_create", here("accounts:token_create"), allowed=EVERYONE, anywhere=True),
     Page("accounts:token_revoke", lambda w, where: reverse("accounts:token_revoke", args=[w.token(where)]),
          allowed=EVERYONE,
          sees=OWN),
-    Page("accounts:token_revoke_all", lambda w, where: at("accounts:token_revoke_all"), allowed=EVERYONE,
+    Page("accounts:token_revoke_all", here("accounts:token_revoke_all"), allowed=EVERYONE,
          anywhere=True, prime=lambda client, w, where: w.token("inside")),
-    Page("notifications:read_all", lambda w, where: at("notifications:read_all"), allowed=EVERYONE, anywhere=True,
+    Page("notifications:read_all", here("notifications:read_all"), allowed=EVERYONE, anywhere=True,
          prime=lambda client, w, where: w.notification("inside")),
-    Page("notifications:email", lambda w, where: at("notifications:email"), allowed=EVERYONE, anywhere=True),
-    Page("switch_role", lambda w, where: at("switch_role"), lambda w, where: {"role": role_to_switch_to(w, where).pk},
+    Page("notifications:email", here("notifications:email"), allowed=EVERYONE, anywhere=True),
+    Page("switch_role", here("switch_role"), lambda w, where: {"role": role_to_switch_to(w, where).pk},
          EVERYONE, done=session_role, refused=(302,),
          why="switching to a role that is not one's own keeps the current role and says so"),
-    Page("password_change", lambda w, where: at("password_change"),
+    Page("password_change", here("password_change"),
          lambda w, where: {"old_password": PASSWORD, "new_password1": "another-Long-passw0rd",
                            "new_password2": "another-Long-passw0rd"}, EVERYONE, anywhere=True),
-    Page("logout", lambda w, where: at("logout"), allowed=EVERYONE, anywhere=True,
+    Page("logout", here("logout"), allowed=EVERYONE, anywhere=True,
          done=lambda w, where, client, response: "_auth_user_id" not in client.session),
-    Page("set_language", lambda w, where: at("set_language"), lambda w, where: {"language": "en", "next": "/"},
+    Page("set_language", here("set_language"), lambda w, where: {"language": "en", "next": "/"},
          EVERYONE, anywhere=True, done=lambda w, where, client, response: response.cookies["django_language"].value == "en"),
 ]
 
@@ -468,16 +484,7 @@ CASES = [
 WITHOUT_A_USER = {"login"}
 
 
-def case_id(case):
-    return case.id
-
-
-def allowed(case, role, where):
-    return (where == "inside" and role in case.allowed) or (role, where) in case.also
-
-
-MATRIX = [pytest.param(case, role, where, id=f"{case.id}-{role}-{where}")
-          for case in CASES for role in ROLES for where in (["inside"] if case.anywhere else WHERE)]
+MATRIX = role_matrix(CASES)
 
 
 @pytest.mark.parametrize("case, role, where", MATRIX)
@@ -492,7 +499,7 @@ def test_a_page_write_is_allowed_inside_to_its_roles_only(client, world, case, r
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)
     assert response.status_code != 500
-    if allowed(case, role, where):
+    if may_write(case, role, where):
         assert response.status_code in (200, 302), (response.status_code, response.content[:400])
         if case.done:
             assert case.done(world, where, client, response), "the page did not do what it was asked"
@@ -506,12 +513,7 @@ def test_a_page_write_is_allowed_inside_to_its_roles_only(client, world, case, r
             assert not case.done(world, where, client, response)
 
 
-MOVES = [case for case in CASES if case.moves]
-
-
-@pytest.mark.parametrize("to", ["outside", "above"])
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", MOVES, ids=case_id)
+@pytest.mark.parametrize("case, role, to", moves_matrix(CASES))
 def test_no_page_moves_an_object_out_of_the_subtree(client, world, case, role, to):
     world.me = getattr(world.people, role)
     client.force_login(world.me)
@@ -522,9 +524,7 @@ def test_no_page_moves_an_object_out_of_the_subtree(client, world, case, role, t
     assert_unchanged(before, response)
 
 
-@pytest.mark.parametrize("source", ["outside", "above"])
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", MOVES, ids=case_id)
+@pytest.mark.parametrize("case, role, source", moves_matrix(CASES))
 def test_no_page_pulls_an_object_from_elsewhere_into_the_subtree(client, world, case, role, source):
     world.me = getattr(world.people, role)
     client.force_login(world.me)
@@ -580,7 +580,7 @@ def test_a_refusal_that_is_not_403_or_404_says_why():
 ONE_PER_PAGE = list({case.name: case for case in reversed(CASES)}.values())
 
 
-@pytest.mark.parametrize("case", ONE_PER_PAGE, ids=case_id)
+@pytest.mark.parametrize("case", by_id(ONE_PER_PAGE))
 def test_a_page_write_without_the_csrf_token_is_refused(world, case):
     """The browser's session cookie is not enough: every page write needs the form's CSRF token."""
     role = "admin" if "admin" in case.allowed else sorted(case.allowed)[0]

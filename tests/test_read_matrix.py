@@ -22,13 +22,10 @@ from tests.matrix import (
     Listing,
     Read,
     api_rows,
-    assert_anonymous,
-    assert_read,
-    at,
-    by_id,
     context_rows,
-    read_matrix,
+    here,
     read_routes,
+    read_tests,
     takes_get,
     world_fixtures,
 )
@@ -36,6 +33,7 @@ from tests.notifications.test_permissions import READS as NOTIFICATIONS
 from tests.orgs.test_permissions import READS as ORGS
 from tests.plans.test_permissions import READS as PLANS
 from tests.reports.test_permissions import READS as REPORTS
+from tests.volunteers.test_permissions_registry import READS as VOLUNTEER_REGISTRY
 
 module_world, world = world_fixtures()
 
@@ -58,10 +56,6 @@ def health_without_a_broker(settings):
     runs during these tests): the matrix asks who may read it, not whether the stack is up, so it reads the health
     of the web process alone (tests/integration/test_celery_worker.py checks the broker and worker parts)."""
     settings.REDIS_URL = ""
-
-
-def here(name, **query):
-    return lambda w, where: at(name, **query)
 
 
 PROJECT = [
@@ -96,18 +90,11 @@ PERSONAL = [
 READS = PROJECT + PUBLIC + PERSONAL
 
 
-@pytest.mark.parametrize("read, role, where", read_matrix(READS))
-def test_a_read_answers_its_roles_only(client, world, read, role, where):
-    assert_read(client, world, read, role, where)
-
-
-@pytest.mark.parametrize("read", by_id(READS))
-def test_an_anonymous_read_is_sent_to_log_in_unless_public(client, world, read):
-    assert_anonymous(client, world, read)
+test_a_read_answers_its_roles_only, test_an_anonymous_read_is_sent_to_log_in_unless_public = read_tests(READS)
 
 
 def test_every_read_route_is_in_a_matrix():
-    declared = {read.name for reads in (ORGS, PLANS, REPORTS, ASSESSMENT, NOTIFICATIONS, READS) for read in reads}
+    declared = {read.name for reads in (ORGS, PLANS, REPORTS, ASSESSMENT, NOTIFICATIONS, VOLUNTEER_REGISTRY, READS) for read in reads}
     routes = set(read_routes())
     assert routes - declared == set(), "routes that answer GET and are in no read matrix"
     assert declared - routes == set(), "declared in a read matrix but not a GET route (any longer)"

@@ -37,3 +37,18 @@ def test_the_templates_and_code_have_no_message_missing_from_the_catalogue(tmp_p
     fresh = {e.msgid for e in polib.pofile(str(work / "locale/zh_Hans/LC_MESSAGES/django.po"))}
     known = {e.msgid for e in polib.pofile(str(PO))}
     assert sorted(fresh - known) == []
+
+
+def test_no_two_kinds_of_thing_share_a_label():
+    """A field that picks a kind or type from choices says whose: Adjustment.kind once shared the label "kind" with
+    Organization.kind, whose Chinese (组织类型) then named bonuses and deductions."""
+    from django.apps import apps
+    from django.utils import translation
+
+    choices_by_label = {}
+    with translation.override(None):
+        for model in apps.get_models():
+            for f in model._meta.concrete_fields:
+                if f.choices and (f.name in ("kind", "type") or f.name.endswith(("_kind", "_type"))):
+                    choices_by_label.setdefault(str(f.verbose_name), set()).add(tuple(f.choices))
+    assert {label: len(c) for label, c in choices_by_label.items() if len(c) > 1} == {}

@@ -39,19 +39,32 @@ from tests.matrix import (
     SEES_PLAN,
     SEES_SCHEME,
     THIS_MONTH,
+    UNMASKERS,
+    VOLUNTEER_MANAGERS,
     WHERE,
     M,
     S,
     World,
     assert_unchanged,
+    by_id,
+    leaf_of,
     ledger_csv,
+    may_write,
+    moves_matrix,
     org_csv,
+    plan_of,
+    point_of,
     report_csv,
+    root_of,
+    scheme_of,
+    section_of,
     snapshot,
+    target_of,
     url_patterns,
     view_methods,
     world_fixtures,
 )
+from tests.volunteers.ids import resident_id
 
 module_world, world = world_fixtures()
 
@@ -78,6 +91,10 @@ class Case:
     hidden: int = 404
     answers: dict = field(default_factory=dict)
     done: Callable | None = None  # (world, where, response) -> the write was made; default: some table changed
+
+    @property
+    def id(self):
+        return f"{self.method}-{self.route}"
 
     def refusal(self, role, where):
         if (role, where) in self.answers:
@@ -150,7 +167,7 @@ CASES = [
     Case("post", "plans/", lambda w, where: api("plans/"),
          lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "新计划"}, PLANNERS,
          sees=SEES_COMMITTEE, hidden=400),
-    *(Case(m, "plans/<pk>/", pk_url("plans/{pk}/", lambda w, where: w.plan(where).plan),
+    *(Case(m, "plans/<pk>/", pk_url("plans/{pk}/", plan_of),
            lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "改名"}, PLANNERS,
            moves=lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "x"})
       for m in ("patch", "put")),
@@ -161,13 +178,13 @@ CASES = [
          lambda w, where: {"text": "一、思想引领\n1. 开展宣讲不少于10场。", "organization": w.committee(where).code,
                            "year": 2026, "title": "文档计划"}, PLANNERS,
          sees=SEES_COMMITTEE, hidden=400),
-    Case("post", "plans/<pk>/ledger/", pk_url("plans/{pk}/ledger/", lambda w, where: w.plan(where).plan),
+    Case("post", "plans/<pk>/ledger/", pk_url("plans/{pk}/ledger/", plan_of),
          ledger_file, RECORDERS, fmt="multipart",
          sees=SEES_PLAN, seen=400),
     Case("post", "sections/", lambda w, where: api("sections/"),
          lambda w, where: {"plan": w.plan(where).plan.pk, "title": "新部分"}, PLANNERS,
          sees=SEES_PLAN, hidden=400),
-    *(Case(m, "sections/<pk>/", pk_url("sections/{pk}/", lambda w, where: w.plan(where).section),
+    *(Case(m, "sections/<pk>/", pk_url("sections/{pk}/", section_of),
            lambda w, where: {"plan": w.plan(where).plan.pk, "title": "改名", "number": "二", "order": 3}, PLANNERS,
            moves=lambda w, where: {"plan": w.plan(where).plan.pk, "title": "x", "number": "一", "order": 0},
          sees=SEES_PLAN)
@@ -175,7 +192,7 @@ CASES = [
     Case("post", "work-points/", lambda w, where: api("work-points/"),
          lambda w, where: {"section": w.plan(where).section.pk, "title": "新要点"}, PLANNERS,
          sees=SEES_PLAN, hidden=400),
-    *(Case(m, "work-points/<pk>/", pk_url("work-points/{pk}/", lambda w, where: w.plan(where).point),
+    *(Case(m, "work-points/<pk>/", pk_url("work-points/{pk}/", point_of),
            lambda w, where: {"section": w.plan(where).section.pk, "title": "改名"}, PLANNERS,
            moves=lambda w, where: {"section": w.plan(where).section.pk, "title": "x"},
          sees=SEES_PLAN)
@@ -183,12 +200,12 @@ CASES = [
     Case("post", "targets/", lambda w, where: api("targets/"),
          lambda w, where: {"point": w.plan(where).point.pk, "metric": "活动", "value": "5"}, PLANNERS,
          sees=SEES_PLAN, hidden=400),
-    *(Case(m, "targets/<pk>/", pk_url("targets/{pk}/", lambda w, where: w.plan(where).target),
+    *(Case(m, "targets/<pk>/", pk_url("targets/{pk}/", target_of),
            lambda w, where: {"point": w.plan(where).point.pk, "metric": "改名", "value": "12"}, PLANNERS,
            moves=lambda w, where: {"point": w.plan(where).point.pk, "metric": "x", "value": "10"},
          sees=SEES_PLAN)
       for m in ("patch", "put")),
-    Case("post", "assignments/<pk>/decompose/", pk_url("assignments/{pk}/decompose/", lambda w, where: w.plan(where).root),
+    Case("post", "assignments/<pk>/decompose/", pk_url("assignments/{pk}/decompose/", root_of),
          lambda w, where: {"parts": [{"organization": (w.branch(where) if where != "above" else w.tree.city_a).code,
                                       "value": "7"}], "confirm_mismatch": True}, PLANNERS,
          sees=SEES_COMMITTEE),
@@ -256,29 +273,29 @@ CASES = [
          lambda w, where: {"organization": w.committee(where).code, "year": 2026, "title": "新方案",
                            "levels": ["grassroots"]}, ASSESSORS,
          sees=SEES_COMMITTEE, hidden=400),
-    *(Case(m, "assessment-schemes/<pk>/", pk_url("assessment-schemes/{pk}/", lambda w, where: w.scheme(where).scheme),
+    *(Case(m, "assessment-schemes/<pk>/", pk_url("assessment-schemes/{pk}/", scheme_of),
            lambda w, where: {"organization": w.committee(where).code, "year": THIS_MONTH.year, "title": "改名"},
            ASSESSORS,
            moves=lambda w, where: {"organization": w.committee(where).code, "year": THIS_MONTH.year, "title": "x"})
       for m in ("patch", "put")),
-    Case("delete", "assessment-schemes/<pk>/", pk_url("assessment-schemes/{pk}/", lambda w, where: w.scheme(where).scheme),
+    Case("delete", "assessment-schemes/<pk>/", pk_url("assessment-schemes/{pk}/", scheme_of),
          allowed=ASSESSORS,
          sees=SEES_SCHEME),
     Case("post", "assessment-schemes/<pk>/compute/",
-         pk_url("assessment-schemes/{pk}/compute/", lambda w, where: w.scheme(where).scheme),
+         pk_url("assessment-schemes/{pk}/compute/", scheme_of),
          lambda w, where: {"month": f"{LAST_MONTH:%Y-%m}"}, ASSESSORS,
          sees=SEES_SCHEME),
     Case("post", "indicators/", lambda w, where: api("indicators/"),
          lambda w, where: {"scheme": w.scheme(where).scheme.pk, "name": "新指标", "max_points": "5"}, ASSESSORS,
          sees=SEES_SCHEME, hidden=400),
-    *(Case(m, "indicators/<pk>/", pk_url("indicators/{pk}/", lambda w, where: w.scheme(where).leaf),
+    *(Case(m, "indicators/<pk>/", pk_url("indicators/{pk}/", leaf_of),
            lambda w, where: {"scheme": w.scheme(where).scheme.pk, "parent": w.scheme(where).top.pk, "name": "改名",
                              "max_points": "10", "rule": "manual"}, ASSESSORS,
            moves=lambda w, where: {"scheme": w.scheme(where).scheme.pk, "parent": None, "name": "x",
                                    "max_points": "10"},
          sees=SEES_SCHEME)
       for m in ("patch", "put")),
-    Case("delete", "indicators/<pk>/", pk_url("indicators/{pk}/", lambda w, where: w.scheme(where).leaf),
+    Case("delete", "indicators/<pk>/", pk_url("indicators/{pk}/", leaf_of),
          allowed=ASSESSORS,
          sees=SEES_SCHEME),
     Case("post", "assessment-runs/<pk>/open-appeals/", pk_url("assessment-runs/{pk}/open-appeals/", World.run),
@@ -304,6 +321,39 @@ CASES = [
     Case("post", "appeals/<pk>/decide/", pk_url("appeals/{pk}/decide/", World.appeal),
          lambda w, where: {"accept": False, "decision": "维持"}, ASSESSORS,
          sees=SEES_ASSESSED),
+    # --- volunteers: the registry ---
+    Case("post", "volunteers/", lambda w, where: api("volunteers/"),
+         lambda w, where: {"organization": w.branch(where).code, "name": "新志愿者", "id_type": "resident",
+                           "id_number": resident_id(), "mobile": "13900001234", "registered_on": "2026-02-01"},
+         VOLUNTEER_MANAGERS,
+         sees=SEES_BRANCH, hidden=400),
+    *(Case(m, "volunteers/<pk>/", pk_url("volunteers/{pk}/", World.volunteer),
+           lambda w, where: {"organization": w.branch(where).code, "name": "改名", "registered_on": "2026-01-05"},
+           VOLUNTEER_MANAGERS,
+           moves=lambda w, where: {"organization": w.branch(where).code, "name": "x", "registered_on": "2026-01-05"},
+         sees=SEES_BRANCH)
+      for m in ("patch", "put")),
+    Case("post", "volunteers/<pk>/reveal/", pk_url("volunteers/{pk}/reveal/", World.volunteer),
+         lambda w, where: {"reason": "核对身份"}, UNMASKERS,
+         sees=SEES_BRANCH),
+    Case("post", "volunteers/<pk>/move/", pk_url("volunteers/{pk}/move/", World.volunteer),
+         lambda w, where: {"organization": w.tree.district.code, "reason": "调动"}, {"admin", "staff", "dual"},
+         moves=lambda w, where: {"organization": w.committee(where).code, "reason": "x"},
+         sees=SEES_BRANCH, answers={("reporter", "inside"): 400}),  # the reporter cannot name the district
+    Case("post", "volunteers/<pk>/anonymise/", pk_url("volunteers/{pk}/anonymise/", World.volunteer),
+         allowed=VOLUNTEER_MANAGERS,
+         sees=SEES_BRANCH),
+    Case("post", "star-scales/", lambda w, where: api("star-scales/"),
+         lambda w, where: {"organization": w.committee(where).code, "one_star": "80", "two_stars": "200",
+                           "three_stars": "400", "four_stars": "800", "five_stars": "1200"}, {"admin"},
+         sees=SEES_COMMITTEE, hidden=400),
+    *(Case(m, "star-scales/<pk>/", pk_url("star-scales/{pk}/", World.star_scale),
+           lambda w, where: {"organization": w.committee(where).code, "one_star": "60", "two_stars": "200",
+                             "three_stars": "400", "four_stars": "800", "five_stars": "1200"}, {"admin"},
+           moves=lambda w, where: {"organization": w.committee(where).code, "one_star": "60", "two_stars": "200",
+                                   "three_stars": "400", "four_stars": "800", "five_stars": "1200"},
+         sees=SEES_COMMITTEE)
+      for m in ("patch", "put")),
     # --- the caller's own notifications ---
     Case("post", "notifications/<pk>/read/", pk_url("notifications/{pk}/read/", World.notification), allowed=EVERYONE,
          sees=OWN),
@@ -326,13 +376,9 @@ def send(client, case, url, data):
     return getattr(client, case.method)(url, json.dumps(data), content_type="application/json")
 
 
-def case_id(case):
-    return f"{case.method}-{case.route}"
-
-
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.parametrize("case", by_id(CASES))
 def test_a_write_is_allowed_inside_to_its_roles_only(client, world, case, role, where, django_capture_on_commit_callbacks):
     if case.anywhere and where != "inside":
         pytest.skip("not tied to a place in the tree")
@@ -343,8 +389,7 @@ def test_a_write_is_allowed_inside_to_its_roles_only(client, world, case, role, 
     before = snapshot()
     with django_capture_on_commit_callbacks(execute=True):
         response = send(client, case, url, data)
-    allowed = (where == "inside" and role in case.allowed) or (role, where) in case.also
-    if allowed:
+    if may_write(case, role, where):
         assert response.status_code in case.ok, (response.status_code, response.content[:400])
         if case.done:
             assert case.done(world, where, response), "the write did not do what it was asked"
@@ -355,12 +400,7 @@ def test_a_write_is_allowed_inside_to_its_roles_only(client, world, case, role, 
         assert_unchanged(before)
 
 
-MOVES = [case for case in CASES if case.moves]
-
-
-@pytest.mark.parametrize("to", ["outside", "above"])
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", MOVES, ids=case_id)
+@pytest.mark.parametrize("case, role, to", moves_matrix(CASES))
 def test_no_update_moves_an_object_out_of_the_subtree(client, world, case, role, to):
     world.me = getattr(world.people, role)
     url = case.url(world, "inside")
@@ -372,9 +412,7 @@ def test_no_update_moves_an_object_out_of_the_subtree(client, world, case, role,
     assert_unchanged(before)
 
 
-@pytest.mark.parametrize("source", ["outside", "above"])
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", MOVES, ids=case_id)
+@pytest.mark.parametrize("case, role, source", moves_matrix(CASES))
 def test_no_update_pulls_an_object_from_elsewhere_into_the_subtree(client, world, case, role, source):
     """The attack on schemes issued above: PATCH {"organization": <own city>} was checked on the new owner only."""
     world.me = getattr(world.people, role)

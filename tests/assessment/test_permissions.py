@@ -9,8 +9,6 @@ the organisation scored.
 Provisional scores: the expectations here are today's rule (only the scheme's assessors see a provisional run and
 its scores). That rule is moving into ``restrict()``; the oracle of the lists is ``tests.matrix.visible``.
 """
-import pytest
-
 from tests.matrix import (
     ASSESSING,
     ASSESSORS,
@@ -18,19 +16,18 @@ from tests.matrix import (
     SEES_ASSESSED,
     SEES_COMMITTEE,
     SEES_SCHEME,
-    WHERE,
     Listing,
     M,
     Read,
     S,
-    api_rows,
-    assert_anonymous,
-    assert_read,
-    at,
-    by_id,
+    World,
+    api_reads,
     context_rows,
+    here,
+    leaf_of,
     of,
-    read_matrix,
+    read_tests,
+    scheme_of,
     sheet_codes,
     who,
     world_fixtures,
@@ -39,20 +36,12 @@ from tests.matrix import (
 PUBLISHED, PROVISIONAL = S.RunStatus.PUBLISHED, S.RunStatus.PROVISIONAL
 
 
-def prepare(w):
-    for where in WHERE:
-        w.run(where, PUBLISHED), w.run(where, PROVISIONAL), w.appeal_evidence(where), w.adjustment(where)
-        w.manual_points(where)
+def prepare(w, where):
+    w.run(where, PUBLISHED), w.run(where, PROVISIONAL), w.appeal_evidence(where), w.adjustment(where)
+    w.manual_points(where)
 
 
 module_world, world = world_fixtures(prepare)
-
-def scheme_of(w, where):
-    return w.scheme(where).scheme
-
-
-def leaf_of(w, where):
-    return w.scheme(where).leaf
 
 
 def published(w, where):
@@ -71,15 +60,11 @@ def provisional_score(w, where):
     return w.score(where, PROVISIONAL)
 
 
-def api_list(name):
-    return lambda w, where: at(name, page_size=500)
-
-
 READS = [
     # --- schemes and indicators ------------------------------------------------------------------------------------
-    Read("assessment:scheme_list", lambda w, where: at("assessment:scheme_list"), anywhere=True,
+    Read("assessment:scheme_list", here("assessment:scheme_list"), anywhere=True,
          listing=Listing(M.AssessmentScheme, context_rows("page"), item=scheme_of, shown=SEES_SCHEME)),
-    Read("assessment:scheme_create", lambda w, where: at("assessment:scheme_create"), anywhere=True, may=ASSESSORS),
+    Read("assessment:scheme_create", here("assessment:scheme_create"), anywhere=True, may=ASSESSORS),
     Read("assessment:scheme_detail", of("assessment:scheme_detail", scheme_of), SEES_SCHEME),
     Read("assessment:scheme_edit", of("assessment:scheme_edit", scheme_of), ASSESSING),
     Read("assessment:scheme_year_sheet", of("assessment:scheme_year_sheet", scheme_of), SEES_SCHEME, may=ASSESSING),
@@ -100,50 +85,24 @@ READS = [
     Read("assessment:score_detail", of("assessment:score_detail", published_score), SEES_ASSESSED),
     Read("assessment:score_detail", of("assessment:score_detail", provisional_score), ASSESSING,
          variant="provisional"),
-    Read("assessment:my_scores", lambda w, where: at("assessment:my_scores"), anywhere=True,
+    Read("assessment:my_scores", here("assessment:my_scores"), anywhere=True,
          listing=Listing(M.Score, context_rows("scores"), item=published_score, shown=who({"reporter"}, (), CITY_A))),
     # the assessed organisation's side and the assessors; the others get 404 as for a file that does not exist
     # (the reporter sees the province's run but not city A's appeal: the file's existence is not told either)
-    Read("assessment:appeal_evidence", of("assessment:appeal_evidence", lambda w, where: w.appeal_evidence(where)),
+    Read("assessment:appeal_evidence", of("assessment:appeal_evidence", World.appeal_evidence),
          SEES_ASSESSED, may=SEES_ASSESSED),
     # --- the API ---------------------------------------------------------------------------------------------------
-    Read("api:assessmentscheme-list", api_list("api:assessmentscheme-list"), anywhere=True,
-         listing=Listing(M.AssessmentScheme, api_rows, item=scheme_of, shown=SEES_SCHEME)),
-    Read("api:assessmentscheme-detail", of("api:assessmentscheme-detail", scheme_of), SEES_SCHEME),
-    Read("api:indicator-list", api_list("api:indicator-list"), anywhere=True,
-         listing=Listing(M.Indicator, api_rows, item=leaf_of, shown=SEES_SCHEME)),
-    Read("api:indicator-detail", of("api:indicator-detail", leaf_of), SEES_SCHEME),
-    Read("api:assessmentrun-list", api_list("api:assessmentrun-list"), anywhere=True,
-         listing=Listing(M.AssessmentRun, api_rows, item=published, shown=SEES_SCHEME)),
-    Read("api:assessmentrun-list", api_list("api:assessmentrun-list"), anywhere=True, variant="provisional",
-         listing=Listing(M.AssessmentRun, api_rows, item=provisional, shown=ASSESSING)),
-    Read("api:assessmentrun-detail", of("api:assessmentrun-detail", published), SEES_SCHEME),
-    Read("api:assessmentrun-detail", of("api:assessmentrun-detail", provisional), ASSESSING, variant="provisional"),
+    *api_reads("assessmentscheme", M.AssessmentScheme, scheme_of, SEES_SCHEME),
+    *api_reads("indicator", M.Indicator, leaf_of, SEES_SCHEME),
+    *api_reads("assessmentrun", M.AssessmentRun, published, SEES_SCHEME),
+    *api_reads("assessmentrun", M.AssessmentRun, provisional, ASSESSING, variant="provisional"),
     Read("api:assessmentrun-sheet", of("api:assessmentrun-sheet", published), SEES_SCHEME, may=ASSESSING),
-    Read("api:score-list", api_list("api:score-list"), anywhere=True,
-         listing=Listing(M.Score, api_rows, item=published_score, shown=SEES_ASSESSED)),
-    Read("api:score-list", api_list("api:score-list"), anywhere=True, variant="provisional",
-         listing=Listing(M.Score, api_rows, item=provisional_score, shown=ASSESSING)),
-    Read("api:score-detail", of("api:score-detail", published_score), SEES_ASSESSED),
-    Read("api:score-detail", of("api:score-detail", provisional_score), ASSESSING, variant="provisional"),
-    Read("api:manualpoints-list", api_list("api:manualpoints-list"), anywhere=True,
-         listing=Listing(M.ManualPoints, api_rows, item=lambda w, where: w.manual_points(where), shown=ASSESSING)),
-    Read("api:manualpoints-detail", of("api:manualpoints-detail", lambda w, where: w.manual_points(where)),
-         ASSESSING),
-    Read("api:adjustment-list", api_list("api:adjustment-list"), anywhere=True,
-         listing=Listing(M.Adjustment, api_rows, item=lambda w, where: w.adjustment(where), shown=ASSESSING)),
-    Read("api:adjustment-detail", of("api:adjustment-detail", lambda w, where: w.adjustment(where)), ASSESSING),
-    Read("api:appeal-list", api_list("api:appeal-list"), anywhere=True,
-         listing=Listing(M.Appeal, api_rows, item=lambda w, where: w.appeal(where), shown=SEES_ASSESSED)),
-    Read("api:appeal-detail", of("api:appeal-detail", lambda w, where: w.appeal(where)), SEES_ASSESSED),
+    *api_reads("score", M.Score, published_score, SEES_ASSESSED),
+    *api_reads("score", M.Score, provisional_score, ASSESSING, variant="provisional"),
+    *api_reads("manualpoints", M.ManualPoints, World.manual_points, ASSESSING),
+    *api_reads("adjustment", M.Adjustment, World.adjustment, ASSESSING),
+    *api_reads("appeal", M.Appeal, World.appeal, SEES_ASSESSED),
 ]
 
 
-@pytest.mark.parametrize("read, role, where", read_matrix(READS))
-def test_a_read_answers_its_roles_only(client, world, read, role, where):
-    assert_read(client, world, read, role, where)
-
-
-@pytest.mark.parametrize("read", by_id(READS))
-def test_an_anonymous_read_is_sent_to_log_in(client, world, read):
-    assert_anonymous(client, world, read)
+test_a_read_answers_its_roles_only, test_an_anonymous_read_is_sent_to_log_in = read_tests(READS)

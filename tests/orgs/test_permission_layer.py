@@ -22,6 +22,19 @@ from orgs.permissions import Action, ScopedByOrganization, can, get_visible_or_4
 from plans.models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
 from reports.models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
 from tests.factories import RoleAssignmentFactory
+from volunteers.models import (
+    Activity,
+    Certificate,
+    ServiceRecord,
+    SignIn,
+    Signup,
+    StarScale,
+    UnmaskEvent,
+    Volunteer,
+    VolunteerImport,
+    VolunteerMove,
+    VolunteerStatistic,
+)
 
 OWNERS = {
     Organization: "", Department: "organization", RoleAssignment: "organization", OrganizationMove: "organization",
@@ -33,9 +46,13 @@ OWNERS = {
     AssessmentScheme: "organization", Indicator: "scheme__organization", AssessmentRun: "scheme__organization",
     Score: "organization", ScoreItem: "score__organization", ManualPoints: "indicator__scheme__organization",
     Adjustment: "scheme__organization", Appeal: "organization", AppealEvidence: "appeal__organization",
+    Volunteer: "organization", VolunteerMove: "volunteer__organization", UnmaskEvent: "volunteer__organization",
+    StarScale: "organization", Activity: "organization", Signup: "activity__organization",
+    SignIn: "activity__organization", ServiceRecord: "activity__organization", Certificate: "organization",
+    VolunteerStatistic: "organization",
 }
 # restrict() of these answers by the user, not by an organisation: an import job is its uploader's alone
-OWNED_BY_A_USER = {ImportJob}
+OWNED_BY_A_USER = {ImportJob, VolunteerImport}
 
 
 def request_by(user):
@@ -100,6 +117,7 @@ def test_every_scoped_row_answers_who_owns_it(tree, people, report_setup, django
     ReportAttachment.objects.create(report=MonthlyReport.objects.first(), file="reports/x.png", **stored)
     appeal = Appeal.objects.create(run=run, organization=tree.branch, reason="漏计")
     AppealEvidence.objects.create(appeal=appeal, file="appeals/x.png", **stored)
+    add_volunteer_rows(tree, people)
     for model in OWNERS:
         row = model._base_manager.order_by("pk").first()
         assert row is not None, f"add a row of {model.__name__} to this test"
@@ -107,6 +125,27 @@ def test_every_scoped_row_answers_who_owns_it(tree, people, report_setup, django
         assert isinstance(owner, Organization), model
         assert model._base_manager.filter(pk=row.pk, **{model.scope_path_lookup: owner.path}).exists(), model
         assert can(people.root, Action.VIEW, row) and not can(people.outsider, Action.VIEW, row), model
+
+
+def add_volunteer_rows(tree, people):
+    import datetime
+
+    from orgs.permissions import SYSTEM
+    from tests.volunteers.conftest import activity_of, volunteer_of
+    from volunteers import services as volunteer_services
+
+    volunteer = volunteer_of(tree.branch)
+    volunteer_services.move_volunteer(volunteer, by=SYSTEM, to=tree.district)
+    volunteer_services.reveal_personal_data(volunteer, by=people.root, reason="核对")
+    StarScale.objects.create(organization=tree.city_a)
+    activity = activity_of(tree.district)
+    volunteer_services.sign_up(activity, volunteer, by=SYSTEM)
+    SignIn.objects.create(activity=activity, volunteer=volunteer, kind="in", at=activity.starts_at, window=1)
+    volunteer_services.record_service(by=SYSTEM, activity=activity, volunteer=volunteer,
+                                      date=datetime.date(2026, 3, 1), hours=2)
+    Certificate.objects.create(volunteer=volunteer, organization=tree.district, code="C1", total_hours=2,
+                               record_count=1)
+    VolunteerStatistic.objects.create(organization=tree.city_a, month=datetime.date(2026, 3, 1))
 
 
 def test_the_owning_organisation_of_a_row_is_read_along_the_same_path(tree):

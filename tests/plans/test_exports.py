@@ -29,6 +29,8 @@ from plans.models import Section, Target, WorkPoint
 from reports import services, sheets
 from reports.models import MonthlyReport, ReportField
 from tests.assessment.scoring import MAY, compute_may
+from tests.volunteers.conftest import volunteer_of
+from volunteers.models import Volunteer
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -39,7 +41,8 @@ HOSTILE = ["=1+1", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", HYPERLINK, "\x01\x0
 def hostile(tree, people, plan, month_data, django_capture_on_commit_callbacks):
     """The assessment month of tests/plans/conftest.py with hostile text in every field a user types that an
     export carries: organisation names, plan texts, report field labels, narratives, a text field, a return
-    reason, a reviewer's name, indicator names, an assessor's comment, adjustment reasons."""
+    reason, a reviewer's name, indicator names, an assessor's comment, adjustment reasons, a volunteer's name
+    and skills."""
     names = {tree.branch: "=1+1", tree.district: "+1", month_data.b: "-1+1", month_data.c: "@SUM(A1)\x01",
              tree.city_b: "\t=1", tree.other_branch: "\r=1", tree.province: HYPERLINK}
     for organization, name in names.items():
@@ -69,6 +72,8 @@ def hostile(tree, people, plan, month_data, django_capture_on_commit_callbacks):
                                comment="=1+1\x01")
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     run = assessment_services.publish(run, by=people.assessor)
+    volunteer = volunteer_of(tree.branch, name="志愿者")
+    Volunteer.objects.filter(pk=volunteer.pk).update(name="=1+1\x01", skills=HYPERLINK)
     return SimpleNamespace(plan=plan.plan, run=run, scheme=month_data.scheme)
 
 
@@ -86,6 +91,7 @@ EXPORTS = {
     "assessment:run_sheet": ("assessor", lambda h: f"/assessment/runs/{h.run.pk}/sheet.xlsx"),
     "api:assessmentrun-sheet": ("assessor", lambda h: f"/api/v1/assessment-runs/{h.run.pk}/sheet/"),
     "assessment:scheme_year_sheet": ("assessor", lambda h: f"/assessment/schemes/{h.scheme.pk}/year.xlsx"),
+    "volunteers:volunteer_export": ("staff", lambda h: "/volunteers/export/"),
     "notifications:download (a large 考核评分表)": ("assessor", None),
 }
 
@@ -102,6 +108,8 @@ def _fetch(client, people, hostile, name, settings, tmp_path):
         assert response.status_code == 200
         return b"".join(response.streaming_content)
     response = client.get(address(hostile))
+    if response.streaming:  # a long list streams from a temporary file
+        return b"".join(response.streaming_content)
     assert response.status_code == 200, (response.status_code, response.content.decode(errors="replace")[-1500:])
     return response.content
 

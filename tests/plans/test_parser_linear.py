@@ -4,7 +4,7 @@ Every regular expression on the parser path (plans/parser.py, and deadline_from_
 plans/services.py) is compiled at module level, where the guard below finds it and feeds it
 adversarial strings built from its own characters and from every kind of Unicode whitespace.
 The whole parser gets 100,000-character texts of digits, numerals and the punctuation the
-patterns look for, interleaved with long whitespace runs. Each must finish in well under a second.
+patterns look for, interleaved with long whitespace runs. Each must take well under a second of CPU time.
 """
 import ast
 import inspect
@@ -22,7 +22,12 @@ from hypothesis import strategies as st
 from plans import parser, services, validators
 from plans.parser import MAX_CHARS, MAX_POINTS, MAX_TARGETS, find_targets, parse_text
 
-LIMIT = 1.0  # seconds, per parse; a linear parser needs a few hundredths at 100,000 characters
+# The limits are on CPU time of the thread that parses (pytest runs the parser, and the test client's requests, in
+# this thread), not wall time: wall time also counts waiting for a core, and on a loaded machine a parse that needs
+# 0.2 s of CPU took 1.45 s and failed. CPU time counts the parser's own work only, so the limit still tells linear
+# from quadratic: the slowest texts below need about 0.25 s of CPU, a quadratic parser many seconds at this size.
+cpu_time = time.thread_time
+LIMIT = 1.0  # CPU seconds per parse
 SIZE = 100_000
 
 # every character Python's \s matches, plus the zero-width ones web pages carry
@@ -50,11 +55,12 @@ def time_limit(seconds, what=""):
 
 
 def assert_parses_quickly(text):
-    start = time.perf_counter()
-    with time_limit(LIMIT * 5, text):  # a backstop: a regression fails here rather than hanging the suite
+    start = cpu_time()
+    # a backstop in wall time, far above the limit: a regression fails here rather than hanging the suite
+    with time_limit(LIMIT * 5, text):
         result = parse_text(text)
-    elapsed = time.perf_counter() - start
-    assert elapsed < LIMIT, f"{text[:60]!r}… ({len(text)} characters) took {elapsed:.2f} s"
+    elapsed = cpu_time() - start
+    assert elapsed < LIMIT, f"{text[:60]!r}… ({len(text)} characters) took {elapsed:.2f} s of CPU"
     json.dumps(result)  # and the result can be sent (no integer too long to print)
     return result
 
@@ -83,15 +89,15 @@ def test_the_reported_attack_parses_in_well_under_a_second(text):
 
 def test_the_attack_through_the_api_and_the_import_page_answers_at_once(api, client, people):
     text = "一、强化引领\n1.开展宣讲1" + "\u2002" * 1500 + "。"
-    start = time.perf_counter()
+    start = cpu_time()
     with time_limit(LIMIT * 5):
         response = api.login(people.leader).post("/api/v1/plans/parse/", {"text": text})
-    assert response.status_code == 200 and time.perf_counter() - start < LIMIT
+    assert response.status_code == 200 and cpu_time() - start < LIMIT
     client.force_login(people.staff)
-    start = time.perf_counter()
+    start = cpu_time()
     with time_limit(LIMIT * 5):
         response = client.post("/plans/import/", {"text": text})
-    assert response.status_code == 200 and time.perf_counter() - start < LIMIT
+    assert response.status_code == 200 and cpu_time() - start < LIMIT
 
 
 # --- adversarial texts of 100,000 characters -----------------------------------------------
@@ -201,7 +207,7 @@ def test_whitespace_of_every_kind_reads_as_one_space():
 
 GUARDED_MODULES = (parser, services)
 GUARD_SIZE = 50_000
-PATTERN_LIMIT = 0.5  # per pattern and string; a quadratic pattern needs seconds at this size
+PATTERN_LIMIT = 0.5  # CPU seconds per pattern and string; a quadratic pattern needs seconds at this size
 
 
 def module_patterns():
@@ -225,14 +231,14 @@ def guard_strings(pattern):
 
 def assert_linear(name, pattern, text):
     """Every way the parser runs a pattern, on one text, within the time a linear pattern needs."""
-    start = time.perf_counter()
+    start = cpu_time()
     with time_limit(PATTERN_LIMIT * 2, f"{name} on {text[:20]!r}"):
         for _ in pattern.finditer(text):
             pass
         pattern.match(text)
         pattern.fullmatch(text)
-    elapsed = time.perf_counter() - start
-    assert elapsed < PATTERN_LIMIT, f"{name} took {elapsed:.2f} s on {text[:20]!r}… ({len(text)} characters)"
+    elapsed = cpu_time() - start
+    assert elapsed < PATTERN_LIMIT, f"{name} took {elapsed:.2f} s of CPU on {text[:20]!r}… ({len(text)} characters)"
 
 
 @pytest.mark.parametrize("name, pattern", list(module_patterns()), ids=[name for name, _ in module_patterns()])

@@ -7,6 +7,7 @@ from assessment import demo as assessment_demo
 from orgs import demo as orgs_demo
 from plans import demo as plans_demo
 from reports import demo as reports_demo
+from volunteers import demo as volunteers_demo
 
 
 class Command(BaseCommand):
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Plans: {plans['plans']} new (a plan that exists is left as it is).")
         schemes = assessment_demo.load()
         self.stdout.write(f"Assessment schemes: {schemes['schemes']} new.")
+        volunteers = volunteers_demo.load(password=password)
+        self.stdout.write(f"Volunteers: {volunteers['volunteers']} new, with a year of activities and hours.")
         self.stdout.write("Demo users (change these passwords before any real use):")
-        for username in result["users"]:
+        for username in [*result["users"], volunteers_demo.PASSWORD_USER]:
             self.stdout.write(f"  {username} / {password}")

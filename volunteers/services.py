@@ -1,0 +1,438 @@
+"""Writes of the volunteer registry, activities and service records.
+
+Every function takes ``by`` (the acting user), checks it with the permission layer, runs in one transaction
+and defers side effects (statistics, notifications) to the commit. Document numbers and mobiles are checked
+here too (``check_identity``), since importers, forms and serializers all end up here: the edges report
+problems field by field, and this is what nobody gets past.
+"""
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs.permissions import Action, actor, require, require_write
+
+from . import pii
+from .choices import ActivityStatus, IdType, RecordSource, RecordStatus, VolunteerStatus
+from .idnumbers import age_on, check_id_number, check_mobile, mask_id_number, mask_mobile
+from .models import HOURS, Activity, ServiceDay, ServiceRecord, Signup, StarScale, UnmaskEvent, Volunteer, VolunteerMove
+from .stars import DEFAULT_SCALE, star_for
+
+MINIMUM_AGE = 14  # 中国注册志愿者管理办法: 14 to 17 with a guardian's consent
+ADULT_AGE = 18
+EDITABLE = ("name", "gender", "birth_date", "political_status", "registered_on", "platform", "platform_number",
+            "skills", "tags", "status", "guardian_consent", "guardian_name", "user", "left_on")
+
+
+# --- personal data ----------------------------------------------------------------------------
+
+
+def check_identity(*, id_type, id_number, birth_date=None, gender=None, registered_on=None, guardian_consent=False,
+                   today=None) -> dict:
+    """The checked document fields of a volunteer, or ValidationError naming the fields that are wrong.
+
+    Returns id_type, id_number (normalised), birth_date and gender (from the number where it encodes them)."""
+    today = today or timezone.localdate()
+    try:
+        identity = check_id_number(id_type, id_number, today)
+    except ValidationError as e:
+        raise ValidationError({"id_number": e.messages}) from None
+    errors = {}
+    if identity.birth_date:
+        if birth_date and birth_date != identity.birth_date:
+            errors["birth_date"] = _("The date of birth does not match the ID number (%(date)s).") % {
+                "date": identity.birth_date.isoformat()}
+        birth_date = identity.birth_date
+    if identity.gender:
+        if gender and gender != identity.gender:
+            errors["gender"] = _("The gender does not match the ID number.")
+        gender = identity.gender
+    if birth_date:
+        age = age_on(birth_date, registered_on or today)
+        if age < MINIMUM_AGE:
+            errors["birth_date"] = _("Volunteers register from the age of 14.")
+        elif age < ADULT_AGE and not guardian_consent:
+            errors["guardian_consent"] = _("A volunteer aged 14 to 17 needs a guardian's consent.")
+    if errors:
+        raise ValidationError(errors)
+    return {"id_type": id_type, "id_number": identity.number, "birth_date": birth_date, "gender": gender or ""}
+
+
+def _set_id_number(volunteer, number):
+    volunteer.id_number_encrypted = pii.encrypt(number)
+    volunteer.id_number_hash = pii.lookup_hash("id", number)
+    volunteer.id_number_masked = mask_id_number(number)
+
+
+def _set_mobile(volunteer, number):
+    volunteer.mobile_encrypted = pii.encrypt(number)
+    volunteer.mobile_hash = pii.lookup_hash("mobile", number) if number else ""
+    volunteer.mobile_masked = mask_mobile(number) if number else ""
+
+
+def _checked_mobile(mobile: str) -> str:
+    """The normalised mobile ("" for none), or a ValidationError that names the field."""
+    try:
+        return check_mobile(mobile) if mobile else ""
+    except ValidationError as e:
+        raise ValidationError({"mobile": e.messages}) from None
+
+
+def id_number_taken(id_number: str, id_type=IdType.RESIDENT, exclude_pk=None) -> bool:
+    """Whether the (normalised) number is registered anywhere in the province."""
+    found = Volunteer.objects.filter(id_number_hash=pii.lookup_hash("id", id_number))
+    return found.exclude(pk=exclude_pk).exists() if exclude_pk else found.exists()
+
+
+def _save_unique(volunteer):
+    try:
+        with transaction.atomic():
+            volunteer.save()
+    except IntegrityError as e:
+        if "volunteer_unique_id_number" in str(e) or "id_number_hash" in str(e):
+            raise ValidationError({"id_number": [_("A volunteer with this document number is registered already.")]}) from None
+        raise
+
+
+@transaction.atomic
+def register_volunteer(*, by, organization, name, id_type, id_number, mobile="", registered_on=None, **fields):
+    """Register one volunteer at ``organization``; the document number must be new to the whole province."""
+    registered_on = registered_on or timezone.localdate()
+    checked = check_identity(id_type=id_type, id_number=id_number, birth_date=fields.pop("birth_date", None),
+                             gender=fields.pop("gender", None), registered_on=registered_on,
+                             guardian_consent=fields.get("guardian_consent", False))
+    mobile = _checked_mobile(mobile)
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"register_volunteer: unexpected {sorted(unknown)}")
+    volunteer = Volunteer(organization=organization, name=name.strip(), id_type=id_type, registered_on=registered_on,
+                          birth_date=checked["birth_date"], gender=checked["gender"], created_by=actor(by), **fields)
+    require_write(by, Action.MANAGE_VOLUNTEERS, volunteer)
+    if id_number_taken(checked["id_number"]):
+        raise ValidationError({"id_number": [_("A volunteer with this document number is registered already.")]})
+    _set_id_number(volunteer, checked["id_number"])
+    _set_mobile(volunteer, mobile)
+    _save_unique(volunteer)
+    refresh_volunteer_hours([volunteer.pk])
+    return volunteer
+
+
+@transaction.atomic
+def update_volunteer(volunteer, *, by, id_number=None, mobile=None, **fields):
+    """Change a volunteer's record. The organisation changes only through ``move_volunteer``; a new document
+    number or mobile is checked and encrypted like a new one (None leaves them as they are)."""
+    if volunteer.is_anonymised:
+        raise ValidationError(_("This volunteer has been anonymised; the record can no longer be changed."))
+    unknown = set(fields) - set(EDITABLE) - {"id_type"}
+    if unknown:
+        raise TypeError(f"update_volunteer: unexpected {sorted(unknown)}")
+    require_write(by, Action.MANAGE_VOLUNTEERS, volunteer)
+    for name, value in fields.items():
+        setattr(volunteer, name, value)
+    if id_number is not None or {"id_type", "birth_date", "gender", "guardian_consent"} & set(fields):
+        number = id_number if id_number is not None else pii.decrypt(volunteer.id_number_encrypted)
+        checked = check_identity(id_type=volunteer.id_type, id_number=number, birth_date=volunteer.birth_date,
+                                 gender=volunteer.gender or None, registered_on=volunteer.registered_on,
+                                 guardian_consent=volunteer.guardian_consent)
+        volunteer.birth_date, volunteer.gender = checked["birth_date"], checked["gender"]
+        if id_number is not None:
+            if id_number_taken(checked["id_number"], exclude_pk=volunteer.pk):
+                raise ValidationError({"id_number": [_("A volunteer with this document number is registered already.")]})
+            _set_id_number(volunteer, checked["id_number"])
+    if mobile is not None:
+        _set_mobile(volunteer, _checked_mobile(mobile))
+    if volunteer.status == VolunteerStatus.LEFT and not volunteer.left_on:
+        volunteer.left_on = timezone.localdate()
+    _save_unique(volunteer)
+    return volunteer
+
+
+@transaction.atomic
+def move_volunteer(volunteer, *, by, to, reason=""):
+    """Move a volunteer to another organisation; both must lie in the mover's part of the tree. Hours already
+    served stay with the organisation of their day (``ServiceRecord.organization``)."""
+    require(by, Action.MANAGE_VOLUNTEERS, volunteer)
+    require(by, Action.MANAGE_VOLUNTEERS, to)
+    if to.pk == volunteer.organization_id:
+        return volunteer
+    old = volunteer.organization
+    volunteer.organization = to
+    volunteer.save(update_fields=["organization", "updated_at"])
+    VolunteerMove.objects.create(volunteer=volunteer, old_organization=old, new_organization=to,
+                                 reason=reason[:300], moved_by=actor(by))
+    refresh_volunteer_hours([volunteer.pk])  # the star scale may differ in the new organisation
+    return volunteer
+
+
+@transaction.atomic
+def reveal_personal_data(volunteer, *, by, reason, via="page") -> dict:
+    """The document number and mobile in clear, for an administrator of the volunteer's organisation or above,
+    with a reason; each call leaves an audit row."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why you need to see this volunteer's personal data.")]})
+    require(by, Action.UNMASK_PII, volunteer)
+    if by.pk is None:
+        raise PermissionDenied
+    UnmaskEvent.objects.create(volunteer=volunteer, user=by, reason=reason[:300], via=via)
+    return {"id_number": pii.decrypt(volunteer.id_number_encrypted), "mobile": pii.decrypt(volunteer.mobile_encrypted)}
+
+
+@transaction.atomic
+def anonymise_volunteer(volunteer, *, by, reason=""):
+    """Remove what identifies a volunteer who has left; their records, hours and star stay, so no statistic
+    changes. The document number becomes free to register again."""
+    require(by, Action.MANAGE_VOLUNTEERS, volunteer)
+    if volunteer.is_anonymised:
+        return volunteer
+    volunteer.name = _("Anonymised volunteer %(number)s") % {"number": volunteer.pk}
+    volunteer.id_number_encrypted = volunteer.mobile_encrypted = ""
+    volunteer.id_number_hash = None
+    volunteer.id_number_masked = volunteer.mobile_masked = volunteer.mobile_hash = ""
+    volunteer.birth_date = None
+    volunteer.platform_number = volunteer.skills = volunteer.tags = volunteer.guardian_name = ""
+    volunteer.user = None
+    volunteer.status = VolunteerStatus.LEFT
+    volunteer.left_on = volunteer.left_on or timezone.localdate()
+    volunteer.anonymised_at = timezone.now()
+    volunteer.save()
+    return volunteer
+
+
+# --- activities -------------------------------------------------------------------------------
+
+
+ACTIVITY_FIELDS = ("title", "category", "description", "place", "starts_at", "ends_at", "planned_hours", "places",
+                   "status")
+
+
+def _check_activity(activity):
+    if activity.ends_at <= activity.starts_at:
+        raise ValidationError({"ends_at": [_("An activity ends after it starts.")]})
+    if activity.places is not None and activity.pk and activity.signups.count() > activity.places:
+        raise ValidationError({"places": [_("More volunteers have signed up than this.")]})
+
+
+@transaction.atomic
+def create_activity(*, by, organization, title, starts_at, ends_at, **fields):
+    activity = Activity(organization=organization, title=title.strip(), starts_at=starts_at, ends_at=ends_at,
+                        created_by=actor(by), **fields)
+    require_write(by, Action.MANAGE_VOLUNTEERS, activity)
+    _check_activity(activity)
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def update_activity(activity, *, by, **fields):
+    """Change an activity; its organiser does not change. Records must stay within its dates."""
+    unknown = set(fields) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise TypeError(f"update_activity: unexpected {sorted(unknown)}")
+    require_write(by, Action.MANAGE_VOLUNTEERS, activity)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    _check_activity(activity)
+    first, last = activity_dates(activity)
+    if activity.records.exclude(status=RecordStatus.REJECTED).filter(Q(date__lt=first) | Q(date__gt=last)).exists():
+        raise ValidationError(_("Some service records lie outside these dates; reject them first."))
+    activity.save()
+    return activity
+
+
+def activity_dates(activity) -> tuple[datetime.date, datetime.date]:
+    """The first and last local day of an activity."""
+    return timezone.localdate(activity.starts_at), timezone.localdate(activity.ends_at)
+
+
+@transaction.atomic
+def sign_up(activity, volunteer, *, by):
+    """Put ``volunteer`` on the sign-up list: the volunteer themself (through their account) or someone who
+    manages volunteers at the organiser or at the volunteer's organisation."""
+    if not (volunteer.user_id and by.pk == volunteer.user_id):
+        require(by, Action.MANAGE_VOLUNTEERS, volunteer)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.status != ActivityStatus.OPEN:
+        raise ValidationError(_("This activity does not take sign-ups."))
+    if volunteer.status == VolunteerStatus.LEFT:
+        raise ValidationError(_("This volunteer has left."))
+    if activity.signups.filter(volunteer=volunteer).exists():
+        raise ValidationError(_("This volunteer has signed up already."))
+    if activity.places is not None and activity.signups.count() >= activity.places:
+        raise ValidationError(_("This activity is full."))
+    return Signup.objects.create(activity=activity, volunteer=volunteer, created_by=actor(by))
+
+
+@transaction.atomic
+def cancel_signup(signup, *, by):
+    if not (signup.volunteer.user_id and by.pk == signup.volunteer.user_id):
+        require(by, Action.MANAGE_VOLUNTEERS, signup)
+    signup.delete()
+
+
+# --- service records --------------------------------------------------------------------------
+
+
+def _add_day_hours(volunteer_id, date, hours):
+    """Add (or with negative hours take away) hours of a volunteer's day; the database refuses a day over 24."""
+    day, _created = ServiceDay.objects.get_or_create(volunteer_id=volunteer_id, date=date)
+    try:
+        with transaction.atomic():
+            ServiceDay.objects.filter(pk=day.pk).update(hours=F("hours") + hours)
+    except IntegrityError:
+        raise ValidationError({"hours": [_("With these hours the volunteer would serve more than 24 hours on %(date)s.")
+                                         % {"date": date.isoformat()}]}) from None
+
+
+def check_record(activity, volunteer, date, hours):
+    """The problems of one record before it is written (the edges show them by field)."""
+    errors = {}
+    first, last = activity_dates(activity)
+    if not first <= date <= last:
+        errors["date"] = _("The date lies outside the activity (%(first)s to %(last)s).") % {
+            "first": first.isoformat(), "last": last.isoformat()}
+    if date > timezone.localdate():
+        errors["date"] = _("Service cannot be recorded for a day still to come.")
+    hours = Decimal(hours)
+    if not (Decimal(0) < hours <= 24):
+        errors["hours"] = _("Hours of one record lie between 0 and 24.")
+    elif hours.as_tuple().exponent < -2:
+        errors["hours"] = _("Hours have at most two decimals.")
+    if volunteer.status == VolunteerStatus.LEFT:
+        errors["volunteer"] = _("This volunteer has left.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_service(*, by, activity, volunteer, date, hours, note="", source=RecordSource.MANUAL, signed_in_at=None,
+                   signed_out_at=None):
+    """Record hours a volunteer served at an activity on a day, waiting for the organiser's confirmation.
+
+    The organiser records ("谁组织谁记录"): ``by`` must manage volunteers at the activity's organisation, and
+    the volunteer must be on its sign-up list or registered in ``by``'s part of the tree."""
+    require(by, Action.MANAGE_VOLUNTEERS, activity)
+    on_list = Signup.objects.filter(activity=activity, volunteer=volunteer).exists()
+    if not on_list and not Volunteer.objects.restrict(by).filter(pk=volunteer.pk).exists():
+        raise PermissionDenied(_("You do not have permission to perform this action."))
+    check_record(activity, volunteer, date, hours)
+    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()  # one writer per volunteer at a time
+    if ServiceRecord.objects.filter(volunteer=volunteer, activity=activity, date=date).exists():
+        raise ValidationError({"date": [_("This volunteer has a record for this activity on this day already.")]})
+    _add_day_hours(volunteer.pk, date, Decimal(hours))
+    return ServiceRecord.objects.create(
+        volunteer=volunteer, activity=activity, organization_id=volunteer.organization_id, date=date,
+        hours=Decimal(hours), note=note[:300], source=source, signed_in_at=signed_in_at,
+        signed_out_at=signed_out_at, created_by=actor(by))
+
+
+def _decidable(by, records):
+    records = list(records.select_related("activity__organization").select_for_update(of=("self",)))
+    for record in records:
+        require(by, Action.MANAGE_VOLUNTEERS, record)
+    return records
+
+
+@transaction.atomic
+def confirm_records(records, *, by) -> int:
+    """Confirm service records (a queryset) in bulk: their hours start to count. Returns how many changed."""
+    records = [r for r in _decidable(by, records) if r.status != RecordStatus.CONFIRMED]
+    if not records:
+        return 0
+    for record in records:
+        if record.status == RecordStatus.REJECTED:  # a rejected record confirmed after all counts for its day again
+            _add_day_hours(record.volunteer_id, record.date, record.hours)
+    now = timezone.now()
+    ServiceRecord.objects.filter(pk__in=[r.pk for r in records]).update(
+        status=RecordStatus.CONFIRMED, confirmed_by=actor(by), confirmed_at=now, reject_reason="")
+    _hours_changed(records)
+    return len(records)
+
+
+@transaction.atomic
+def reject_records(records, *, by, reason) -> int:
+    """Reject service records (a queryset) with a reason: their hours no longer count, nor fill their day."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why these records are rejected.")]})
+    records = [r for r in _decidable(by, records) if r.status != RecordStatus.REJECTED]
+    if not records:
+        return 0
+    for record in records:
+        _add_day_hours(record.volunteer_id, record.date, -record.hours)
+    ServiceRecord.objects.filter(pk__in=[r.pk for r in records]).update(
+        status=RecordStatus.REJECTED, reject_reason=reason[:300], confirmed_by=actor(by), confirmed_at=timezone.now())
+    _hours_changed([r for r in records if r.status == RecordStatus.CONFIRMED])
+    return len(records)
+
+
+def _hours_changed(records):
+    """After confirmed hours changed: the volunteers' totals and stars now, the statistics after the commit."""
+    if not records:
+        return
+    refresh_volunteer_hours({r.volunteer_id for r in records})
+
+
+STAR_FIELDS = ("one_star", "two_stars", "three_stars", "four_stars", "five_stars")
+SCALE_LEVELS = ("province", "city")  # orgs.choices.Level: the committees that set a scale for their subtree
+
+
+@transaction.atomic
+def set_star_scale(organization, *, by, thresholds) -> StarScale:
+    """Set the cumulative hours of each star in ``organization``'s subtree (a province or city, by its
+    administrators), and recompute the stars of the volunteers there at once."""
+    require(by, Action.CHANGE_ORG, organization)
+    if organization.level not in SCALE_LEVELS:
+        raise ValidationError(_("Only a province or city committee sets a star scale."))
+    values = [Decimal(t) for t in thresholds]
+    if len(values) != len(STAR_FIELDS):
+        raise TypeError("set_star_scale: five thresholds")
+    errors = {}
+    for index, (name, value) in enumerate(zip(STAR_FIELDS, values, strict=True)):
+        if value <= 0:
+            errors[name] = _("Enter a number of hours above 0.")
+        elif index and value <= values[index - 1]:
+            errors[name] = _("Each star needs more hours than the one before.")
+    if errors:
+        raise ValidationError(errors)
+    scale, _created = StarScale.objects.select_for_update().get_or_create(
+        organization=organization, defaults=dict(zip(STAR_FIELDS, values, strict=True)))
+    if not _created:
+        for name, value in zip(STAR_FIELDS, values, strict=True):
+            setattr(scale, name, value)
+        scale.save()
+    refresh_volunteer_hours(Volunteer.objects.filter(organization__path__startswith=organization.path)
+                            .values_list("pk", flat=True))
+    return scale
+
+
+def refresh_volunteer_hours(volunteer_ids=None) -> int:
+    """Recompute confirmed hours and star levels, set-based: of the given volunteers, or of everyone (the
+    nightly run). Each volunteer gets the star scale of the nearest organisation at or above theirs."""
+    volunteers = Volunteer.objects.all() if volunteer_ids is None else Volunteer.objects.filter(pk__in=list(volunteer_ids))
+    total = (ServiceRecord.objects.confirmed().filter(volunteer=OuterRef("pk")).order_by()
+             .values("volunteer").annotate(t=Sum("hours")).values("t"))
+    changed = volunteers.update(confirmed_hours=Coalesce(Subquery(total), Value(Decimal(0)),
+                                                         output_field=DecimalField(**HOURS)))
+    _apply_scale(volunteers, DEFAULT_SCALE)
+    # deeper scales later, so that the nearest one wins
+    for scale in StarScale.objects.select_related("organization").order_by("organization__depth"):
+        _apply_scale(volunteers.filter(organization__path__startswith=scale.organization.path), scale.thresholds)
+    return changed
+
+
+def _apply_scale(volunteers, thresholds):
+    volunteers.update(star=Case(*[When(confirmed_hours__gte=t, then=n) for n, t in reversed(list(enumerate(thresholds, 1)))],
+                                default=0, output_field=IntegerField()))
+
+
+__all__ = [
+    "anonymise_volunteer", "cancel_signup", "check_identity", "check_record", "confirm_records", "create_activity",
+    "id_number_taken", "move_volunteer", "record_service", "refresh_volunteer_hours", "register_volunteer",
+    "reject_records", "reveal_personal_data", "set_star_scale", "sign_up", "star_for", "update_activity", "update_volunteer",
+]

@@ -1,0 +1,2 @@
+"""Pages of the volunteer registry, one module per area: registry (volunteers, reveal, audit), activities
+(sign-up, sign-in, confirmation, a volunteer's own page), imports and exports, statistics."""
