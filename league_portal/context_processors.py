@@ -2,6 +2,7 @@
 from django.conf import settings
 
 from orgs.permissions import Action, has_any, role_assignments
+from volunteers.selectors import own_volunteer
 
 
 def portal(request):
@@ -15,4 +16,6 @@ def portal(request):
         "current_role": role if role else None,
         "can_manage_users": has_any(user, Action.MANAGE_USERS),
         "can_change_orgs": has_any(user, Action.CHANGE_ORG),
+        # called by the template only when the menu asks: whether the account is a registered volunteer's
+        "is_volunteer": lambda: own_volunteer(user) is not None,
     }

@@ -2,14 +2,15 @@
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orgs.filtersets import IdFilter, WithinFilter
+from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 
 from . import pii
-from .choices import PoliticalStatus, VolunteerStatus
+from .choices import ActivityCategory, ActivityStatus, PoliticalStatus, RecordSource, RecordStatus, VolunteerStatus
 from .idnumbers import check_mobile, normalise
-from .models import UnmaskEvent, Volunteer
+from .models import Activity, ServiceRecord, SignIn, Signup, UnmaskEvent, Volunteer
 
 STAR_CHOICES = [("0", _("No star")), ("1", _("One star")), ("2", _("Two stars")), ("3", _("Three stars")),
                 ("4", _("Four stars")), ("5", _("Five stars"))]
@@ -63,3 +64,75 @@ class UnmaskEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = UnmaskEvent
         fields = ["within", "volunteer", "since"]
+
+
+class PeriodFilter(django_filters.ChoiceFilter):
+    """``?period=upcoming|ongoing|over``: where an activity stands now."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("upcoming", _("Upcoming")), ("ongoing", _("Under way")), ("over", _("Over"))])
+        kwargs.setdefault("label", _("Period"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        now = timezone.now()
+        if value == "upcoming":
+            return qs.filter(starts_at__gt=now)
+        if value == "ongoing":
+            return qs.filter(starts_at__lte=now, ends_at__gte=now)
+        if value == "over":
+            return qs.filter(ends_at__lt=now)
+        return qs
+
+
+class ActivityFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=("title", "place", "organization__name"), label=_("Title, place or organiser"))
+    within = WithinFilter(path_lookup="organization__path")
+    category = django_filters.ChoiceFilter(choices=ActivityCategory.choices, label=_("Category"))
+    status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
+    period = PeriodFilter()
+    date_from = django_filters.DateFilter(field_name="ends_at", lookup_expr="date__gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("Until"))
+    sort = django_filters.OrderingFilter(
+        fields=(("starts_at", "starts_at"), ("title", "title"), ("organization__path", "organization"),
+                ("signup_count", "signups"), ("status", "status")),
+        field_labels={"starts_at": _("Start"), "title": _("Title"), "organization__path": _("Organiser"),
+                      "signup_count": _("Sign-ups"), "status": _("Status")},
+        label=_("Sort by"))
+
+    class Meta:
+        model = Activity
+        fields = ["q", "within", "category", "status", "period", "date_from", "date_to", "sort"]
+
+
+class SignupFilterSet(django_filters.FilterSet):
+    activity = IdFilter(field_name="activity_id", label=_("Activity ID"))
+    volunteer = IdFilter(field_name="volunteer_id", label=_("Volunteer ID"))
+    within = WithinFilter(path_lookup="activity__organization__path")
+
+    class Meta:
+        model = Signup
+        fields = ["activity", "volunteer", "within"]
+
+
+class ServiceRecordFilterSet(django_filters.FilterSet):
+    activity = IdFilter(field_name="activity_id", label=_("Activity ID"))
+    volunteer = IdFilter(field_name="volunteer_id", label=_("Volunteer ID"))
+    within = WithinFilter(path_lookup="activity__organization__path", label=_("Organiser within (code)"))
+    status = django_filters.ChoiceFilter(choices=RecordStatus.choices, label=_("Status"))
+    source = django_filters.ChoiceFilter(choices=RecordSource.choices, label=_("Source"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = ServiceRecord
+        fields = ["activity", "volunteer", "within", "status", "source", "date_from", "date_to"]
+
+
+class SignInFilterSet(django_filters.FilterSet):
+    activity = IdFilter(field_name="activity_id", label=_("Activity ID"))
+    volunteer = IdFilter(field_name="volunteer_id", label=_("Volunteer ID"))
+
+    class Meta:
+        model = SignIn
+        fields = ["activity", "volunteer"]

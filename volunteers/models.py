@@ -14,8 +14,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.choices import ImportStatus
@@ -202,6 +204,34 @@ class StarScale(ScopedByOrganization, models.Model):
         return (self.one_star, self.two_stars, self.three_stars, self.four_stars, self.five_stars)
 
 
+def own_q(user, volunteer_lookup="volunteer") -> Q:
+    """A volunteer's own rows (sign-ups, scans, service records), seen through their portal account."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return Q(pk__in=[])
+    return Q(**{f"{volunteer_lookup}__user": user})
+
+
+class ActivityQuerySet(RestrictedQuerySet):
+    def open_to(self, volunteer, now=None):
+        """The activities a volunteer may sign up for themself: open, not over, and organised at or above the
+        volunteer's organisation (the league above recruits from the organisations below it)."""
+        organization = volunteer.organization
+        paths = [organization.path[:end] for end in range(organization.steplen, len(organization.path) + 1,
+                                                          organization.steplen)]
+        return self.filter(status=ActivityStatus.OPEN, ends_at__gt=now or timezone.now(),
+                           organization__path__in=paths)
+
+    def with_counts(self):
+        """Each activity with ``signup_count`` and ``pending_count`` (records waiting for confirmation), one
+        subquery each (joins of both would multiply rows)."""
+        def count(model, **filters):
+            rows = (model.objects.filter(activity=OuterRef("pk"), **filters).order_by().values("activity")
+                    .annotate(n=Count("pk")).values("n"))
+            return Coalesce(Subquery(rows, output_field=models.IntegerField()), Value(0))
+        return self.annotate(signup_count=count(Signup),
+                             pending_count=count(ServiceRecord, status=RecordStatus.PENDING))
+
+
 class Activity(ScopedByOrganization, models.Model):
     """志愿服务活动 / 项目, organised by one organisation ("谁组织谁记录, 谁记录谁证明")."""
 
@@ -222,7 +252,7 @@ class Activity(ScopedByOrganization, models.Model):
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("volunteer activity")
@@ -244,11 +274,12 @@ class Activity(ScopedByOrganization, models.Model):
 
 class SignupQuerySet(RestrictedQuerySet):
     def restrict(self, user, action: str = Action.VIEW):
-        """Seen by the organiser's part of the tree and by the volunteer's; changed by the organiser's."""
+        """Seen by the organiser's part of the tree, by the volunteer's and by the volunteer themself; changed by the
+        organiser's."""
         if action != Action.VIEW:
             return super().restrict(user, action)
         return self.filter(scope_q(user, action, "activity__organization__path")
-                           | scope_q(user, action, "volunteer__organization__path"))
+                           | scope_q(user, action, "volunteer__organization__path") | own_q(user))
 
 
 class Signup(ScopedByOrganization, models.Model):
@@ -275,6 +306,14 @@ class Signup(ScopedByOrganization, models.Model):
         return f"{self.volunteer} · {self.activity}"
 
 
+class SignInQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = Action.VIEW):
+        """Seen by the organiser's part of the tree and by the volunteer who scanned."""
+        if action != Action.VIEW:
+            return super().restrict(user, action)
+        return self.filter(scope_q(user, action, "activity__organization__path") | own_q(user))
+
+
 class SignIn(ScopedByOrganization, models.Model):
     """A scan of an activity's rotating QR code: signing in or out at a time. ``window`` is the code's time
     window; one code serves one scan of one volunteer, so a photo of it is no use later."""
@@ -287,7 +326,7 @@ class SignIn(ScopedByOrganization, models.Model):
     at = models.DateTimeField(_("at"))
     window = models.BigIntegerField(_("code window"))
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = SignInQuerySet.as_manager()
     scope_owner = "activity__organization"
 
     class Meta:
@@ -305,12 +344,12 @@ class SignIn(ScopedByOrganization, models.Model):
 
 class ServiceRecordQuerySet(RestrictedQuerySet):
     def restrict(self, user, action: str = Action.VIEW):
-        """Seen by the organiser's part of the tree and by the volunteer's organisation's (on the record's date);
-        changed (confirmed, rejected) only by the organiser's."""
+        """Seen by the organiser's part of the tree, by the volunteer's organisation's (on the record's date) and by
+        the volunteer themself; changed (confirmed, rejected) only by the organiser's."""
         if action != Action.VIEW:
             return super().restrict(user, action)
         return self.filter(scope_q(user, action, "activity__organization__path")
-                           | scope_q(user, action, "organization__path"))
+                           | scope_q(user, action, "organization__path") | own_q(user))
 
     def confirmed(self):
         return self.filter(status=RecordStatus.CONFIRMED)

@@ -6,6 +6,7 @@ here too (``check_identity``), since importers, forms and serializers all end up
 problems field by field, and this is what nobody gets past.
 """
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +18,21 @@ from django.utils.translation import gettext as _
 
 from orgs.permissions import Action, actor, require, require_write
 
-from . import pii
-from .choices import ActivityStatus, IdType, RecordSource, RecordStatus, VolunteerStatus
+from . import pii, signin
+from .choices import ActivityStatus, IdType, RecordSource, RecordStatus, SignKind, VolunteerStatus
 from .idnumbers import age_on, check_id_number, check_mobile, mask_id_number, mask_mobile
-from .models import HOURS, Activity, ServiceDay, ServiceRecord, Signup, StarScale, UnmaskEvent, Volunteer, VolunteerMove
+from .models import (
+    HOURS,
+    Activity,
+    ServiceDay,
+    ServiceRecord,
+    SignIn,
+    Signup,
+    StarScale,
+    UnmaskEvent,
+    Volunteer,
+    VolunteerMove,
+)
 from .stars import DEFAULT_SCALE, star_for
 
 MINIMUM_AGE = 14  # 中国注册志愿者管理办法: 14 to 17 with a guardian's consent
@@ -254,7 +266,11 @@ def activity_dates(activity) -> tuple[datetime.date, datetime.date]:
 def sign_up(activity, volunteer, *, by):
     """Put ``volunteer`` on the sign-up list: the volunteer themself (through their account) or someone who
     manages volunteers at the organiser or at the volunteer's organisation."""
-    if not (volunteer.user_id and by.pk == volunteer.user_id):
+    if volunteer.user_id and by.pk == volunteer.user_id:
+        # by themself: only what is open to them (an organiser puts anyone they manage on any list)
+        if not Activity.objects.open_to(volunteer).filter(pk=activity.pk).exists():
+            raise PermissionDenied(_("This activity is not open to you."))
+    else:
         require(by, Action.MANAGE_VOLUNTEERS, volunteer)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.status != ActivityStatus.OPEN:
@@ -270,9 +286,96 @@ def sign_up(activity, volunteer, *, by):
 
 @transaction.atomic
 def cancel_signup(signup, *, by):
-    if not (signup.volunteer.user_id and by.pk == signup.volunteer.user_id):
+    """Take a volunteer off the list: the volunteer themself before signing in, or the organiser's side (as long as
+    the volunteer has no service record there that counts)."""
+    if signup.volunteer.user_id and by.pk == signup.volunteer.user_id:
+        if SignIn.objects.filter(activity_id=signup.activity_id, volunteer_id=signup.volunteer_id).exists():
+            raise ValidationError(_("You have signed in at this activity: the sign-up can no longer be cancelled."))
+    else:
         require(by, Action.MANAGE_VOLUNTEERS, signup)
+    if ServiceRecord.objects.filter(activity_id=signup.activity_id, volunteer_id=signup.volunteer_id).exclude(
+            status=RecordStatus.REJECTED).exists():
+        raise ValidationError(_("This volunteer has service records at this activity: reject them first."))
     signup.delete()
+
+
+@transaction.atomic
+def delete_activity(activity, *, by):
+    """Delete an activity that has no service records (its sign-ups and scans go with it); one with records is
+    cancelled instead (status), so that its hours keep their proof."""
+    require_write(by, Action.MANAGE_VOLUNTEERS, activity)
+    if activity.records.exists():
+        raise ValidationError(_("This activity has service records: it cannot be deleted, but it can be cancelled."))
+    activity.delete()
+
+
+SIGN_IN_OPENS = datetime.timedelta(hours=1)  # before the start
+SHORTEST_SERVICE = datetime.timedelta(minutes=15)  # a sign-out sooner is refused: a second scan by mistake
+
+
+@dataclass
+class Scan:
+    """What one scan did: signed in or out, when, the sign-up it made and the service record it proposed."""
+
+    kind: str
+    at: datetime.datetime
+    activity: Activity
+    volunteer: Volunteer
+    signed_up: bool = False
+    record: ServiceRecord | None = None
+    hours: Decimal | None = None
+
+
+@transaction.atomic
+def scan_code(activity, *, by, code, at=None) -> Scan:
+    """A volunteer scanned the activity's sign-in QR code with their account (``by``): the first scan signs in (and
+    puts them on the list if they are not and places allow), the next one signs out and proposes a service record
+    of the hours between, waiting for the organiser's confirmation. One code serves one scan; a code counts for its
+    window and the next (volunteers.signin). Refusals are ValidationErrors, and nothing is written."""
+    at = at or timezone.now()
+    volunteer = Volunteer.objects.select_for_update().filter(user_id=by.pk).first() if by.pk else None
+    if volunteer is None:
+        raise ValidationError(_("Your account is not linked to a registered volunteer; ask your league organisation "
+                                "to link it."))
+    window = signin.check_code(activity, code, at)  # before anything is said about the activity
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if volunteer.status == VolunteerStatus.LEFT:
+        raise ValidationError(_("This volunteer has left."))
+    if activity.status == ActivityStatus.CANCELLED:
+        raise ValidationError(_("This activity was cancelled."))
+    scans = {s.kind: s for s in SignIn.objects.filter(activity=activity, volunteer=volunteer)}
+    if any(s.window == window for s in scans.values()):
+        raise ValidationError({"code": [_("You have scanned this code already: wait for the QR code to change, "
+                                          "then scan again to sign out.")]})
+    if SignKind.SIGN_OUT in scans:
+        raise ValidationError(_("You have signed in and out of this activity already."))
+    if SignKind.SIGN_IN not in scans:  # a sign-out after the end is fine: the hours stop at the end
+        if at > activity.ends_at:
+            raise ValidationError(_("This activity is over; ask the organiser to record your hours."))
+        if at < activity.starts_at - SIGN_IN_OPENS:
+            raise ValidationError(_("Sign-in opens an hour before the activity starts."))
+        signed_up = False
+        if not activity.signups.filter(volunteer=volunteer).exists():
+            if activity.status != ActivityStatus.OPEN:
+                raise ValidationError(_("This activity does not take sign-ups."))
+            if activity.places is not None and activity.signups.count() >= activity.places:
+                raise ValidationError(_("This activity is full."))
+            Signup.objects.create(activity=activity, volunteer=volunteer, created_by=actor(by))
+            signed_up = True
+        SignIn.objects.create(activity=activity, volunteer=volunteer, kind=SignKind.SIGN_IN, at=at, window=window)
+        return Scan(SignKind.SIGN_IN, at, activity, volunteer, signed_up=signed_up)
+    signed_in_at = scans[SignKind.SIGN_IN].at
+    if at - signed_in_at < SHORTEST_SERVICE:
+        raise ValidationError(_("You signed in less than a quarter of an hour ago: sign out when you leave."))
+    SignIn.objects.create(activity=activity, volunteer=volunteer, kind=SignKind.SIGN_OUT, at=at, window=window)
+    date = timezone.localdate(max(signed_in_at, activity.starts_at))
+    served = ServiceDay.objects.filter(volunteer=volunteer, date=date).values_list("hours", flat=True).first() or 0
+    hours = min(signin.proposed_hours(activity, signed_in_at, at), signin.floor_to_half_hour(24 - Decimal(served)))
+    record = None
+    if hours > 0 and not ServiceRecord.objects.filter(volunteer=volunteer, activity=activity, date=date).exists():
+        record = _write_record(by=by, activity=activity, volunteer=volunteer, date=date, hours=hours,
+                               source=RecordSource.SIGN_IN, signed_in_at=signed_in_at, signed_out_at=at)
+    return Scan(SignKind.SIGN_OUT, at, activity, volunteer, record=record, hours=hours)
 
 
 # --- service records --------------------------------------------------------------------------
@@ -320,6 +423,13 @@ def record_service(*, by, activity, volunteer, date, hours, note="", source=Reco
     on_list = Signup.objects.filter(activity=activity, volunteer=volunteer).exists()
     if not on_list and not Volunteer.objects.restrict(by).filter(pk=volunteer.pk).exists():
         raise PermissionDenied(_("You do not have permission to perform this action."))
+    return _write_record(by=by, activity=activity, volunteer=volunteer, date=date, hours=hours, note=note,
+                         source=source, signed_in_at=signed_in_at, signed_out_at=signed_out_at)
+
+
+def _write_record(*, by, activity, volunteer, date, hours, note="", source=RecordSource.MANUAL, signed_in_at=None,
+                  signed_out_at=None):
+    """A pending record after its writer was checked (the organiser's side, or a volunteer's own sign-out)."""
     check_record(activity, volunteer, date, hours)
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()  # one writer per volunteer at a time
     if ServiceRecord.objects.filter(volunteer=volunteer, activity=activity, date=date).exists():
@@ -433,6 +543,6 @@ def _apply_scale(volunteers, thresholds):
 
 __all__ = [
     "anonymise_volunteer", "cancel_signup", "check_identity", "check_record", "confirm_records", "create_activity",
-    "id_number_taken", "move_volunteer", "record_service", "refresh_volunteer_hours", "register_volunteer",
+    "delete_activity", "id_number_taken", "scan_code", "move_volunteer", "record_service", "refresh_volunteer_hours", "register_volunteer",
     "reject_records", "reveal_personal_data", "set_star_scale", "sign_up", "star_for", "update_activity", "update_volunteer",
 ]

@@ -1,7 +1,7 @@
 """Pages of the volunteer registry under /volunteers/ (views in volunteers/views/, one module per area)."""
 from django.urls import path
 
-from .views import registry
+from .views import activities, mine, registry
 
 app_name = "volunteers"
 
@@ -19,6 +19,22 @@ urlpatterns = [
     path("star-scale/<int:pk>/", registry.star_scale, name="star_scale"),
 
     # activities: sign-up, the sign-in QR code, confirming hours, a volunteer's own page
+    path("activities/", activities.activity_list, name="activity_list"),
+    path("activities/new/", activities.activity_create, name="activity_create"),
+    path("activities/<int:pk>/", activities.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/delete/", activities.activity_delete, name="activity_delete"),
+    path("activities/<int:pk>/signups/add/", activities.activity_signup_add, name="activity_signup_add"),
+    path("activities/<int:pk>/signups/<int:signup_pk>/cancel/", activities.activity_signup_cancel,
+         name="activity_signup_cancel"),
+    path("activities/<int:pk>/records/add/", activities.activity_record_add, name="activity_record_add"),
+    path("activities/<int:pk>/records/decide/", activities.activity_records_decide, name="activity_records_decide"),
+    path("activities/<int:pk>/sign-in/", activities.activity_signin, name="activity_signin"),
+    path("activities/<int:pk>/sign-in/code/", activities.activity_signin_code, name="activity_signin_code"),
+    path("activities/<int:pk>/scan/", activities.scan, name="scan"),
+    path("me/", mine.my_page, name="my_page"),
+    path("me/sign-up/<int:pk>/", mine.my_sign_up, name="my_sign_up"),
+    path("me/sign-ups/<int:pk>/cancel/", mine.my_cancel, name="my_cancel"),
 
     # imports, exports and certificates
 

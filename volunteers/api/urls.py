@@ -1,6 +1,7 @@
 """The volunteer registry's API under /api/v1/: the same querysets, filtersets and masking as the pages."""
 from rest_framework.routers import DefaultRouter
 
+from .activities import ActivityViewSet, ServiceRecordViewSet, SignInViewSet, SignupViewSet
 from .registry import StarScaleViewSet, UnmaskEventViewSet, VolunteerViewSet
 
 router = DefaultRouter()
@@ -10,6 +11,10 @@ router.register("unmask-events", UnmaskEventViewSet)
 router.register("star-scales", StarScaleViewSet)
 
 # activities and service records
+router.register("activities", ActivityViewSet)
+router.register("signups", SignupViewSet)
+router.register("service-records", ServiceRecordViewSet)
+router.register("sign-ins", SignInViewSet)
 
 # imports and certificates
 
