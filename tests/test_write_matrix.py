@@ -12,6 +12,7 @@ everyone, administrators included.
 The matrix is checked against the URL resolver: an API endpoint that accepts POST, PUT, PATCH or DELETE
 and is not declared here fails ``test_every_write_endpoint_is_in_the_matrix``.
 """
+import datetime
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from orgs.permissions import SYSTEM
 from tests.matrix import (
     ASSESSING,
     ASSESSORS,
@@ -65,6 +67,7 @@ from tests.matrix import (
     world_fixtures,
 )
 from tests.volunteers.ids import resident_id
+from volunteers.signin import current_code
 
 module_world, world = world_fixtures()
 
@@ -124,6 +127,16 @@ def an_unread_notification(w, where):
     """No body; an unread notification of the caller's, to be marked read."""
     w.notification("inside")
     return {}
+
+
+ACTIVITY = {"title": "社区清洁", "starts_at": "2026-03-01T08:00:00+08:00", "ends_at": "2026-03-03T18:00:00+08:00"}
+
+
+def another_volunteer(w, where):
+    """A volunteer of the ``where`` branch who is on no list yet."""
+    return w.once(("another_volunteer", where), lambda: S.volunteers.register_volunteer(
+        by=SYSTEM, organization=w.branch(where), name=f"新志愿者{where}", id_type="resident", id_number=resident_id(),
+        registered_on=datetime.date(2026, 1, 5)))
 
 
 def pk_url(path, make):
@@ -354,6 +367,36 @@ CASES = [
                                    "three_stars": "400", "four_stars": "800", "five_stars": "1200"},
          sees=SEES_COMMITTEE)
       for m in ("patch", "put")),
+    # --- volunteers: activities, sign-ups, service records, sign-in ---
+    Case("post", "activities/", lambda w, where: api("activities/"),
+         lambda w, where: {**ACTIVITY, "organization": w.branch(where).code}, VOLUNTEER_MANAGERS,
+         sees=SEES_BRANCH, hidden=400),
+    # the organiser never changes: PATCH {"organization": …} neither moves an activity out nor pulls one in
+    *(Case(m, "activities/<pk>/", pk_url("activities/{pk}/", World.activity),
+           lambda w, where: {**ACTIVITY, "organization": w.branch(where).code, "title": "改名"}, VOLUNTEER_MANAGERS,
+           moves=lambda w, where: {**ACTIVITY, "organization": w.branch(where).code},
+           sees=SEES_BRANCH)
+      for m in ("patch", "put")),
+    Case("delete", "activities/<pk>/", pk_url("activities/{pk}/", World.activity), allowed=VOLUNTEER_MANAGERS,
+         sees=SEES_BRANCH),
+    Case("post", "signups/", lambda w, where: api("signups/"),
+         lambda w, where: {"activity": w.activity(where).pk, "volunteer": another_volunteer(w, where).pk},
+         VOLUNTEER_MANAGERS, sees=SEES_BRANCH, hidden=400),
+    Case("delete", "signups/<pk>/", pk_url("signups/{pk}/", World.signup), allowed=VOLUNTEER_MANAGERS,
+         sees=SEES_BRANCH),
+    Case("post", "service-records/", lambda w, where: api("service-records/"),
+         lambda w, where: {"activity": w.activity(where).pk, "volunteer": w.volunteer(where).pk, "date": "2026-03-02",
+                           "hours": "2.5"}, VOLUNTEER_MANAGERS, sees=SEES_BRANCH, hidden=400),
+    # confirming a record of an activity outside the subtree: 404 (or 403 to who sees it), nothing changes
+    Case("post", "service-records/confirm/", lambda w, where: api("service-records/confirm/"),
+         lambda w, where: {"ids": [w.service_record(where).pk]}, VOLUNTEER_MANAGERS, sees=SEES_BRANCH),
+    Case("post", "service-records/reject/", lambda w, where: api("service-records/reject/"),
+         lambda w, where: {"ids": [w.service_record(where).pk], "reason": "未到岗"}, VOLUNTEER_MANAGERS,
+         sees=SEES_BRANCH),
+    # a scan needs an account linked to a volunteer (none of the World's roles is one: tests/volunteers/)
+    Case("post", "sign-ins/", lambda w, where: api("sign-ins/"),
+         lambda w, where: {"activity": w.activity(where).pk, "code": current_code(w.activity(where))},
+         sees=frozenset(), hidden=400),
     # --- the caller's own notifications ---
     Case("post", "notifications/<pk>/read/", pk_url("notifications/{pk}/read/", World.notification), allowed=EVERYONE,
          sees=OWN),
