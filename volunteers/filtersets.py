@@ -91,8 +91,8 @@ class ActivityFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=ActivityCategory.choices, label=_("Category"))
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
     period = PeriodFilter()
-    date_from = django_filters.DateFilter(field_name="ends_at", lookup_expr="date__gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("Until"))
+    date_from = django_filters.DateFilter(field_name="ends_at", lookup_expr="date__gte", label=_("Dates from"))
+    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("Dates until"))
     sort = django_filters.OrderingFilter(
         fields=(("starts_at", "starts_at"), ("title", "title"), ("organization__path", "organization"),
                 ("signup_count", "signups"), ("status", "status")),

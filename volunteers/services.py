@@ -223,7 +223,16 @@ ACTIVITY_FIELDS = ("title", "category", "description", "place", "starts_at", "en
                    "status")
 
 
+ACTIVITY_YEARS = (2000, 2100)  # service time in any other year is a typing error (or a probe)
+
+
 def _check_activity(activity):
+    errors = {name: [_("Enter a time between the years %(first)s and %(last)s.") % {
+        "first": ACTIVITY_YEARS[0], "last": ACTIVITY_YEARS[1]}]
+        for name in ("starts_at", "ends_at")
+        if not ACTIVITY_YEARS[0] <= getattr(activity, name).year <= ACTIVITY_YEARS[1]}
+    if errors:
+        raise ValidationError(errors)
     if activity.ends_at <= activity.starts_at:
         raise ValidationError({"ends_at": [_("An activity ends after it starts.")]})
     if activity.places is not None and activity.pk and activity.signups.count() > activity.places:

@@ -119,6 +119,9 @@ def _detail(request, activity, *, record_form=None, decide_form=None, status=200
             request.user, Action.MANAGE_VOLUNTEERS).registered().select_related("organization")).qs
         candidates = [v for v in found[:CANDIDATES + len(on_list)] if v.pk not in on_list][:CANDIDATES]
     on_list_volunteers = Volunteer.objects.filter(signups__activity=activity)
+    # a sign-up with records that count is not cancelled (services.cancel_signup): no button for it
+    kept = set(ServiceRecord.objects.filter(activity=activity).exclude(status=RecordStatus.REJECTED)
+               .values_list("volunteer_id", flat=True)) if can_manage else set()
     context = {
         "activity": activity, "signups": signups, "records": records[:RECORDS_SHOWN], "record_filter": filterset,
         "counts": {s: counts.get(s, 0) for s in RecordStatus.values}, "can_manage": can_manage,
@@ -129,7 +132,7 @@ def _detail(request, activity, *, record_form=None, decide_form=None, status=200
                                                            "hours": activity.planned_hours or None})
                                        if can_manage else None),
         "decide_form": decide_form or DecideForm(pending_ids=pending_ids),
-        "pending_ids": set(pending_ids),
+        "pending_ids": set(pending_ids), "kept": kept,
         "status_filter": request.GET.get("status", ""),
     }
     return render(request, "volunteers/activity_detail.html", context, status=status)
