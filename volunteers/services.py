@@ -298,6 +298,8 @@ def cancel_signup(signup, *, by):
     """Take a volunteer off the list: the volunteer themself before signing in, or the organiser's side (as long as
     the volunteer has no service record there that counts)."""
     if signup.volunteer.user_id and by.pk == signup.volunteer.user_id:
+        if signup.activity.starts_at <= timezone.now():
+            raise ValidationError(_("The activity has started: ask the organiser to take you off the list."))
         if SignIn.objects.filter(activity_id=signup.activity_id, volunteer_id=signup.volunteer_id).exists():
             raise ValidationError(_("You have signed in at this activity: the sign-up can no longer be cancelled."))
     else:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,7 @@ def my_page(request):
         "records": (ServiceRecord.objects.restrict(request.user).filter(volunteer=volunteer)
                     .select_related("activity").order_by("-date", "-pk")[:SHOWN]),
         "signups": signups,
+        "now": timezone.now(),
         "open_activities": [a for a in Activity.objects.open_to(volunteer).select_related("organization")
                             .with_counts().order_by("starts_at", "pk")[:SHOWN] if a.pk not in joined],
     })
