@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from orgs.filtersets import IdFilter, WithinFilter
 
 from . import pii
-from .choices import PoliticalStatus, VolunteerStatus
+from .choices import PoliticalStatus, RecordSource, RecordStatus, VolunteerStatus
 from .idnumbers import check_mobile, normalise
-from .models import UnmaskEvent, Volunteer
+from .models import ServiceRecord, UnmaskEvent, Volunteer
 
 STAR_CHOICES = [("0", _("No star")), ("1", _("One star")), ("2", _("Two stars")), ("3", _("Three stars")),
                 ("4", _("Four stars")), ("5", _("Five stars"))]
@@ -63,3 +63,21 @@ class UnmaskEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = UnmaskEvent
         fields = ["within", "volunteer", "since"]
+
+
+class ServiceRecordFilterSet(django_filters.FilterSet):
+    """Service records (hours): the records list and its export, pages and API alike."""
+
+    within = WithinFilter(path_lookup="organization__path", label=_("Volunteer's organisation (code, with its subtree)"))
+    organizer = WithinFilter(path_lookup="activity__organization__path",
+                             label=_("Organiser (code, with its subtree)"))
+    status = django_filters.ChoiceFilter(choices=RecordStatus.choices, label=_("Status"))
+    source = django_filters.ChoiceFilter(choices=RecordSource.choices, label=_("Source"))
+    activity = IdFilter(field_name="activity_id", label=_("Activity ID"))
+    volunteer = IdFilter(field_name="volunteer_id", label=_("Volunteer ID"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = ServiceRecord
+        fields = ["within", "organizer", "status", "source", "activity", "volunteer", "date_from", "date_to"]

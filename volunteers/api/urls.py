@@ -1,7 +1,9 @@
 """The volunteer registry's API under /api/v1/: the same querysets, filtersets and masking as the pages."""
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .registry import StarScaleViewSet, UnmaskEventViewSet, VolunteerViewSet
+from .transfer import CertificateViewSet, ServiceRecordExportView, VolunteerImportViewSet
 
 router = DefaultRouter()
 # registry
@@ -12,7 +14,13 @@ router.register("star-scales", StarScaleViewSet)
 # activities and service records
 
 # imports and certificates
+router.register("volunteer-imports", VolunteerImportViewSet)
+router.register("certificates", CertificateViewSet)
 
 # statistics
 
-urlpatterns = router.urls
+urlpatterns = [
+    # before the router's routes, where "export" would be read as a record's id
+    path("service-records/export/", ServiceRecordExportView.as_view(), name="servicerecord-export"),
+    *router.urls,
+]
