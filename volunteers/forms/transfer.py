@@ -13,7 +13,7 @@ ACTIVITIES_OFFERED = 300  # the newest activities the caller organises; older on
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("The file holds"), choices=VolunteerImport.Kind.choices,
-                             widget=forms.RadioSelect, initial=VolunteerImport.Kind.VOLUNTEERS)
+                             initial=VolunteerImport.Kind.VOLUNTEERS)
     organization = OrganizationChoiceByCode(label=_("Into organisation (code)"), help_text=_(
         "Rows name organisations and activities in this organisation's subtree; an empty 所属组织 means this one."))
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=Activity.objects.none(), required=False,
