@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.dates import parse_month
-from core.uploads import Deadline, UploadRejected, bounded_rows, read_upload, sheet_limits, xlsx_rows
+from core.uploads import Deadline, UploadRejected, bounded_rows, calamine_rows, read_upload, sheet_limits, xlsx_rows
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -85,6 +85,52 @@ def read_table(upload, *, use="default", limits=None, deadline=None) -> Table:
     else:
         raise SpreadsheetError(_("Only .xlsx and .csv files can be imported."))
     return _to_table(bounded_rows(raw_rows, limits, deadline))
+
+
+@dataclass
+class StreamedTable:
+    """An uploaded sheet read as it streams: its header, an estimate of its data rows (for progress) and an iterator
+    of (spreadsheet row number, {header: value}); empty rows are skipped."""
+
+    headers: list[str]
+    estimated_rows: int
+    rows: object
+
+
+def stream_table(upload, *, use="default", deadline=None) -> StreamedTable:
+    """Like read_table(), for sheets too large to hold as a list of dicts: .xlsx through python-calamine (after the
+    guard has measured the sheet), .csv line by line; the limits of ``use`` hold while the rows stream."""
+    limits = sheet_limits(use)
+    deadline = deadline or Deadline(limits.seconds)
+    name = (getattr(upload, "name", "") or "").lower()
+    data = read_upload(upload, limits.max_bytes)
+    if not data.strip():
+        raise SpreadsheetError(_("The file is empty."))
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        estimated, raw_rows = calamine_rows(data, limits, deadline)
+    elif name.endswith(".csv") or name.endswith(".txt") or not name:
+        estimated, raw_rows = data.count(b"\n") + 1, _csv_rows(data)
+    else:
+        raise SpreadsheetError(_("Only .xlsx and .csv files can be imported."))
+    rows = _keyed(bounded_rows(raw_rows, limits, deadline))
+    headers = next(rows, None)
+    if headers is None:
+        raise SpreadsheetError(_("The file has no header row."))
+    return StreamedTable(headers=headers, estimated_rows=max(estimated - 1, 1), rows=rows)
+
+
+def _keyed(raw_rows):
+    """The header (first non-empty row) as a list, then (row number, {header: value}) for every non-empty row."""
+    headers = None
+    for number, row in enumerate(raw_rows, start=1):
+        row = tuple(_clean(v) for v in row)
+        if not any(v not in (None, "") for v in row):
+            continue
+        if headers is None:
+            headers = ["" if v is None else str(v) for v in row]
+            yield headers
+            continue
+        yield number, {h: (row[i] if i < len(row) else None) for i, h in enumerate(headers) if h}
 
 
 def _csv_rows(data: bytes):

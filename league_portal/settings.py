@@ -174,6 +174,11 @@ UPLOAD_LIMITS = {
     "ledger": {"max_rows": env.int("LEDGER_MAX_ROWS", default=50_000)},
     "report_form": {"max_rows": env.int("REPORT_FORM_MAX_ROWS", default=20_000)},
     "decompose": {"max_rows": 5_000},
+    # volunteers and service records from the national platforms: read by python-calamine in a Celery task, whose
+    # grid (rows × columns) must stay small, so few columns (the formats have 9 and 4)
+    "volunteer_import": {"max_rows": env.int("VOLUNTEER_IMPORT_MAX_ROWS", default=200_000),
+                         "max_bytes": env.int("VOLUNTEER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024),
+                         "max_columns": 20},
 }
 # Organisation imports with more rows than this are checked and carried out by Celery, with progress.
 ORG_IMPORT_SYNC_ROWS = env.int("ORG_IMPORT_SYNC_ROWS", default=5_000)

@@ -589,7 +589,9 @@ def test_no_page_pulls_an_object_from_elsewhere_into_the_subtree(client, world, 
 
 
 def test_every_page_write_is_in_the_matrix():
-    declared = {case.name for case in CASES}
+    from tests.volunteers.test_write_matrix_transfer import PAGE_CASES as VOLUNTEER_TRANSFER
+
+    declared = {case.name for case in CASES + VOLUNTEER_TRANSFER}
     assert set(page_write_routes()) - WITHOUT_A_USER == declared
 
 

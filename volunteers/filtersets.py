@@ -116,17 +116,21 @@ class SignupFilterSet(django_filters.FilterSet):
 
 
 class ServiceRecordFilterSet(django_filters.FilterSet):
-    activity = IdFilter(field_name="activity_id", label=_("Activity ID"))
-    volunteer = IdFilter(field_name="volunteer_id", label=_("Volunteer ID"))
-    within = WithinFilter(path_lookup="activity__organization__path", label=_("Organiser within (code)"))
+    """Service records (hours): the records list and its export, pages and API alike."""
+
+    within = WithinFilter(path_lookup="organization__path", label=_("Volunteer's organisation (code, with its subtree)"))
+    organizer = WithinFilter(path_lookup="activity__organization__path",
+                             label=_("Organiser (code, with its subtree)"))
     status = django_filters.ChoiceFilter(choices=RecordStatus.choices, label=_("Status"))
     source = django_filters.ChoiceFilter(choices=RecordSource.choices, label=_("Source"))
+    activity = IdFilter(field_name="activity_id", label=_("Activity ID"))
+    volunteer = IdFilter(field_name="volunteer_id", label=_("Volunteer ID"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
 
     class Meta:
         model = ServiceRecord
-        fields = ["activity", "volunteer", "within", "status", "source", "date_from", "date_to"]
+        fields = ["within", "organizer", "status", "source", "activity", "volunteer", "date_from", "date_to"]
 
 
 class SignInFilterSet(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 """Pages of the volunteer registry under /volunteers/ (views in volunteers/views/, one module per area)."""
 from django.urls import path
 
-from .views import activities, mine, registry
+from .views import activities, mine, registry, transfer
 
 app_name = "volunteers"
 
@@ -37,6 +37,14 @@ urlpatterns = [
     path("me/sign-ups/<int:pk>/cancel/", mine.my_cancel, name="my_cancel"),
 
     # imports, exports and certificates
+    path("import/", transfer.import_upload, name="import_upload"),
+    path("import/<int:pk>/", transfer.import_detail, name="import_detail"),
+    path("import/<int:pk>/progress/", transfer.import_progress, name="import_progress"),
+    path("import/<int:pk>/apply/", transfer.import_apply, name="import_apply"),
+    path("records/export/", transfer.record_export, name="record_export"),
+    path("<int:pk>/certificate/", transfer.certificate_issue, name="certificate_issue"),
+    path("my-certificate/", transfer.my_certificate, name="my_certificate"),
+    path("verify/<str:code>/", transfer.certificate_verify, name="certificate_verify"),
 
     # statistics
 ]

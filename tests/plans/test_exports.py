@@ -8,6 +8,7 @@ core/spreadsheets.py, whose one cell factory writes text as text.
 """
 import ast
 import csv
+import datetime
 import io
 import re
 import zipfile
@@ -25,11 +26,13 @@ from assessment import services as assessment_services
 from core.spreadsheets import read_table
 from orgs import exports, importers
 from orgs.models import Organization
+from orgs.permissions import SYSTEM
 from plans.models import Section, Target, WorkPoint
 from reports import services, sheets
 from reports.models import MonthlyReport, ReportField
 from tests.assessment.scoring import MAY, compute_may
-from tests.volunteers.conftest import volunteer_of
+from tests.volunteers.conftest import activity_of, volunteer_of
+from volunteers import services as volunteer_services
 from volunteers.models import Volunteer
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,6 +77,9 @@ def hostile(tree, people, plan, month_data, django_capture_on_commit_callbacks):
     run = assessment_services.publish(run, by=people.assessor)
     volunteer = volunteer_of(tree.branch, name="志愿者")
     Volunteer.objects.filter(pk=volunteer.pk).update(name="=1+1\x01", skills=HYPERLINK)
+    activity = activity_of(tree.branch, title="@SUM(A1)\x02", first=datetime.date(2026, 3, 1))
+    volunteer_services.record_service(by=SYSTEM, activity=activity, volunteer=volunteer, date=datetime.date(2026, 3, 1),
+                                      hours=3, note=HYPERLINK)
     return SimpleNamespace(plan=plan.plan, run=run, scheme=month_data.scheme)
 
 
@@ -92,6 +98,8 @@ EXPORTS = {
     "api:assessmentrun-sheet": ("assessor", lambda h: f"/api/v1/assessment-runs/{h.run.pk}/sheet/"),
     "assessment:scheme_year_sheet": ("assessor", lambda h: f"/assessment/schemes/{h.scheme.pk}/year.xlsx"),
     "volunteers:volunteer_export": ("staff", lambda h: "/volunteers/export/"),
+    "volunteers:record_export": ("staff", lambda h: "/volunteers/records/export/"),
+    "api:servicerecord-export": ("reporter", lambda h: "/api/v1/service-records/export/"),
     "notifications:download (a large 考核评分表)": ("assessor", None),
 }
 
