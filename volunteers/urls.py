@@ -1,7 +1,7 @@
 """Pages of the volunteer registry under /volunteers/ (views in volunteers/views/, one module per area)."""
 from django.urls import path
 
-from .views import registry
+from .views import registry, statistics
 
 app_name = "volunteers"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     # imports, exports and certificates
 
     # statistics
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/data/", statistics.statistics_data, name="statistics_data"),
 ]

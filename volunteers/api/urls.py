@@ -2,6 +2,7 @@
 from rest_framework.routers import DefaultRouter
 
 from .registry import StarScaleViewSet, UnmaskEventViewSet, VolunteerViewSet
+from .statistics import VolunteerStatisticViewSet
 
 router = DefaultRouter()
 # registry
@@ -14,5 +15,6 @@ router.register("star-scales", StarScaleViewSet)
 # imports and certificates
 
 # statistics
+router.register("volunteer-statistics", VolunteerStatisticViewSet)
 
 urlpatterns = router.urls
