@@ -229,7 +229,7 @@ def first_month(organization=None) -> datetime.date | None:
 def rebuild(organization=None, months=None) -> int:
     """Recompute the statistics of ``organization``'s subtree (of every tree when None) for ``months`` (by default
     every month from the first registration or record to this one, at most ten years)."""
-    roots = [organization] if organization is not None else list(Organization.get_root_nodes())
+    roots = [organization] if organization is not None else list(Organization.objects.filter(depth=1).order_by("path"))
     written = 0
     for root in roots:
         wanted = months
