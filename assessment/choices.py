@@ -9,6 +9,7 @@ class RuleKind(models.TextChoices):
     TARGETS = "targets", _("target completion")
     REPORTING = "reporting", _("monthly reporting")
     REPORT_FIELD = "report_field", _("report field against a standard")
+    VOLUNTEERS = "volunteers", _("volunteer figure against a standard")
     MANUAL = "manual", _("points entered by an assessor")
 
 

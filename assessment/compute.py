@@ -22,6 +22,7 @@ from plans.choices import PlanStatus
 from plans.models import Assignment
 from reports import selectors as report_selectors
 from reports.models import MonthlyReport
+from volunteers import selectors as volunteer_selectors
 
 from .choices import AdjustmentKind, AppealStatus, ItemKind, RuleKind, RunStatus
 from .models import Adjustment, Appeal, AssessmentRun, ManualPoints, Score, ScoreItem
@@ -36,6 +37,7 @@ from .rules import (
     score_manual,
     score_reporting,
     score_targets,
+    score_volunteers,
 )
 from .selectors import group_of, published_runs
 
@@ -52,11 +54,13 @@ class Facts:
     last_month: dict = field(default_factory=dict)  # org → total of last month's published run
     earlier: dict = field(default_factory=lambda: defaultdict(list))  # org → totals of this year's published months
     labels: dict = field(default_factory=dict)  # report field key → its label (as the issuer's reports name it)
+    volunteers: dict = field(default_factory=dict)  # org → volunteers.selectors.Figures at the month's end
+    month: datetime.date | None = None
 
 
 def gather(run, group) -> Facts:
     scheme, month = run.scheme, run.month
-    facts = Facts()
+    facts = Facts(month=month)
     for task in Assignment.objects.filter(
         organization__in=group, target__isnull=False, plan__year=scheme.year, plan__status=PlanStatus.PUBLISHED,
     ).values("pk", "organization_id", "completion", "expected", "actual_value", "assigned_value", "point__is_key",
@@ -72,6 +76,8 @@ def gather(run, group) -> Facts:
         facts.appeals[appeal.organization_id].append(appeal)
     keys = {i.params.get("field") for i in scheme.indicators.all() if i.rule == RuleKind.REPORT_FIELD}
     facts.labels = {f.key: f.label for f in report_selectors.fields_for(scheme.organization) if f.key in keys}
+    if any(i.rule == RuleKind.VOLUNTEERS for i in scheme.indicators.all()):
+        facts.volunteers = volunteer_selectors.figures_for(group.values_list("pk", flat=True), month)
     earlier_months = [datetime.date(month.year, m, 1) for m in range(1, month.month)]
     for run_month, organization_id, total in Score.objects.filter(
         run__in=published_runs(scheme, earlier_months), organization__in=group,
@@ -100,6 +106,8 @@ def score_leaf(indicator, organization_id, facts):
         return score_reporting(indicator, facts.reports.get(organization_id))
     if indicator.rule == RuleKind.REPORT_FIELD:
         return score_field(indicator, facts.reports.get(organization_id), facts.labels)
+    if indicator.rule == RuleKind.VOLUNTEERS:
+        return score_volunteers(indicator, facts.volunteers.get(organization_id), facts.month)
     return score_manual(indicator, facts.manual.get((indicator.pk, organization_id)))
 
 

@@ -10,6 +10,7 @@ from orgs.choices import Kind, Level
 from orgs.forms import OrganizationChoiceByCode
 from orgs.permissions import Action
 from reports.selectors import fields_at_and_below
+from volunteers.choices import VolunteerFigure
 
 from .choices import AdjustmentKind, FieldMode, RuleKind
 from .models import POINTS, AssessmentScheme, Indicator
@@ -87,6 +88,8 @@ class IndicatorForm(forms.ModelForm):
     """An indicator; the rule's parameters are plain fields, gathered into ``params``."""
 
     field_key = forms.ChoiceField(label=_("Report field"), required=False)
+    figure = forms.ChoiceField(label=_("Volunteer figure"), choices=[("", "---------"), *VolunteerFigure.choices],
+                               required=False)
     standard_value = forms.DecimalField(label=_("Standard"), required=False, min_value=0)
     mode = forms.ChoiceField(label=_("Counting"), choices=[("", "---------"), *FieldMode.choices], required=False)
     steps = forms.CharField(label=_("Steps"), required=False, help_text=_("“at least:points”, e.g. 2:10, 1:6"))
@@ -106,14 +109,18 @@ class IndicatorForm(forms.ModelForm):
     SHOWN_FOR = {
         RuleKind.TARGETS: ["key_weight", "against_expected", "none_zero"],
         RuleKind.REPORTING: ["submitted", "on_time", "approved", "per_day_late"],
-        RuleKind.REPORT_FIELD: ["field_key", "standard_value", "mode", "steps"],
+        RuleKind.REPORT_FIELD: ["field_key"],
+        RuleKind.VOLUNTEERS: ["figure"],
     }
+    AGAINST_STANDARD = ["standard_value", "mode", "steps"]  # shown for both rules above
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for rule, names in self.SHOWN_FOR.items():
             for name in names:
                 self.fields[name].widget.attrs["data-shown-when"] = f"rule={rule}"
+        for name in self.AGAINST_STANDARD:
+            self.fields[name].widget.attrs["data-shown-when"] = f"rule={RuleKind.REPORT_FIELD},{RuleKind.VOLUNTEERS}"
         scheme = self.instance.scheme
         # the report fields used at, above and below the issuer
         known = [(f.key, f"{f.label} ({f.key})") for f in fields_at_and_below(scheme.organization)]
@@ -125,7 +132,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["parent"].required = False
         self.fields["parent"].empty_label = _("— none: this is a 一级指标 —")
         params = self.instance.params or {}
-        for name, key in (("field_key", "field"), ("standard_value", "standard"), ("mode", "mode"),
+        for name, key in (("field_key", "field"), ("figure", "figure"), ("standard_value", "standard"), ("mode", "mode"),
                           ("key_weight", "key_weight"), ("against_expected", "against_expected"),
                           ("submitted", "submitted"), ("on_time", "on_time"), ("approved", "approved"),
                           ("per_day_late", "per_day_late")):
@@ -148,8 +155,12 @@ class IndicatorForm(forms.ModelForm):
                 params["none"] = "zero"
         elif rule == RuleKind.REPORTING:
             params = {k: float(data[k] or 0) for k in ("submitted", "on_time", "approved", "per_day_late")}
-        elif rule == RuleKind.REPORT_FIELD:
-            params = {"field": data["field_key"].strip(), "mode": data["mode"] or FieldMode.FULL}
+        elif rule in (RuleKind.REPORT_FIELD, RuleKind.VOLUNTEERS):
+            params = {"mode": data["mode"] or FieldMode.FULL}
+            if rule == RuleKind.REPORT_FIELD:
+                params["field"] = data["field_key"].strip()
+            else:
+                params["figure"] = data["figure"]
             if data["standard_value"] is not None:
                 params["standard"] = float(data["standard_value"])
             if data["steps"]:

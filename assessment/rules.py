@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from reports.choices import ReportStatus
+from volunteers.choices import VolunteerFigure
 
 from .choices import FieldMode, Grade, GradeMode
 
@@ -91,20 +92,43 @@ def score_field(indicator, report, labels=None):
     if report is None or report.status not in ACCEPTED_FIGURES or report.values.get(key) in (None, ""):
         return None, ZERO, _("No submitted figure for “%(field)s” this month: 0 points.") % {"field": label}
     value = Decimal(str(report.values[key]))
+    earned, rule = _against_standard(indicator, value, standard)
+    text = _("“%(field)s” = %(value)s in the report of %(month)s, %(rule)s") % {
+        "field": label, "value": fmt(value), "month": f"{report.month:%Y-%m}", "rule": rule}
+    return value, earned, text
+
+
+def _against_standard(indicator, value, standard):
+    """Points for ``value`` against the indicator's standard by its mode (full, proportional, stepped), and the rule
+    in words."""
+    params = indicator.params
     mode = params.get("mode", FieldMode.FULL)
     if mode == FieldMode.PROPORTIONAL:
         share = ONE if standard <= 0 else min(value / standard, ONE)
-        earned = indicator.max_points * share
-        rule = _("in proportion to the standard %(standard)s") % {"standard": fmt(standard)}
-    elif mode == FieldMode.STEPPED:
+        return indicator.max_points * share, _("in proportion to the standard %(standard)s") % {"standard": fmt(standard)}
+    if mode == FieldMode.STEPPED:
         steps = sorted(((Decimal(str(a)), Decimal(str(b))) for a, b in params.get("steps", [])), reverse=True)
         earned = next((min(p, indicator.max_points) for at_least, p in steps if value >= at_least), ZERO)
-        rule = _("by steps %(steps)s") % {"steps": "，".join(f"≥{fmt(a)}→{fmt(b)}" for a, b in steps)}
-    else:
-        earned = indicator.max_points if value >= standard else ZERO
-        rule = _("full points at %(standard)s or more") % {"standard": fmt(standard)}
-    text = _("“%(field)s” = %(value)s in the report of %(month)s, %(rule)s") % {
-        "field": label, "value": fmt(value), "month": f"{report.month:%Y-%m}", "rule": rule}
+        return earned, _("by steps %(steps)s") % {"steps": "，".join(f"≥{fmt(a)}→{fmt(b)}" for a, b in steps)}
+    earned = indicator.max_points if value >= standard else ZERO
+    return earned, _("full points at %(standard)s or more") % {"standard": fmt(standard)}
+
+
+def score_volunteers(indicator, figures, month):
+    """A volunteer figure of the organisation's subtree (volunteers.selectors.Figures at the month's end) against a
+    standard: full points when met, in proportion, or by steps. The explanation names the figure, its value and
+    the standard."""
+    params = indicator.params
+    figure, standard = params.get("figure", ""), Decimal(str(params.get("standard", 0)))
+    label = VolunteerFigure(figure).label if figure in VolunteerFigure.values else figure
+    value = figures.value(figure) if figures is not None and figures.computed and figure in VolunteerFigure.values \
+        else None
+    if value is None:
+        return None, ZERO, _("No value of “%(figure)s” in the volunteer statistics of %(month)s: 0 points.") % {
+            "figure": label, "month": f"{month:%Y-%m}"}
+    earned, rule = _against_standard(indicator, value, standard)
+    text = _("“%(figure)s” = %(value)s in the volunteer statistics of %(month)s, standard %(standard)s: %(rule)s") % {
+        "figure": label, "value": fmt(value), "month": f"{month:%Y-%m}", "standard": fmt(standard), "rule": rule}
     return value, earned, text
 
 

@@ -23,6 +23,7 @@ from core.jobs import enqueue
 from notifications.services import Message, send
 from orgs.permissions import Action, actor, require, require_write
 from reports import selectors as report_selectors
+from volunteers.choices import VolunteerFigure
 
 from . import kinds
 from .choices import AppealStatus, FieldMode, RuleKind, RunStatus
@@ -216,6 +217,14 @@ def check_indicator(indicator):
     if indicator.rule == RuleKind.REPORT_FIELD:
         if not params.get("field"):
             raise ValidationError({"params": _("Name the report field (its key).")})
+        if params.get("mode", FieldMode.FULL) not in FieldMode.values:
+            raise ValidationError({"params": _("The mode is full, proportional or stepped.")})
+        if params.get("mode") == FieldMode.STEPPED and not params.get("steps"):
+            raise ValidationError({"params": _("Give the steps as [[at least, points], …].")})
+    if indicator.rule == RuleKind.VOLUNTEERS:
+        if params.get("figure") not in VolunteerFigure.values:
+            raise ValidationError({"params": _("Name the volunteer figure: one of %(figures)s.") % {
+                "figures": ", ".join(VolunteerFigure.values)}})
         if params.get("mode", FieldMode.FULL) not in FieldMode.values:
             raise ValidationError({"params": _("The mode is full, proportional or stepped.")})
         if params.get("mode") == FieldMode.STEPPED and not params.get("steps"):

@@ -72,7 +72,8 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = ["metric", "comparator", "value", "unit", "baseline", "deadline", "aggregation", "progress_rule"]
+        fields = ["metric", "comparator", "value", "unit", "baseline", "deadline", "aggregation", "progress_rule",
+                  "volunteer_figure"]
         widgets = {"deadline": DateInput()}
 
 
@@ -121,6 +122,10 @@ class ProgressForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.assignment.target_id and self.assignment.target.is_bound:
+            raise forms.ValidationError(_("This target fills itself from the volunteer statistics (%(figure)s); "
+                                          "progress cannot be entered by hand.")
+                                        % {"figure": self.assignment.target.get_volunteer_figure_display()})
         if self.assignment.target_id:
             has_ratio = cleaned.get("numerator") is not None and cleaned.get("denominator")
             if cleaned.get("value") is None and not has_ratio:

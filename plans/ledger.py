@@ -89,6 +89,10 @@ def check_ledger(table: Table, plan, user) -> CheckedUpload:
         if assignment.target_id is None:
             result.errors.append((row, FIGURE, _("A work point without targets takes a status, not a figure.")))
             continue
+        if assignment.target.is_bound:
+            result.errors.append((row, FIGURE, _("This target fills itself from the volunteer statistics; leave "
+                                                 "the figure empty.")))
+            continue
         if task in seen:
             result.errors.append((row, TASK, _("Task %(task)s appears twice, first in row %(row)d.") % {"task": task, "row": seen[task]}))
             continue

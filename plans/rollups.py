@@ -39,10 +39,11 @@ def today():
 
 @transaction.atomic
 def refresh_own_values(assignment_ids):
-    """Store each assignment's latest own figure (by report date, then entry time)."""
+    """Store each assignment's latest own figure (by report date, then entry time). Targets bound to a volunteer
+    figure take theirs from the statistics (plans.volunteer_targets), not from entries."""
     latest = ProgressEntry.objects.filter(assignment=OuterRef("pk")).order_by("-reported_on", "-entered_at", "-pk")
     with_value = latest.filter(value__isnull=False)
-    rows = Assignment.objects.filter(pk__in=assignment_ids).annotate(
+    rows = Assignment.objects.filter(pk__in=assignment_ids).exclude(target__volunteer_figure__gt="").annotate(
         new_value=Subquery(with_value.values("value")[:1]),
         new_on=Subquery(latest.values("reported_on")[:1]),
         new_at=Subquery(ProgressEntry.objects.filter(assignment=OuterRef("pk")).order_by().values("assignment")
@@ -209,6 +210,10 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
     rows = list(targeted.select_related("target", "plan", "organization").order_by("target_id", "organization__path"))
     subtree = {}
     for _target_id, group in groupby(rows, key=lambda a: a.target_id):
+        group = list(group)
+        if group[0].target.volunteer_figure:  # the statistic of each organisation covers its subtree already
+            subtree.update({a.pk: a.own_value for a in group})
+            continue
         subtree.update(_subtree_figures([
             (a.pk, a.organization.path, a.own_value, a.own_value_on, a.target.aggregation) for a in group
         ]))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import months
 from core.files import store_file
+from core.jobs import enqueue
 from orgs.permissions import Action, actor, require
 
 from .choices import Aggregation, PlanStatus, ProgressRule
@@ -184,6 +185,8 @@ def add_target(point, *, by, metric, value, **fields):
     target = Target.objects.create(point=point, metric=metric, value=value, **fields)
     root_assignment(point, target)
     schedule_refresh(target_id=target.pk)
+    if target.is_bound:
+        enqueue("plans.tasks.fill_volunteer_targets")
     return target
 
 
@@ -191,10 +194,17 @@ def add_target(point, *, by, metric, value, **fields):
 def update_target(target, *, by, **fields):
     require(by, Action.EDIT_PLAN, target)
     _check_open(target.point.section.plan)
+    was_bound = Target.objects.filter(pk=target.pk).exclude(volunteer_figure="").exists()
     for name, value in fields.items():
         setattr(target, name, value)
     target.save()
     Assignment.objects.filter(target=target, parent=None).update(assigned_value=target.value, deadline=target.deadline)
+    if target.is_bound:  # its figures come from the volunteer statistics now
+        enqueue("plans.tasks.fill_volunteer_targets")
+    elif was_bound:  # typed in again from now on: the entries, if any, are its figures
+        from .rollups import refresh_own_values
+
+        refresh_own_values(target.assignments.values_list("pk", flat=True))
     schedule_refresh(target_id=target.pk)
     return target
 
@@ -303,6 +313,7 @@ def record_progress(assignment, *, by, reported_on, value=None, numerator=None, 
     returns the first one instead of recording it twice; the assignment's row lock orders the two.
     """
     require(by, Action.RECORD_PROGRESS, assignment)
+    refuse_bound(assignment)
     value = _value(value, numerator, denominator)
     list(Assignment.objects.select_for_update().filter(pk=assignment.pk).order_by().values_list("pk", flat=True))
     repeat = ProgressEntry.objects.filter(
@@ -320,8 +331,11 @@ def record_progress_from_report(line, *, submitted_by, reported_on, note):
     """A monthly report's line becomes a progress entry when the report is approved.
 
     The right was checked twice already: the reporter's when the line was filled in, the
-    reviewer's when the report was approved; the entry is the reporter's.
+    reviewer's when the report was approved; the entry is the reporter's. A line on a target bound to a
+    volunteer figure (bound after the report was started) records nothing.
     """
+    if line.assignment.target_id and line.assignment.target.is_bound:
+        return None
     return _record(line.assignment, entered_by=submitted_by, reported_on=reported_on, value=line.value, note=note)
 
 
@@ -332,9 +346,17 @@ def _value(value, numerator, denominator):
     return value
 
 
+def refuse_bound(assignment):
+    """A target bound to a volunteer figure takes no progress by hand: ValidationError saying where it comes from."""
+    if assignment.target_id and assignment.target.is_bound:
+        raise ValidationError(_("This target fills itself from the volunteer statistics (%(figure)s); progress "
+                                "cannot be entered by hand.") % {"figure": assignment.target.get_volunteer_figure_display()})
+
+
 def _record(assignment, *, entered_by, reported_on, value=None, numerator=None, denominator=None, status="", note="", files=()):
     if assignment.plan.status == PlanStatus.ARCHIVED:
         raise ValidationError(_("The plan is archived; progress can no longer be entered."))
+    refuse_bound(assignment)
     value = _value(value, numerator, denominator)
     entry = ProgressEntry.objects.create(
         assignment=assignment, reported_on=reported_on, value=value, numerator=numerator, denominator=denominator,

@@ -2,7 +2,7 @@
 from celery import shared_task
 from django.core.cache import cache
 
-from . import rollups
+from . import rollups, volunteer_targets
 
 
 @shared_task(time_limit=600, soft_time_limit=540)
@@ -17,7 +17,15 @@ def refresh_rollups(target_id=None, point_id=None, pending_key=None):
 
 @shared_task(time_limit=3600, soft_time_limit=3300)
 def rebuild_rollups():
-    """Nightly: every own figure and roll-up again, so time-based lights move with the calendar."""
-    return rollups.rebuild()
+    """Nightly: every own figure and roll-up again, so time-based lights move with the calendar; targets bound to
+    a volunteer figure take the latest statistics."""
+    changed = rollups.rebuild()
+    return changed + volunteer_targets.fill()
 
 
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def fill_volunteer_targets():
+    """After the volunteer statistics changed: the targets bound to a volunteer figure take the new figures."""
+    return volunteer_targets.fill()

@@ -129,10 +129,11 @@ def fields_for_many(organizations):
 
 
 def active_assignments(organization, month):
-    """The organisation's assignments on targets of published plans of the month's year."""
+    """The organisation's assignments on targets of published plans of the month's year (not those bound to a
+    volunteer figure: their progress comes from the volunteer statistics)."""
     return Assignment.objects.filter(
         organization=organization, target__isnull=False, plan__status=PlanStatus.PUBLISHED, plan__year=month.year
-    ).select_related("target", "point")
+    ).exclude(target__volunteer_figure__gt="").select_related("target", "point")  # bound ones fill themselves
 
 
 def may_review(user, report) -> bool:

@@ -19,6 +19,7 @@ from core.months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_s
 from notifications.services import notify
 from orgs.permissions import Action, actor, require, require_write
 from plans import services as plan_services
+from volunteers import selectors as volunteer_selectors
 
 from . import kinds
 from .choices import FieldType, ReportAction, ReportStatus
@@ -163,7 +164,27 @@ def start_report(organization, month, *, by):
         ReportLine.objects.bulk_create(
             [ReportLine(report=report, assignment=a) for a in active_assignments(organization, month)]
         )
+    if report.status in EDITABLE and _apply_volunteer_figures(report):
+        report.save(update_fields=["values", "updated_at"])
     return report
+
+
+def volunteer_figures(report) -> dict:
+    """{report field key: value} of the report's volunteer fields that come from the confirmed service records
+    (the organisation keeps its volunteering in the portal): one source for one number, never typed in."""
+    found = volunteer_selectors.report_figures(report.organization, report.month)
+    if not found:
+        return {}
+    keys = {f.key for f in fields_for(report.organization)}
+    return {key: value for key, value in found.items() if key in keys}
+
+
+def _apply_volunteer_figures(report) -> bool:
+    """Put the record-based volunteer figures into ``report.values`` (whatever was typed); True if any changed."""
+    figures = volunteer_figures(report)
+    changed = any(report.values.get(key) != value for key, value in figures.items())
+    report.values.update(figures)
+    return changed
 
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -188,6 +209,7 @@ def _write_draft(report, by, version, values, lines, narrative, partial):
             raise ValidationError(errors)
         # while typing, a figure that is not valid yet keeps its last saved value
         report.values = {**{k: v for k, v in report.values.items() if k in errors}, **cleaned}
+    _apply_volunteer_figures(report)  # whatever was sent for them
     for name in NARRATIVE:
         if name in narrative:
             setattr(report, name, narrative[name])
@@ -244,6 +266,7 @@ def copy_previous(report, *, by, version=None):
             changed.append(line)
     copied += len(changed)
     ReportLine.objects.bulk_update(changed, ["value", "note"])
+    _apply_volunteer_figures(report)  # last month's figures are not this month's records
     report.version += 1
     report.save()
     return report, copied
@@ -276,6 +299,7 @@ def submit_report(report, *, by, version=None):
     report = _locked(report, version)
     if report.status not in EDITABLE:
         raise ValidationError(_("The report is %(status)s already.") % {"status": report.get_status_display()})
+    _apply_volunteer_figures(report)  # as the records stand when it is sent
     _cleaned, errors = clean_values(fields_for(report.organization), report.values)
     if errors:
         raise ValidationError(errors)

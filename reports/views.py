@@ -112,10 +112,13 @@ def report_detail(request, pk):
     previous = selectors.previous_report(report)
     previous_lines = {line.assignment_id: line for line in previous.lines.all()} if previous else {}
     lines = list(report.lines.select_related("assignment__target", "assignment__point"))
+    from_records = services.volunteer_figures(report) if report.status in services.EDITABLE else {}
     return render(request, "reports/report_detail.html", {
+        "from_records": from_records,
         "report": report, "editable": editable, "errors": errors, "previous": previous,
-        "fields": [(f, request.POST.get(f"field-{f.key}", "") if errors else report.values.get(f.key, ""),
-                    previous.values.get(f.key, "") if previous else "") for f in fields],
+        "fields": [(f, from_records[f.key] if f.key in from_records else request.POST.get(f"field-{f.key}", "")
+                    if errors else report.values.get(f.key, ""), previous.values.get(f.key, "") if previous else "")
+                   for f in fields],
         "lines": [(line, previous_lines.get(line.assignment_id)) for line in lines],
         "attachments": report.attachments.select_related("uploaded_by"),
         "may_review": selectors.may_review(request.user, report), "events": report.events.select_related("by"),

@@ -35,6 +35,7 @@ from tests.plans.test_permissions import READS as PLANS
 from tests.reports.test_permissions import READS as REPORTS
 from tests.volunteers.test_permissions_activities import READS as VOLUNTEER_ACTIVITIES
 from tests.volunteers.test_permissions_registry import READS as VOLUNTEER_REGISTRY
+from tests.volunteers.test_permissions_statistics import READS as VOLUNTEER_STATISTICS
 from tests.volunteers.test_permissions_transfer import READS as VOLUNTEER_TRANSFER
 
 module_world, world = world_fixtures()
@@ -97,7 +98,8 @@ test_a_read_answers_its_roles_only, test_an_anonymous_read_is_sent_to_log_in_unl
 
 def test_every_read_route_is_in_a_matrix():
     declared = {read.name for reads in (ORGS, PLANS, REPORTS, ASSESSMENT, NOTIFICATIONS, VOLUNTEER_REGISTRY,
-                                                      VOLUNTEER_ACTIVITIES, VOLUNTEER_TRANSFER, READS) for read in reads}
+                                                      VOLUNTEER_ACTIVITIES, VOLUNTEER_TRANSFER,
+                                                      VOLUNTEER_STATISTICS, READS) for read in reads}
     routes = set(read_routes())
     assert routes - declared == set(), "routes that answer GET and are in no read matrix"
     assert declared - routes == set(), "declared in a read matrix but not a GET route (any longer)"

@@ -80,3 +80,13 @@ class ViewedThrough(models.TextChoices):
 
     PAGE = "page", _("Page")
     API = "api", _("API")
+
+
+class VolunteerFigure(models.TextChoices):
+    """The volunteer figures a plan target or an assessment rule can be bound to (volunteers.selectors)."""
+
+    REGISTERED_SHARE = "registered_share", _("Share of league members registered as volunteers (%)")
+    REGISTERED = "registered", _("Registered volunteers")
+    YEAR_HOURS = "year_hours", _("Confirmed service hours this year")
+    YEAR_HOURS_PER_VOLUNTEER = "year_hours_per_volunteer", _("Service hours this year per volunteer")
+    ACTIVE = "active", _("Active volunteers (served in the last twelve months)")

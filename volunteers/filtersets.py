@@ -5,12 +5,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filtersets import MonthFilter, YearFilter
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 
 from . import pii
 from .choices import ActivityCategory, ActivityStatus, PoliticalStatus, RecordSource, RecordStatus, VolunteerStatus
 from .idnumbers import check_mobile, normalise
-from .models import Activity, ServiceRecord, SignIn, Signup, UnmaskEvent, Volunteer
+from .models import Activity, ServiceRecord, SignIn, Signup, UnmaskEvent, Volunteer, VolunteerStatistic
 
 STAR_CHOICES = [("0", _("No star")), ("1", _("One star")), ("2", _("Two stars")), ("3", _("Three stars")),
                 ("4", _("Four stars")), ("5", _("Five stars"))]
@@ -140,3 +141,16 @@ class SignInFilterSet(django_filters.FilterSet):
     class Meta:
         model = SignIn
         fields = ["activity", "volunteer"]
+
+
+class VolunteerStatisticFilterSet(django_filters.FilterSet):
+    """``?organization=<code>`` one organisation's months, ``within`` a subtree's, ``month`` (YYYY-MM), ``year``."""
+
+    organization = django_filters.CharFilter(field_name="organization__code", label=_("Organisation code"))
+    within = WithinFilter(path_lookup="organization__path")
+    month = MonthFilter(label=_("Month (YYYY-MM)"))
+    year = YearFilter(field_name="month__year", label=_("Year"))
+
+    class Meta:
+        model = VolunteerStatistic
+        fields = ["organization", "within", "month", "year"]

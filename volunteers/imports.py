@@ -561,6 +561,8 @@ def run_import(job_id: int) -> str:
         return _finish(job, ImportStatus.INVALID, summary=summary, errors=findings.problems, error_count=findings.count)
     if job.apply:
         summary["imported"] = findings.valid
+        # the figures of the whole subtree the file wrote into (and of those above), after the commit
+        enqueue("volunteers.tasks.rebuild_statistics", job.organization_id)
     return _finish(job, ImportStatus.DONE, summary=summary, errors=[], error_count=0)
 
 

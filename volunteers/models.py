@@ -11,6 +11,7 @@ A record keeps the organisation the volunteer belonged to on its date (``organiz
 volunteer moves no hours between organisations' statistics.
 """
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -477,6 +478,21 @@ class VolunteerStatistic(ScopedByOrganization, models.Model):
 
     def __str__(self):
         return f"{self.organization.display_name} · {self.month:%Y-%m}"
+
+    @property
+    def registered_share(self):
+        """Registered league members per hundred league members (%), None without members."""
+        return round(Decimal(self.registered_members) * 100 / self.members, 2) if self.members else None
+
+    @property
+    def hours_per_volunteer(self):
+        """Cumulative confirmed hours per registered volunteer."""
+        return round(Decimal(self.cumulative_hours) / self.registered, 2) if self.registered else None
+
+    @property
+    def hours_per_member(self):
+        """Cumulative confirmed hours per league member."""
+        return round(Decimal(self.cumulative_hours) / self.members, 2) if self.members else None
 
 
 class VolunteerImportQuerySet(models.QuerySet):

@@ -16,9 +16,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import enqueue
+from core.months import month_start
 from orgs.permissions import Action, actor, require, require_write
 
-from . import pii, signin
+from . import pii, signin, statistics
 from .choices import ActivityStatus, IdType, RecordSource, RecordStatus, SignKind, VolunteerStatus
 from .idnumbers import age_on, check_id_number, check_mobile, mask_id_number, mask_mobile
 from .models import (
@@ -33,6 +35,7 @@ from .models import (
     Volunteer,
     VolunteerMove,
 )
+from .signals import statistics_refreshed
 from .stars import DEFAULT_SCALE, star_for
 
 MINIMUM_AGE = 14  # 中国注册志愿者管理办法: 14 to 17 with a guardian's consent
@@ -131,6 +134,7 @@ def register_volunteer(*, by, organization, name, id_type, id_number, mobile="",
     _set_mobile(volunteer, mobile)
     _save_unique(volunteer)
     refresh_volunteer_hours([volunteer.pk])
+    statistics_changed([volunteer.organization_id], registered_on)
     return volunteer
 
 
@@ -144,6 +148,7 @@ def update_volunteer(volunteer, *, by, id_number=None, mobile=None, **fields):
     if unknown:
         raise TypeError(f"update_volunteer: unexpected {sorted(unknown)}")
     require_write(by, Action.MANAGE_VOLUNTEERS, volunteer)
+    counted = _counted(Volunteer.objects.get(pk=volunteer.pk))  # forms may have set the new values already
     for name, value in fields.items():
         setattr(volunteer, name, value)
     if id_number is not None or {"id_type", "birth_date", "gender", "guardian_consent"} & set(fields):
@@ -161,6 +166,9 @@ def update_volunteer(volunteer, *, by, id_number=None, mobile=None, **fields):
     if volunteer.status == VolunteerStatus.LEFT and not volunteer.left_on:
         volunteer.left_on = timezone.localdate()
     _save_unique(volunteer)
+    if _counted(volunteer) != counted:
+        statistics_changed([volunteer.organization_id], min(counted[0], volunteer.registered_on,
+                                                            *(d for d in (counted[2], volunteer.left_on) if d)))
     return volunteer
 
 
@@ -178,6 +186,7 @@ def move_volunteer(volunteer, *, by, to, reason=""):
     VolunteerMove.objects.create(volunteer=volunteer, old_organization=old, new_organization=to,
                                  reason=reason[:300], moved_by=actor(by))
     refresh_volunteer_hours([volunteer.pk])  # the star scale may differ in the new organisation
+    statistics_changed([old.pk, to.pk], timezone.localdate())  # the months before stay where the volunteer was
     return volunteer
 
 
@@ -212,7 +221,10 @@ def anonymise_volunteer(volunteer, *, by, reason=""):
     volunteer.status = VolunteerStatus.LEFT
     volunteer.left_on = volunteer.left_on or timezone.localdate()
     volunteer.anonymised_at = timezone.now()
+    counted = _counted(Volunteer.objects.get(pk=volunteer.pk))
     volunteer.save()
+    if _counted(volunteer) != counted:
+        statistics_changed([volunteer.organization_id], volunteer.left_on)
     return volunteer
 
 
@@ -497,6 +509,21 @@ def _hours_changed(records):
     if not records:
         return
     refresh_volunteer_hours({r.volunteer_id for r in records})
+    statistics_changed({r.organization_id for r in records}, min(r.date for r in records))
+
+
+def _counted(volunteer) -> tuple:
+    """What of a volunteer the statistics count: when registered, whether a league member, when left."""
+    left = volunteer.status == VolunteerStatus.LEFT
+    return (volunteer.registered_on, volunteer.political_status, volunteer.left_on if left else None, left)
+
+
+def statistics_changed(organization_ids, since):
+    """The own figures of these organisations changed from ``since`` on: recompute theirs and those above them
+    from that month to this one, by Celery once the transaction has committed."""
+    ids = sorted({pk for pk in organization_ids if pk})
+    if ids:
+        enqueue("volunteers.tasks.refresh_statistics", ids, month_start(since).isoformat())
 
 
 STAR_FIELDS = ("one_star", "two_stars", "three_stars", "four_stars", "five_stars")
@@ -529,6 +556,7 @@ def set_star_scale(organization, *, by, thresholds) -> StarScale:
         scale.save()
     refresh_volunteer_hours(Volunteer.objects.filter(organization__path__startswith=organization.path)
                             .values_list("pk", flat=True))
+    enqueue("volunteers.tasks.rebuild_statistics", organization.pk, [month_start(timezone.localdate()).isoformat()])
     return scale
 
 
@@ -554,6 +582,26 @@ def _apply_scale(volunteers, thresholds):
 
 __all__ = [
     "anonymise_volunteer", "cancel_signup", "check_identity", "check_record", "confirm_records", "create_activity",
-    "delete_activity", "id_number_taken", "scan_code", "move_volunteer", "record_service", "refresh_volunteer_hours", "register_volunteer",
-    "reject_records", "reveal_personal_data", "set_star_scale", "sign_up", "star_for", "update_activity", "update_volunteer",
+    "delete_activity", "id_number_taken", "move_volunteer", "rebuild_statistics", "record_service",
+    "refresh_statistics", "refresh_volunteer_hours", "register_volunteer", "reject_records", "reveal_personal_data",
+    "scan_code", "set_star_scale", "sign_up", "star_for", "statistics_changed", "update_activity", "update_volunteer",
 ]
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+def rebuild_statistics(organization=None, months=None) -> int:
+    """Recompute the statistics of a subtree (of every tree when None) for ``months`` (by default all), and let the
+    apps that read them (targets bound to a volunteer figure) follow."""
+    rows = statistics.rebuild(organization, months)
+    transaction.on_commit(lambda: statistics_refreshed.send(sender=None, months=months))
+    return rows
+
+
+def refresh_statistics(organization_ids, since) -> int:
+    """The statistics of organisations whose own figures changed from ``since`` on, and of those above them."""
+    rows = statistics.refresh_organizations(organization_ids, since)
+    months = statistics.months_between(since, timezone.localdate())
+    transaction.on_commit(lambda: statistics_refreshed.send(sender=None, months=months))
+    return rows

@@ -1,7 +1,7 @@
 """Pages of the volunteer registry under /volunteers/ (views in volunteers/views/, one module per area)."""
 from django.urls import path
 
-from .views import activities, mine, registry, transfer
+from .views import activities, mine, registry, statistics, transfer
 
 app_name = "volunteers"
 
@@ -47,4 +47,6 @@ urlpatterns = [
     path("verify/<str:code>/", transfer.certificate_verify, name="certificate_verify"),
 
     # statistics
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/data/", statistics.statistics_data, name="statistics_data"),
 ]

@@ -107,7 +107,7 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "point", "metric", "comparator", "value", "unit", "baseline", "deadline", "aggregation",
-                  "progress_rule", "order"]
+                  "progress_rule", "volunteer_figure", "order"]
 
     def create(self, validated_data):
         point = validated_data.pop("point")
@@ -174,6 +174,10 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         assignment = attrs["assignment"]
+        if assignment.target_id and assignment.target.is_bound:
+            raise serializers.ValidationError(_("This target fills itself from the volunteer statistics (%(figure)s); "
+                                                "progress cannot be entered by hand.")
+                                              % {"figure": assignment.target.get_volunteer_figure_display()})
         if assignment.target_id:
             if attrs.get("value") is None and not (attrs.get("numerator") is not None and attrs.get("denominator")):
                 raise serializers.ValidationError({"value": _("Enter the cumulative figure.")})

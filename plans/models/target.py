@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from orgs.permissions import RestrictedQuerySet, ScopedByOrganization, SeenWithQuerySet
+from volunteers.choices import VolunteerFigure
 
 from ..choices import Aggregation, Comparator, Light, ProgressRule
 from .plan import Plan, WorkPoint
@@ -29,6 +30,10 @@ class Target(ScopedByOrganization, models.Model):
                                    default=Aggregation.SUM)
     progress_rule = models.CharField(_("expected progress"), max_length=12, choices=ProgressRule.choices,
                                      default=ProgressRule.CUMULATIVE)
+    volunteer_figure = models.CharField(
+        _("filled from the volunteer figure"), max_length=30, choices=VolunteerFigure.choices, blank=True,
+        help_text=_("Bound to a volunteer figure, the target's progress fills itself from the volunteer statistics of "
+                    "each organisation's subtree and cannot be entered by hand."))
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = SeenWithQuerySet.as_manager()  # seen wherever its plan is
@@ -44,6 +49,11 @@ class Target(ScopedByOrganization, models.Model):
 
     def __str__(self):
         return f"{self.metric} {self.get_comparator_display()} {self.value.normalize():f}{self.unit}"
+
+    @property
+    def is_bound(self) -> bool:
+        """Whether the progress comes from the volunteer statistics (never typed in)."""
+        return bool(self.volunteer_figure)
 
 
 class Assignment(ScopedByOrganization, models.Model):

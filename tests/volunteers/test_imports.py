@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from orgs.choices import ImportStatus
 from volunteers import imports, pii
 from volunteers.models import ServiceDay, ServiceRecord, Volunteer, VolunteerImport
+from volunteers.selectors import figures
 
 from .conftest import activity_of, volunteer_of
 from .ids import resident_id
@@ -79,6 +80,10 @@ def test_a_good_records_file_writes_confirmed_hours_and_sums_days(tree, people, 
     volunteer.refresh_from_db()
     assert volunteer.confirmed_hours == Decimal("7.5")
     assert ServiceDay.objects.get(volunteer=volunteer, date=datetime.date(2026, 3, 1)).hours == Decimal("3.5")
+    # the statistics of the subtree and of those above follow the import
+    for organization in (tree.branch, tree.city_a, tree.province):
+        march = figures(organization, datetime.date(2026, 3, 1))
+        assert (march.hours, march.registered) == (Decimal("9.5"), 2), organization
 
 
 def bad_number():

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from .activities import ActivityViewSet, ServiceRecordViewSet, SignInViewSet, SignupViewSet
 from .registry import StarScaleViewSet, UnmaskEventViewSet, VolunteerViewSet
+from .statistics import VolunteerStatisticViewSet
 from .transfer import CertificateViewSet, ServiceRecordExportView, VolunteerImportViewSet
 
 router = DefaultRouter()
@@ -23,6 +24,7 @@ router.register("volunteer-imports", VolunteerImportViewSet)
 router.register("certificates", CertificateViewSet)
 
 # statistics
+router.register("volunteer-statistics", VolunteerStatisticViewSet)
 
 urlpatterns = [
     # before the router's routes, where "export" would be read as a record's id

@@ -8,6 +8,7 @@ from orgs import demo as orgs_demo
 from plans import demo as plans_demo
 from reports import demo as reports_demo
 from volunteers import demo as volunteers_demo
+from volunteers import services as volunteer_services
 
 
 class Command(BaseCommand):
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Assessment schemes: {schemes['schemes']} new.")
         volunteers = volunteers_demo.load(password=password)
         self.stdout.write(f"Volunteers: {volunteers['volunteers']} new, with a year of activities and hours.")
+        rows = volunteer_services.rebuild_statistics()
+        self.stdout.write(f"Volunteer statistics: {rows} organisation-months.")
         self.stdout.write("Demo users (change these passwords before any real use):")
         for username in [*result["users"], volunteers_demo.PASSWORD_USER]:
             self.stdout.write(f"  {username} / {password}")
