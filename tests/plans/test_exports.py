@@ -92,6 +92,7 @@ EXPORTS = {
     "api:assessmentrun-sheet": ("assessor", lambda h: f"/api/v1/assessment-runs/{h.run.pk}/sheet/"),
     "assessment:scheme_year_sheet": ("assessor", lambda h: f"/assessment/schemes/{h.scheme.pk}/year.xlsx"),
     "volunteers:volunteer_export": ("staff", lambda h: "/volunteers/export/"),
+    "dashboard:dashboard_export": ("leader", lambda h: "/dashboard/A/export.xlsx?year=2026"),
     "notifications:download (a large 考核评分表)": ("assessor", None),
 }
 
