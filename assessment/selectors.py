@@ -1,6 +1,6 @@
 """Reads of the monthly assessment: the group a scheme assesses, runs by month, an organisation's trend. What a
 user may see is each model's ``restrict()`` (assessment/models.py)."""
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
 from core import months
 from orgs.models import Organization
@@ -55,3 +55,18 @@ def trend(organization, scheme, user):
     return (Score.objects.restrict(user).filter(organization=organization, run__scheme=scheme,
                                                 run__status=RunStatus.PUBLISHED, run=Subquery(newest.values("pk")[:1]))
             .select_related("run").order_by("run__month"))
+
+
+def published_scores(organizations, year, user):
+    """The published scores of ``organizations`` in the schemes of ``year`` that ``user`` may see, as dicts: the
+    newest month first, then the nearest issuing organisation (a county is assessed by its city before its
+    province), with the size of the group ranked. Provisional scores, even open for appeal, are never among them."""
+    group = Score.objects.filter(run=OuterRef("run")).order_by().values("run").annotate(n=Count("pk")).values("n")[:1]
+    return (
+        Score.objects.restrict(user)
+        .filter(organization__in=organizations, run__status=RunStatus.PUBLISHED, run__scheme__year=year)
+        .annotate(group_size=Subquery(group))
+        .order_by("-run__month", "-run__scheme__organization__depth", "-run__version", "pk")
+        .values("pk", "organization_id", "total", "rank", "grade", "group_size", "run_id", "run__month",
+                "run__scheme_id", "run__scheme__title")
+    )

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "plans",
     "reports",
     "assessment",
+    "dashboard",
     "volunteers",
     "notifications",
     "simple_history",
@@ -195,6 +196,9 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# The 工作台's figures are cached per organisation, year and day; a change to what they read shows at once (the
+# key holds the latest changes), this time-out catches what has no moment of its own (reporting rules).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 
 # Celery: with REDIS_URL tasks go through Redis to a worker, without it they run eagerly.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from assessment.urls import legacy_urlpatterns as assessment_moved_from_plans
+from dashboard.views import start
 from orgs.api.views import MeView
 from reports.urls import moved_from_plans
 
@@ -33,7 +34,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", start, name="home"),
+    path("dashboard/", include("dashboard.urls")),
     path("switch-role/", views.switch_role, name="switch_role"),
     path("orgs/", include("orgs.urls")),
     path("plans/reports/", include(moved_from_plans)),  # the reports' old addresses: permanent redirects

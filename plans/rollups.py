@@ -101,6 +101,11 @@ def completion_of(actual, assigned, comparator) -> Decimal | None:
     return actual / assigned
 
 
+def light_for_gap(behind, yellow, red) -> str:
+    """The light of a figure ``behind`` percentage points behind its expected progress, by a plan's thresholds."""
+    return Light.GREEN if behind <= yellow else Light.YELLOW if behind <= red else Light.RED
+
+
 @dataclass
 class Figures:
     completion: Decimal | None
@@ -129,8 +134,7 @@ def judge_target(*, actual, assigned, comparator, rule, start, end, on, yellow, 
     elif overdue and completion < ONE:
         light = Light.RED
     else:
-        behind = (expected - min(completion, ONE)) * HUNDRED
-        light = Light.GREEN if behind <= yellow else Light.YELLOW if behind <= red else Light.RED
+        light = light_for_gap((expected - min(completion, ONE)) * HUNDRED, yellow, red)
     return Figures(completion.quantize(PLACES), expected.quantize(PLACES), light)
 
 

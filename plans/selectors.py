@@ -1,13 +1,15 @@
 """Reads of plans that are more than a filter: task lists, figures of a plan at an organisation."""
 from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
 
 from orgs.permissions import Action, organizations_held
 
-from .choices import PlanStatus
+from .choices import Light, PlanStatus
 from .models import Assignment, Evidence
-from .rollups import combined_light, mean_completion
+from .rollups import combined_light, light_for_gap, mean_completion
 
 
 def my_tasks(user):
@@ -104,3 +106,129 @@ def point_history(point, user, limit=30):
         .select_related("history_user", "organization")[:limit],
     ]
     return sorted(records, key=lambda r: r.history_date, reverse=True)[:limit]
+
+
+# --- a year at a glance (the dashboard reads these; they combine the stored roll-ups, never recompute them) ----------
+
+
+@dataclass
+class YearFigures:
+    """What the assignments an organisation holds in a year's published plans add up to: completion and expected
+    progress (means over the points, each point the mean of its targets, as the plan page counts them), the light
+    of the gap between them by the plans' thresholds, and how many assignments show each light."""
+
+    completion: Decimal | None = None
+    expected: Decimal | None = None
+    light: str | None = None
+    lights: dict = field(default_factory=dict)
+    sections: list = field(default_factory=list)  # [{"key", "plan", "title", "completion", "expected", "light"}]
+
+    @property
+    def held(self):
+        return sum(self.lights.values())
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return (sum(values) / len(values)).quantize(Decimal("0.0001")) if values else None
+
+
+def _summary(points, thresholds):
+    """Completion, expected progress and light of a group of points: {point: [(completion, expected, light)]}."""
+    per_point = [(mean_completion([c for c, _e, _l in items]), _mean([e for _c, e, _l in items]),
+                  combined_light([lt for _c, _e, lt in items])) for items in points.values()]
+    completion = mean_completion([c for c, _e, _l in per_point])
+    expected = _mean([e for _c, e, _l in per_point])
+    lights = {lt for _c, _e, lt in per_point}
+    if not per_point:
+        light = None
+    elif lights <= {Light.DONE, Light.NOT_STARTED}:
+        light = combined_light(lights)
+    else:
+        yellow, red = min(y for y, _r in thresholds), min(r for _y, r in thresholds)
+        light = light_for_gap(((expected or 0) - (completion or 0)) * 100, yellow, red)
+    return completion, expected, str(light) if light else None
+
+
+def year_figures(organizations, year, sections_of=None):
+    """{organisation id: YearFigures} of the assignments each of ``organizations`` holds in the published plans of
+    ``year`` (one query); ``sections_of`` (an organisation) also gets its figures section by section."""
+    rows = Assignment.objects.filter(
+        organization__in=organizations, plan__year=year, plan__status=PlanStatus.PUBLISHED,
+    ).order_by("plan__organization__path", "plan_id", "point__section__order", "point__section_id").values_list(
+        "organization_id", "plan_id", "plan__title", "point__section_id", "point__section__number",
+        "point__section__title", "point_id", "completion", "expected", "light", "plan__yellow_threshold",
+        "plan__red_threshold",
+    )
+    points = defaultdict(lambda: defaultdict(list))
+    thresholds = defaultdict(set)
+    sections = {}
+    found = {}
+    for org_id, _plan_id, plan_title, section_id, number, title, point_id, completion, expected, light, yellow, red in rows:
+        points[org_id][point_id].append((completion, expected, light))
+        thresholds[org_id].add((yellow, red))
+        figures = found.setdefault(org_id, YearFigures())
+        figures.lights[light] = figures.lights.get(light, 0) + 1
+        if sections_of is not None and org_id == sections_of.pk:
+            label = f"{number}、{title}" if number else title
+            entry = sections.setdefault(section_id, {"key": section_id, "plan": plan_title, "title": label,
+                                                     "points": defaultdict(list), "thresholds": set()})
+            entry["points"][point_id].append((completion, expected, light))
+            entry["thresholds"].add((yellow, red))
+    for org_id, figures in found.items():
+        figures.completion, figures.expected, figures.light = _summary(points[org_id], thresholds[org_id])
+    if sections_of is not None and sections_of.pk in found:
+        for entry in sections.values():
+            completion, expected, light = _summary(entry.pop("points"), entry.pop("thresholds"))
+            found[sections_of.pk].sections.append({**entry, "completion": completion, "expected": expected,
+                                                   "light": light})
+    return found
+
+
+LAGGING = (Light.RED, Light.YELLOW)
+
+
+def lagging(organization, year, user):
+    """The red, then the yellow, assignments of the published plans of ``year`` in ``organization``'s subtree that
+    ``user`` may see, the least complete first (slice it)."""
+    return (
+        Assignment.objects.restrict(user)
+        .filter(organization__path__startswith=organization.path, plan__year=year, plan__status=PlanStatus.PUBLISHED,
+                light__in=LAGGING)
+        .select_related("organization", "target", "point__lead_department", "plan")
+        .order_by(Case(When(light=Light.RED, then=0), default=1), F("completion").asc(nulls_first=True),
+                  "organization__path", "pk")
+    )
+
+
+def end_of(assignment):
+    """The date an assignment is due: its own deadline, its target's or point's, or its plan's year end."""
+    target = assignment.target
+    return (assignment.deadline or (target.deadline if target else None) or assignment.point.deadline
+            or assignment.plan.period_end)
+
+
+def days_behind(assignment, on):
+    """How many days an assignment lags: past its due date, the days since; before, its gap to expected progress
+    as days of its period. None when it has no figures to tell."""
+    end = end_of(assignment)
+    if on > end:
+        return (on - end).days
+    if assignment.completion is None and assignment.expected is None:
+        return None
+    gap = (assignment.expected or 0) - min(assignment.completion or 0, 1)
+    return max(round(gap * (end - assignment.plan.period_start).days), 0)
+
+
+def recent_entries(organization, year, user):
+    """Progress entries in ``organization``'s subtree on the plans of ``year`` that ``user`` may see, newest first,
+    with their evidence (slice it)."""
+    from .models import ProgressEntry
+
+    return (
+        ProgressEntry.objects.restrict(user)
+        .filter(assignment__organization__path__startswith=organization.path, assignment__plan__year=year)
+        .select_related("assignment__organization", "assignment__target", "assignment__point", "entered_by")
+        .prefetch_related("evidence")
+        .order_by("-entered_at", "-pk")
+    )

@@ -7,9 +7,11 @@ number of queries does not grow with the tree or the year.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, F, Q, Value
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone
 
-from core.months import due_date
+from core.months import due_date, next_month
 from orgs.models import Organization
 
 from .choices import ReportStatus
@@ -64,17 +66,29 @@ def rule_periods(months):
     return list(groups.values())
 
 
-def month_columns(scope, months, today):
+def existed_by(month):
+    """The moment a month ends (Asia/Shanghai): organisations created before it existed in that month."""
+    return timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time.min))
+
+
+def month_columns(scope, months, today, existing_only=False):
     """Counts per month over the organisations of ``scope`` that must report that month (two queries per
-    distinct set of rules in force over the months, usually one set)."""
+    distinct set of rules in force over the months, usually one set). ``existing_only``: an organisation counts
+    only from the month it was created in (a committee set up in June owes no report on May)."""
     columns = {m: MonthColumn(m) for m in months}
     for rules, period in rule_periods(months):
         organizations = obligated(scope, rules=rules)
-        due_by_day = dict(organizations.order_by().values_list("due_day").annotate(n=Count("pk")))
+        created = TruncMonth("created_at", output_field=DateField()) if existing_only else Value(None, DateField())
+        due_rows = list(organizations.order_by().annotate(created=created).values_list("due_day", "created")
+                        .annotate(n=Count("pk")))
         sent_by_day = {}
+        reports = MonthlyReport.objects.filter(organization__in=organizations.values("pk"), month__in=period)
+        if existing_only:
+            reports = reports.annotate(
+                org_created=TruncMonth("organization__created_at", output_field=DateField())
+            ).filter(month__gte=F("org_created"))
         rows = (
-            MonthlyReport.objects.filter(organization__in=organizations.values("pk"), month__in=period)
-            .annotate(org_due_day=due_day_expression(rules, prefix="organization__"))
+            reports.annotate(org_due_day=due_day_expression(rules, prefix="organization__"))
             .order_by().values_list("month", "status", "org_due_day")
             .annotate(n=Count("pk"), late=Count("pk", filter=Q(days_late__gt=0)))
         )
@@ -86,10 +100,63 @@ def month_columns(scope, months, today):
                 sent_by_day[(month, due_day)] = sent_by_day.get((month, due_day), 0) + n
         for month in period:
             column = columns[month]
+            due_by_day = {}
+            for day, since, n in due_rows:
+                if since is None or since <= month:
+                    due_by_day[day] = due_by_day.get(day, 0) + n
             column.due = sum(due_by_day.values())
             column.missing = sum(n - sent_by_day.get((month, day), 0) for day, n in due_by_day.items()
                                  if passed(month, day, today))
     return [columns[m] for m in months]
+
+
+def columns_by_child(organization, month, today):
+    """{child's path: MonthColumn} of ``month`` for each child of ``organization``: the organisations of the child's
+    subtree that must report that month and existed then (two queries and the rules', whatever the subtree)."""
+    width = len(organization.path) + organization.steplen
+    rules = active_rules(month)
+    scope = Organization.objects.filter(path__startswith=organization.path, depth__gt=organization.depth,
+                                        created_at__lt=existed_by(month))
+    organizations = obligated(scope, rules=rules).annotate(child=Substr("path", 1, width))
+    columns = {}
+    due_by_day = {}
+    for child, due_day, n in organizations.order_by().values_list("child", "due_day").annotate(n=Count("pk")):
+        columns.setdefault(child, MonthColumn(month)).due += n
+        due_by_day[(child, due_day)] = n
+    sent_by_day = {}
+    rows = (
+        MonthlyReport.objects.filter(organization__in=organizations.values("pk"), month=month)
+        .annotate(child=Substr("organization__path", 1, width),
+                  org_due_day=due_day_expression(rules, prefix="organization__"))
+        .order_by().values_list("child", "status", "org_due_day")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(days_late__gt=0)))
+    )
+    for child, status, due_day, n, late in rows:
+        column = columns.setdefault(child, MonthColumn(month))
+        column.counts[status] = column.counts.get(status, 0) + n
+        column.late += late
+        if status in SENT:
+            sent_by_day[(child, due_day)] = sent_by_day.get((child, due_day), 0) + n
+    for (child, due_day), n in due_by_day.items():
+        if passed(month, due_day, today):
+            columns[child].missing += n - sent_by_day.get((child, due_day), 0)
+    return columns
+
+
+def missing_reports(scope, month, today):
+    """The organisations of ``scope`` that must report on ``month``, existed then, are past their due day and have
+    sent nothing (a queryset, in tree order, annotated ``due_day``)."""
+    rules = active_rules(month)
+    sent = MonthlyReport.objects.filter(month=month, status__in=SENT).values("organization_id")
+    following = next_month(month)
+    if today <= following:
+        last_passed_day = 0
+    elif today < next_month(following):
+        last_passed_day = today.day - 1  # due_day < today's day: the due date has passed
+    else:
+        last_passed_day = 31
+    return (obligated(scope.filter(created_at__lt=existed_by(month)), rules=rules)
+            .filter(due_day__lte=last_passed_day).exclude(pk__in=sent).order_by("path"))
 
 
 def grid_rows(organizations, months, today):

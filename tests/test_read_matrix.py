@@ -1,7 +1,7 @@
 """The read matrices as a whole: every route that answers GET is declared in one of them.
 
 Each app declares its read routes in tests/<app>/test_permissions.py (``READS``), generated over every role ×
-inside / outside / above by tests/matrix.py. The routes of no app are declared here: the dashboard and the API's
+inside / outside / above by tests/matrix.py. The routes of no app are declared here: the start page and the API's
 table of contents, the routes that are public (each says why), and the personal ones — one's own account,
 password and API tokens — whose ``inside`` is the caller's own, ``outside`` another user's and ``above`` a
 superuser's. ``test_every_read_route_is_in_a_matrix`` walks the URL resolver: a new page or API GET that is not
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from knox.models import AuthToken
 
 from tests.assessment.test_permissions import READS as ASSESSMENT
+from tests.dashboard.test_permissions import READS as DASHBOARD
 from tests.matrix import (
     OWN,
     Listing,
@@ -40,13 +41,20 @@ from tests.volunteers.test_permissions_transfer import READS as VOLUNTEER_TRANSF
 
 module_world, world = world_fixtures()
 
-# Organisations in the subtree of the current role (the first one: ``dual`` leads the province).
-DASHBOARD_COUNTS = {"admin": 3, "staff": 3, "leader": 3, "assessor": 3, "reporter": 1, "dual": 6, "nobody": None}
+# The start page of each role's current role (``dual``'s first role leads the province), and for the 工作台 the
+# organisations of its subtree.
+START_PAGES = {"admin": "dashboard/start_admin.html", "staff": "dashboard/dashboard.html",
+               "reporter": "dashboard/start_reporter.html", "leader": "dashboard/dashboard.html",
+               "assessor": "dashboard/start_assessor.html", "dual": "dashboard/dashboard.html",
+               "nobody": "dashboard/no_role.html"}
+DASHBOARD_COUNTS = {"staff": 3, "leader": 3, "dual": 6}
 
 
-def dashboard_counts(w, role, response):
-    totals = response.context.get("totals")
-    return (totals["organizations"] if totals else None) == DASHBOARD_COUNTS[role]
+def start_page(w, role, response):
+    if START_PAGES[role] not in {t.name for t in response.templates}:
+        return False
+    board = response.context.get("board")
+    return board is None or board["totals"]["organizations"] == DASHBOARD_COUNTS[role]
 
 
 def token(w, where):
@@ -62,7 +70,7 @@ def health_without_a_broker(settings):
 
 
 PROJECT = [
-    Read("home", here("home"), anywhere=True, check=dashboard_counts),
+    Read("home", here("home"), anywhere=True, check=start_page, why="the start page of the current role"),
     Read("api:api-root", here("api:api-root"), anywhere=True, why="the API's table of contents: links, no data"),
 ]
 
@@ -99,7 +107,7 @@ test_a_read_answers_its_roles_only, test_an_anonymous_read_is_sent_to_log_in_unl
 def test_every_read_route_is_in_a_matrix():
     declared = {read.name for reads in (ORGS, PLANS, REPORTS, ASSESSMENT, NOTIFICATIONS, VOLUNTEER_REGISTRY,
                                                       VOLUNTEER_ACTIVITIES, VOLUNTEER_TRANSFER,
-                                                      VOLUNTEER_STATISTICS, READS) for read in reads}
+                                                      VOLUNTEER_STATISTICS, DASHBOARD, READS) for read in reads}
     routes = set(read_routes())
     assert routes - declared == set(), "routes that answer GET and are in no read matrix"
     assert declared - routes == set(), "declared in a read matrix but not a GET route (any longer)"

@@ -1,15 +1,18 @@
 """Assessment pages: schemes and indicators, recompute and publish, the score table, an organisation's score and
 appeal, assessor entries, and the 考核评分表 read back with openpyxl."""
+import datetime
 import io
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from assessment import compute, services
 from assessment.choices import RunStatus
 from assessment.models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
+from orgs.models import Organization
 from tests.assessment.scoring import MAY, compute_may
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
@@ -193,18 +196,21 @@ def test_my_scores_lists_published_results_of_my_organisation(client, people, mo
     assert "61" in html and "第 1 名" in html and "合格" in html
 
 
-def test_the_dashboard_shows_last_months_reporting_and_the_newest_ranking(client, people, month_data,
-                                                                          django_capture_on_commit_callbacks):
+def test_the_dashboard_shows_last_months_reporting_and_the_published_ranking(client, people, month_data,
+                                                                            django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     services.publish(run, by=people.assessor)
+    Organization.objects.update(created_at=timezone.make_aware(datetime.datetime(2026, 1, 1)))
     client.force_login(people.leader)
     with freeze_time("2026-06-10 09:00:00+08:00"):
         html = client.get("/").content.decode()
-    assert 'id="home-reporting"' in html and "66.7%" in html  # A1a and B1 of three submitted May
-    assert 'id="home-ranking"' in html and html.index("一区幸福社区团支部") < html.index("一区乙团支部")
+        assert 'id="dash-reporting"' in html and "66.7%" in html  # A1a and B1 of three submitted May
+        html = client.get("/dashboard/A1/").content.decode()
+    ranking = html[html.index('data-chart-table="children-score"'):]
+    assert ranking.index("一区幸福社区团支部") < ranking.index("一区丙团支部") < ranking.index("一区乙团支部")
     client.force_login(people.reporter)
     html = client.get("/").content.decode()
-    assert 'id="home-reporting"' not in html and 'id="home-ranking"' in html
+    assert 'id="dash-reporting"' not in html and 'id="start-report"' in html
 
 
 def test_score_pages_take_the_same_number_of_queries_for_more_organisations(client, people, month_data, tree,

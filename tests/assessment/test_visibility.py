@@ -128,8 +128,15 @@ def test_pages_show_exactly_what_restrict_returns(month, people, client, role):
     assert response.status_code == (200 if AppealEvidence.objects.restrict(user).exists() else 404)
 
 
-def test_the_start_page_ranks_with_the_same_rule(month, people, client, django_capture_on_commit_callbacks):
+def test_the_dashboard_shows_published_scores_only(month, people, client, django_capture_on_commit_callbacks):
+    """The district's 工作台 (its staff's start page) compares its branches by April's published scores: May, open
+    for appeal, is not shown to the assessed."""
     services.publish(AssessmentRun.objects.get(pk=month.april.pk), by=people.assessor)
-    client.force_login(people.reporter)
-    ranking = client.get("/").context["ranking"]
-    assert [score.organization.code for score in ranking] == ["A1a"]
+    client.force_login(month.district_staff)
+    board = client.get("/?year=2026").context["board"]
+    april = {s.organization.code: s.total for s in Score.objects.filter(run=month.april)}
+    assert {row["code"]: row["score"] for row in board["children"] if row["score"] is not None} == april
+    may = set(Score.objects.filter(run=month.may).values_list("total", flat=True)) - set(april.values())
+    assert not may & {row["score"] for row in board["children"]}
+
+

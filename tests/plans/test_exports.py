@@ -100,6 +100,7 @@ EXPORTS = {
     "volunteers:volunteer_export": ("staff", lambda h: "/volunteers/export/"),
     "volunteers:record_export": ("staff", lambda h: "/volunteers/records/export/"),
     "api:servicerecord-export": ("reporter", lambda h: "/api/v1/service-records/export/"),
+    "dashboard:dashboard_export": ("leader", lambda h: "/dashboard/A/export.xlsx?year=2026"),
     "notifications:download (a large 考核评分表)": ("assessor", None),
 }
 

@@ -27,6 +27,15 @@ class Command(BaseCommand):
             f"{tree['unchanged']} unchanged; departments added: {result['departments']}."
         )
         plans = plans_demo.load()
+        if plans["plans"]:  # the demo tree has existed since the year began: its organisations owe every month's report
+            import datetime
+
+            from django.utils import timezone
+
+            from orgs.models import Organization
+
+            new_year = timezone.make_aware(datetime.datetime(timezone.localdate().year, 1, 1))
+            Organization.objects.filter(created_at__gt=new_year).update(created_at=new_year)
         if plans["plans"]:  # a new demo year: its monthly reports (the scores below are computed from them)
             reports_demo.load()
         self.stdout.write(f"Plans: {plans['plans']} new (a plan that exists is left as it is).")
