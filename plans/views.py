@@ -128,7 +128,9 @@ def point_detail(request, pk):
         "changes": selectors.point_history(point, request.user),
         "can_edit": can(request.user, Action.EDIT_PLAN, plan),
         "can_assign": {a.pk for a in held.values() if can(request.user, Action.ASSIGN, a)},
-        "can_record": {a.pk for a in held.values() if can(request.user, Action.RECORD_PROGRESS, a)},
+        # a target bound to a volunteer figure fills itself: nobody enters its progress
+        "can_record": {a.pk for a in held.values()
+                       if not (a.target and a.target.volunteer_figure) and can(request.user, Action.RECORD_PROGRESS, a)},
     })
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from orgs.permissions import Action, actor, organizations_held, require
 
-from .models import Certificate, ServiceRecord, Volunteer
+from .models import Certificate, ServiceRecord
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
 CODE_LENGTH = 16
@@ -133,14 +133,7 @@ def find_certificate(code: str):
     return Certificate.objects.select_related("volunteer", "organization").filter(code=code).first()
 
 
-def own_volunteer(user):
-    """The volunteer registered with ``user``'s account, or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Volunteer.objects.select_related("organization").filter(user=user).first()
-
-
-__all__ = ["find_certificate", "issue_certificate", "mask_name", "own_volunteer", "render_pdf", "service_lines",
+__all__ = ["find_certificate", "issue_certificate", "mask_name", "render_pdf", "service_lines",
            "verification_url"]
 
 

@@ -1,6 +1,8 @@
 """An organiser (city staff) creates an activity in real Chromium and shows its sign-in QR code; two volunteers with
 accounts open the code's address on a 375-px phone, sign in, and after three hours of service sign out with the next
-code; the organiser confirms the hours in bulk, and the volunteer's own page shows the new hours and star.
+code; the organiser confirms the hours in bulk, and the volunteer's own page shows the new hours and star, the
+city's volunteer statistics show the hours, and the city's plan target bound to "volunteer hours this year" has
+filled itself from them (no progress entered by hand).
 
 The code changes every few seconds here (VOLUNTEER_SIGNIN_WINDOW_SECONDS): the screen fetches the next one by
 itself, which the test waits for. Three hours pass by moving the sign-ins back in the database."""
@@ -13,9 +15,12 @@ from django.utils import timezone
 
 from orgs.choices import Kind, Level, Role
 from orgs.permissions import SYSTEM
+from plans import services as plan_services
+from plans.models import Assignment
 from tests.factories import OrganizationFactory, RoleAssignmentFactory, UserFactory
 from tests.volunteers.ids import resident_id
 from volunteers import services
+from volunteers.choices import VolunteerFigure
 from volunteers.models import ServiceRecord, SignIn
 
 pytestmark = pytest.mark.browser
@@ -69,6 +74,14 @@ def test_volunteers_sign_in_and_out_and_the_organiser_confirms_their_hours(page,
     first = services.record_service(by=SYSTEM, activity=earlier, volunteer=chen,
                                     date=timezone.localdate(earlier.starts_at), hours=2)
     services.confirm_records(ServiceRecord.objects.filter(pk=first.pk), by=SYSTEM)
+    # the city's plan: 40 hours of volunteering this year, a target bound to the volunteer statistics
+    plan = plan_services.create_plan(by=SYSTEM, organization=city, year=timezone.localdate().year,
+                                     title="青川市共青团工作要点")
+    point = plan_services.add_point(plan_services.add_section(plan, by=SYSTEM, title="志愿服务"), by=SYSTEM,
+                                    title="深化青年志愿服务")
+    bound = plan_services.add_target(point, by=SYSTEM, metric="志愿服务时长", value=Decimal(40), unit="小时",
+                                     volunteer_figure=VolunteerFigure.YEAR_HOURS)
+    assert Assignment.objects.get(target=bound, parent=None).actual_value == 2
 
     # the organiser creates the activity, under way since four hours ago
     login(page, "city_staff")
@@ -157,3 +170,17 @@ def test_volunteers_sign_in_and_out_and_the_organiser_confirms_their_hours(page,
     page.goto(f"{live_server.url}/volunteers/activities/")
     assert "赣江护河巡河行动" in page.locator("#activity-table").inner_text()
     assert both_widths(page, shot, "activity-list") <= 375
+
+    # the city's statistics count the confirmed hours: 2 last month (if in this year) and 3 + 3 today
+    page.goto(f"{live_server.url}/volunteers/statistics/")
+    headline = page.locator("#headline").inner_text()
+    this_year = 8 if timezone.localdate(earlier.starts_at).year == now.year else 6
+    assert f"本年服务时长\n{this_year}" in headline, headline
+    page.locator('[data-chart="hours_by_month"] :is(svg, canvas)').wait_for()
+    shot(page, "activity-flow-statistics-1280")
+    # and the bound target filled itself: the point's page shows the hours as its actual value
+    page.goto(f"{live_server.url}{point.get_absolute_url()}")
+    card = page.locator(".target-card", has_text="志愿服务时长").inner_text()
+    assert f"完成数 {this_year}小时" in card and "自动取自志愿者统计" in card, card
+    assert "填报进度" not in card
+    shot(page, "activity-flow-bound-target-1280")

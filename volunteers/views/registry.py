@@ -25,7 +25,7 @@ from .. import services
 from ..choices import VolunteerStatus
 from ..filtersets import UnmaskEventFilterSet, VolunteerFilterSet
 from ..forms.registry import LeaveForm, RevealForm, StarScaleForm, VolunteerForm, VolunteerMoveForm
-from ..models import Signup, StarScale, UnmaskEvent, Volunteer
+from ..models import Activity, Signup, StarScale, UnmaskEvent, Volunteer
 from ..stars import hours_to_next_star, scale_for
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -132,13 +132,17 @@ def volunteer_detail(request, pk):
     volunteer = get_visible_or_404(request, Volunteer.objects.select_related("organization", "created_by"), pk)
     thresholds = scale_for(volunteer.organization)
     # the volunteer's own history: whoever sees the volunteer sees where they moved, served and signed up
-    records = volunteer.records.select_related("activity", "organization").order_by("-date", "-pk")
+    records = list(volunteer.records.select_related("activity", "organization").order_by("-date", "-pk")[:100])
+    # an activity's page opens only where its organiser is in one's part of the tree: link those alone
+    seen_activities = set(Activity.objects.restrict(request.user).filter(pk__in={r.activity_id for r in records})
+                          .values_list("pk", flat=True))
     return render(request, "volunteers/volunteer_detail.html", {
         "volunteer": volunteer,
         "thresholds": thresholds,
         "next_star": hours_to_next_star(volunteer.confirmed_hours, thresholds),
         "moves": volunteer.moves.select_related("old_organization", "new_organization", "moved_by"),
-        "records": records[:100],
+        "records": records,
+        "seen_activities": seen_activities,
         "signups": (Signup.objects.restrict(request.user).filter(volunteer=volunteer).select_related("activity")
                     .order_by("-created_at")[:100]),
         "can_manage": can(request.user, Action.MANAGE_VOLUNTEERS, volunteer) and not volunteer.is_anonymised,

@@ -25,6 +25,7 @@ from .. import certificates, imports
 from ..filtersets import ServiceRecordFilterSet
 from ..forms.transfer import ImportForm
 from ..models import ServiceRecord, Volunteer, VolunteerImport
+from ..selectors import own_volunteer
 from ..sheets import records_workbook
 
 PROBLEMS_PER_PAGE = 100
@@ -145,7 +146,7 @@ def certificate_issue(request, pk):
 @login_required
 def my_certificate(request):
     """Volunteers' own certificate, through the account their registration is linked to."""
-    volunteer = certificates.own_volunteer(request.user)
+    volunteer = own_volunteer(request.user)
     if volunteer is None or volunteer.is_anonymised:
         raise Http404
     certificate, lines = certificates.issue_certificate(volunteer, by=request.user)
