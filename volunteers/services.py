@@ -78,6 +78,12 @@ def check_identity(*, id_type, id_number, birth_date=None, gender=None, register
     return {"id_type": id_type, "id_number": identity.number, "birth_date": birth_date, "gender": gender or ""}
 
 
+def _check_registered_on(registered_on):
+    """A registration date still to come is a typing error (imports refuse it too)."""
+    if registered_on and registered_on > timezone.localdate():
+        raise ValidationError({"registered_on": [_("The registration date lies in the future.")]})
+
+
 def _set_id_number(volunteer, number):
     volunteer.id_number_encrypted = pii.encrypt(number)
     volunteer.id_number_hash = pii.lookup_hash("id", number)
@@ -118,6 +124,7 @@ def _save_unique(volunteer):
 def register_volunteer(*, by, organization, name, id_type, id_number, mobile="", registered_on=None, **fields):
     """Register one volunteer at ``organization``; the document number must be new to the whole province."""
     registered_on = registered_on or timezone.localdate()
+    _check_registered_on(registered_on)
     checked = check_identity(id_type=id_type, id_number=id_number, birth_date=fields.pop("birth_date", None),
                              gender=fields.pop("gender", None), registered_on=registered_on,
                              guardian_consent=fields.get("guardian_consent", False))
@@ -148,6 +155,8 @@ def update_volunteer(volunteer, *, by, id_number=None, mobile=None, **fields):
     if unknown:
         raise TypeError(f"update_volunteer: unexpected {sorted(unknown)}")
     require_write(by, Action.MANAGE_VOLUNTEERS, volunteer)
+    if "registered_on" in fields:
+        _check_registered_on(fields["registered_on"])
     counted = _counted(Volunteer.objects.get(pk=volunteer.pk))  # forms may have set the new values already
     for name, value in fields.items():
         setattr(volunteer, name, value)

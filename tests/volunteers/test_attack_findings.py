@@ -119,3 +119,41 @@ def test_an_activity_in_year_1_or_9999_is_a_message_on_the_page_not_a_server_err
     changed = client.post(f"/volunteers/activities/{activity.pk}/edit/", fields)
     assert changed.status_code == 200 and "2000" in changed.content.decode()
     assert not Activity.objects.filter(title="年份").exists()
+
+
+# --- personal data ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["E12345678", "G1234567", "AB1234567890", "ABC123456789012", "EA1234567"])
+def test_the_masked_form_of_a_short_document_number_hides_most_of_it(number):
+    """A passport of nine characters was masked E123*5678: every page, export, API answer, certificate and the
+    public verify page showed all but one digit of it."""
+    from volunteers.idnumbers import mask_id_number
+
+    masked = mask_id_number(number)
+    assert len(masked) == len(number)
+    assert masked.count("*") * 2 > len(number)  # more hidden than shown
+
+
+def test_a_passport_number_is_not_shown_nearly_whole_to_a_branch(tree, people, api):
+    volunteer = volunteer_of(tree.branch, name="外籍", id_type="passport", id_number="E12345678")
+    body = api.login(people.reporter).get(f"/api/v1/volunteers/{volunteer.pk}/").json()
+    assert body["id_number_masked"] == "E*******8"
+
+
+# --- careless input ---------------------------------------------------------------------------------------------
+
+
+def test_a_registration_date_in_the_future_is_refused_as_imports_refuse_it(tree, people, api):
+    """Imports refuse a registration date still to come; the page, the API and the service took 2099 (a typo of
+    2026 kept the volunteer out of every statistic for seventy years)."""
+    api.login(people.staff)
+    before = snapshot()
+    answer = api.post("/api/v1/volunteers/", {"organization": "A1a", "name": "未来", "id_type": "passport",
+                                              "id_number": "E12345678", "registered_on": "2099-01-01"})
+    assert answer.status_code == 400 and "registered_on" in answer.json()["errors"]
+    assert snapshot() == before
+    volunteer = volunteer_of(tree.branch)
+    with pytest.raises(ValidationError) as e:
+        services.update_volunteer(volunteer, by=people.staff, registered_on=datetime.date(2099, 1, 1))
+    assert "registered_on" in e.value.message_dict
