@@ -112,10 +112,12 @@ def check_mobile(number: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
-    """4403**********1234: the first four and last four characters of a document number."""
-    if len(number) <= 8:
-        return number[:1] + "*" * (len(number) - 2) + number[-1:] if len(number) > 2 else "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    """4403**********1234: the first four and last four characters of an 18-character number; of a shorter one
+    (a passport) a fifth of it at each end at most, E*******8, so that the stars always hide most of it."""
+    keep = 4 if len(number) >= 18 else len(number) // 5
+    if not keep:
+        return "*" * len(number)
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
 
 
 def mask_mobile(number: str) -> str:

@@ -78,6 +78,12 @@ def check_identity(*, id_type, id_number, birth_date=None, gender=None, register
     return {"id_type": id_type, "id_number": identity.number, "birth_date": birth_date, "gender": gender or ""}
 
 
+def _check_registered_on(registered_on):
+    """A registration date still to come is a typing error (imports refuse it too)."""
+    if registered_on and registered_on > timezone.localdate():
+        raise ValidationError({"registered_on": [_("The registration date lies in the future.")]})
+
+
 def _set_id_number(volunteer, number):
     volunteer.id_number_encrypted = pii.encrypt(number)
     volunteer.id_number_hash = pii.lookup_hash("id", number)
@@ -118,6 +124,7 @@ def _save_unique(volunteer):
 def register_volunteer(*, by, organization, name, id_type, id_number, mobile="", registered_on=None, **fields):
     """Register one volunteer at ``organization``; the document number must be new to the whole province."""
     registered_on = registered_on or timezone.localdate()
+    _check_registered_on(registered_on)
     checked = check_identity(id_type=id_type, id_number=id_number, birth_date=fields.pop("birth_date", None),
                              gender=fields.pop("gender", None), registered_on=registered_on,
                              guardian_consent=fields.get("guardian_consent", False))
@@ -148,6 +155,8 @@ def update_volunteer(volunteer, *, by, id_number=None, mobile=None, **fields):
     if unknown:
         raise TypeError(f"update_volunteer: unexpected {sorted(unknown)}")
     require_write(by, Action.MANAGE_VOLUNTEERS, volunteer)
+    if "registered_on" in fields:
+        _check_registered_on(fields["registered_on"])
     counted = _counted(Volunteer.objects.get(pk=volunteer.pk))  # forms may have set the new values already
     for name, value in fields.items():
         setattr(volunteer, name, value)
@@ -238,11 +247,21 @@ ACTIVITY_FIELDS = ("title", "category", "description", "place", "starts_at", "en
 ACTIVITY_YEARS = (2000, 2100)  # service time in any other year is a typing error (or a probe)
 
 
+def check_activity_year(moment):
+    """A ValidationError unless ``moment`` lies in ACTIVITY_YEARS (forms call it before their model validation sends
+    the moment to the database, which cannot hold year 1 in UTC)."""
+    if moment is not None and not ACTIVITY_YEARS[0] <= moment.year <= ACTIVITY_YEARS[1]:
+        raise ValidationError(_("Enter a time between the years %(first)s and %(last)s.") % {
+            "first": ACTIVITY_YEARS[0], "last": ACTIVITY_YEARS[1]})
+
+
 def _check_activity(activity):
-    errors = {name: [_("Enter a time between the years %(first)s and %(last)s.") % {
-        "first": ACTIVITY_YEARS[0], "last": ACTIVITY_YEARS[1]}]
-        for name in ("starts_at", "ends_at")
-        if not ACTIVITY_YEARS[0] <= getattr(activity, name).year <= ACTIVITY_YEARS[1]}
+    errors = {}
+    for name in ("starts_at", "ends_at"):
+        try:
+            check_activity_year(getattr(activity, name))
+        except ValidationError as exc:
+            errors[name] = exc.messages
     if errors:
         raise ValidationError(errors)
     if activity.ends_at <= activity.starts_at:
@@ -381,6 +400,8 @@ def scan_code(activity, *, by, code, at=None) -> Scan:
         if not activity.signups.filter(volunteer=volunteer).exists():
             if activity.status != ActivityStatus.OPEN:
                 raise ValidationError(_("This activity does not take sign-ups."))
+            if not Activity.objects.open_to(volunteer, now=at).filter(pk=activity.pk).exists():
+                raise ValidationError(_("This activity is not open to you."))  # as for signing up by oneself
             if activity.places is not None and activity.signups.count() >= activity.places:
                 raise ValidationError(_("This activity is full."))
             Signup.objects.create(activity=activity, volunteer=volunteer, created_by=actor(by))
@@ -478,6 +499,10 @@ def confirm_records(records, *, by) -> int:
     if not records:
         return 0
     for record in records:
+        first, last = activity_dates(record.activity)  # a rejected record may lie outside dates changed since
+        if not first <= record.date <= last:
+            raise ValidationError(_("The date lies outside the activity (%(first)s to %(last)s).") % {
+                "first": first.isoformat(), "last": last.isoformat()})
         if record.status == RecordStatus.REJECTED:  # a rejected record confirmed after all counts for its day again
             _add_day_hours(record.volunteer_id, record.date, record.hours)
     now = timezone.now()
@@ -581,7 +606,7 @@ def _apply_scale(volunteers, thresholds):
 
 
 __all__ = [
-    "anonymise_volunteer", "cancel_signup", "check_identity", "check_record", "confirm_records", "create_activity",
+    "anonymise_volunteer", "cancel_signup", "check_activity_year", "check_identity", "check_record", "confirm_records", "create_activity",
     "delete_activity", "id_number_taken", "move_volunteer", "rebuild_statistics", "record_service",
     "refresh_statistics", "refresh_volunteer_hours", "register_volunteer", "reject_records", "reveal_personal_data",
     "scan_code", "set_star_scale", "sign_up", "star_for", "statistics_changed", "update_activity", "update_volunteer",

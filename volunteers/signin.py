@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import hmac
 import math
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -18,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAC_LENGTH = 16
+# ASCII digits and lower-case hex only: str.isdigit() also takes "²" (which int() refuses) and other scripts' digits
+# (another spelling of the same window), and hmac.compare_digest() refuses non-ASCII text
+CODE = re.compile(rf"([0-9]{{1,15}})-([0-9a-f]{{{MAC_LENGTH}}})")
 HALF_HOUR = datetime.timedelta(minutes=30)
 DAY_HOURS = Decimal(24)
 
@@ -56,11 +60,11 @@ def current_code(activity, moment=None) -> str:
 def check_code(activity, code: str, moment=None) -> int:
     """The window of a valid code of ``activity``: shown now or in the window before. A ValidationError on ``code``
     otherwise — forged (the MAC does not match, or a window still to come) or expired."""
-    window_text, _sep, mac = (code or "").strip().partition("-")
     invalid = ValidationError({"code": [_("This sign-in code is not valid: scan the QR code shown at the activity.")]})
-    if not window_text.isdigit() or len(window_text) > 15 or len(mac) != MAC_LENGTH:
+    match = CODE.fullmatch(code.strip()) if isinstance(code, str) else None
+    if match is None:
         raise invalid
-    window = int(window_text)
+    window, mac = int(match[1]), match[2]
     if not hmac.compare_digest(mac, _mac(activity, window)):
         raise invalid
     now = window_at(moment)

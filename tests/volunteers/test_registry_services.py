@@ -72,7 +72,7 @@ def test_a_volunteer_of_14_to_17_needs_a_guardians_consent_and_younger_ones_cann
 def test_a_passport_holder_gives_the_birth_date_themself(tree):
     volunteer = volunteer_of(tree.branch, id_type=IdType.PASSPORT, id_number="E99887766",
                              birth_date=datetime.date(1995, 3, 3), gender="female")
-    assert volunteer.id_number_masked == "E998*7766"
+    assert volunteer.id_number_masked == "E*******6"  # a fifth at each end (test_attack_findings)
     assert volunteer.birth_date == datetime.date(1995, 3, 3)
 
 

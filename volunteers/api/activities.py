@@ -3,13 +3,14 @@ services. A volunteer nested in an answer shows only what the registry shows (na
 ``sign-ins/`` is the volunteer's app's scan: the code proves presence, the caller's own account names the volunteer."""
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin
+from core.openapi import ErrorSerializer
 from orgs.api.serializers import OrganizationCodeField
 
 from .. import services
@@ -167,7 +168,9 @@ class DecisionSerializer(serializers.Serializer):
                                    help_text=_("Why the records are rejected (required to reject)."))
 
 
-DECIDED = inline_serializer("RecordsDecided", {"changed": serializers.IntegerField()})
+DECIDED = {200: inline_serializer("RecordsDecided", {"changed": serializers.IntegerField()}),
+           404: OpenApiResponse(ErrorSerializer, description=_("Some of these records are not among those you may "
+                                                               "see; nothing was decided."))}
 
 
 class ServiceRecordViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ScopedViewSetMixin
+from core.openapi import ErrorSerializer
 from core.pagination import APIPagination
 from core.spreadsheets import XLSX_CONTENT_TYPE
 from orgs.api.serializers import OrganizationCodeField
@@ -141,6 +142,9 @@ class CertificateSerializer(serializers.ModelSerializer):
         return certificates.verification_url(certificate)
 
 
+NOT_SEEN = OpenApiResponse(ErrorSerializer, description=_("No such volunteer among those you may see."))
+
+
 class IssueSerializer(serializers.Serializer):
     volunteer = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
@@ -152,7 +156,8 @@ class CertificateViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
     queryset = Certificate.objects.select_related("volunteer", "organization")
     serializer_class = CertificateSerializer
 
-    @extend_schema(request=IssueSerializer, responses={(201, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(request=IssueSerializer, responses={(201, "application/pdf"): OpenApiTypes.BINARY,
+                                                       404: NOT_SEEN})
     def create(self, request, *args, **kwargs):
         """Issue a certificate of the volunteer's confirmed service (those who keep the volunteer)."""
         issue = IssueSerializer(data=request.data)

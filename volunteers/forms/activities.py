@@ -7,6 +7,7 @@ from orgs.forms import OrganizationChoiceByCode
 from orgs.permissions import Action
 
 from ..models import Activity
+from ..services import check_activity_year
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -29,6 +30,14 @@ class ActivityForm(forms.ModelForm):
             self.fields["organization"] = OrganizationChoiceByCode(
                 user=user, action=Action.MANAGE_VOLUNTEERS, label=_("Organiser (organisation code)"))
             self.order_fields(["organization", "title"])
+
+    def clean_starts_at(self):
+        check_activity_year(self.cleaned_data["starts_at"])  # before the model's constraints reach the database
+        return self.cleaned_data["starts_at"]
+
+    def clean_ends_at(self):
+        check_activity_year(self.cleaned_data["ends_at"])
+        return self.cleaned_data["ends_at"]
 
     def clean(self):
         cleaned = super().clean()
