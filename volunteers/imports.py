@@ -39,7 +39,7 @@ from . import pii
 from .choices import Gender, IdType, Platform, PoliticalStatus, RecordSource, RecordStatus, VolunteerStatus
 from .idnumbers import check_mobile, mask_id_number, mask_mobile, normalise
 from .models import Activity, ServiceDay, ServiceRecord, Volunteer, VolunteerImport
-from .services import activity_dates, check_identity, refresh_volunteer_hours
+from .services import activity_dates, check_identity, refresh_volunteer_hours, statistics_changed
 
 USE = "volunteer_import"  # the sheet limits (settings.UPLOAD_LIMITS)
 BATCH = 2000
@@ -336,6 +336,7 @@ class RecordRows:
         self.days = {}  # (volunteer, date) -> hours so far (stored and imported)
         self.stored_days = {}  # (volunteer, date) -> ServiceDay
         self.volunteer_ids = set()
+        self.changed = {}  # the organisations whose own figures the records change: {organisation id: first day}
         self.now = timezone.now()
         self.stored_records = set()
 
@@ -461,6 +462,9 @@ class RecordRows:
 
     def write(self, records):
         ServiceRecord.objects.bulk_create(records, batch_size=BATCH)
+        for record in records:
+            first = self.changed.get(record.organization_id)
+            self.changed[record.organization_id] = record.date if first is None else min(first, record.date)
 
     def finish(self):
         """The service days of everything written, then the volunteers' hours and stars, set-based."""
@@ -473,6 +477,9 @@ class RecordRows:
         ids = sorted(self.volunteer_ids)
         for start in range(0, len(ids), 5000):  # a bounded IN list (SQLite takes 32,766 parameters)
             refresh_volunteer_hours(ids[start:start + 5000])
+        # the volunteers' organisations may lie outside the import's: their statistics follow too
+        if self.changed:
+            statistics_changed(self.changed, min(self.changed.values()))
 
 
 # --- the import as a whole ------------------------------------------------------------------------------------

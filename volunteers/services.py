@@ -215,8 +215,9 @@ def reveal_personal_data(volunteer, *, by, reason, via="page") -> dict:
 
 @transaction.atomic
 def anonymise_volunteer(volunteer, *, by, reason=""):
-    """Remove what identifies a volunteer who has left; their records, hours and star stay, so no statistic
-    changes. The document number becomes free to register again."""
+    """Remove what identifies a volunteer who has left; their records, hours and star stay, so anonymising changes
+    no statistic. A volunteer still active is marked as left today first (which counts as leaving does). The
+    document number becomes free to register again."""
     require(by, Action.MANAGE_VOLUNTEERS, volunteer)
     if volunteer.is_anonymised:
         return volunteer

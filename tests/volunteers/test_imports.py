@@ -239,3 +239,19 @@ def test_hours_already_served_that_day_count_towards_24(tree, people, served, dj
               django_capture_on_commit_callbacks, kind="records")
     assert_refused(job, 2, "服务时长", "超过24小时")
     assert ServiceRecord.objects.count() == 1
+
+
+def test_hours_imported_for_volunteers_of_other_organisations_reach_their_statistics(
+        tree, people, django_capture_on_commit_callbacks):
+    """The branch organised the activity; the volunteer belongs to the district above it, outside the import's
+    organisation: the district's figures count the hours all the same."""
+    volunteer = volunteer_of(tree.district)
+    activity_of(tree.branch, first=datetime.date(2026, 3, 1), days=3)
+    rows = [[pii.decrypt(volunteer.id_number_encrypted), "社区清洁", "2026-03-02", "4"]]
+    job = run(xlsx_file(rows, RECORD_HEADER), people.staff, tree.branch, django_capture_on_commit_callbacks,
+              kind="records")
+    assert job.status == ImportStatus.DONE, job.errors
+    job = apply(job, people.staff, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.DONE, job.errors
+    assert figures(tree.district, datetime.date(2026, 3, 1)).hours == Decimal(4)
+    assert figures(tree.city_a, datetime.date(2026, 3, 1)).hours == Decimal(4)
