@@ -38,7 +38,7 @@ def branch(name, *args, **query):
 
 
 SUBTREE_OF_BRANCH = who(EVERYONE - {"reporter"}, SEE_CITY_B, SEE_CITY_B)  # the reporter sees A1a, not a subtree
-CHARTS = ["sections", "children-completion", "children-score", "score-trend", "lights", "report-rate"]
+CHARTS = ["sections", "children-completion", "children-score", "score-trend", "lights", "report-rate", "volunteer-hours"]
 
 READS = [
     Read("dashboard:index", lambda w, where: at("dashboard:index"), anywhere=True, sees=who(EVERYONE),
