@@ -51,6 +51,14 @@ READS = [
     Read("dashboard:chart", branch("dashboard:chart", "children-score"), SEES_BRANCH, may=SUBTREE_OF_BRANCH,
          variant="branch"),
     Read("dashboard:dashboard_export", committee("dashboard:dashboard_export", year=2026), SEES_COMMITTEE),
+    # the 工作通报: page download and API, the same scoping
+    Read("dashboard:circular", committee("dashboard:circular", "docx"), SEES_COMMITTEE),
+    Read("dashboard:circular", committee("dashboard:circular", "pdf"), SEES_COMMITTEE, variant="pdf"),
+    Read("dashboard:circular", branch("dashboard:circular", "docx"), SEES_BRANCH, may=SUBTREE_OF_BRANCH,
+         variant="branch"),
+    Read("api:dashboard-circular", committee("api:dashboard-circular"), SEES_COMMITTEE),
+    Read("api:dashboard-circular", branch("api:dashboard-circular", kind="pdf"), SEES_BRANCH, may=SUBTREE_OF_BRANCH,
+         variant="branch"),
     Read("dashboard:dashboard_export", branch("dashboard:dashboard_export"), SEES_BRANCH, may=SUBTREE_OF_BRANCH,
          variant="branch"),
 ]
