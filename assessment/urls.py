@@ -11,6 +11,7 @@ app_name = "assessment"
 urlpatterns = [
     path("scores/mine/", views.my_scores, name="my_scores"),
     path("scores/<int:pk>/", views.score_detail, name="score_detail"),
+    path("scores/<int:pk>/trend.json", views.score_trend, name="score_trend"),
     path("scores/<int:pk>/appeal/", views.appeal_file, name="appeal_file"),
     path("schemes/", views.scheme_list, name="scheme_list"),
     path("schemes/new/", views.scheme_create, name="scheme_create"),

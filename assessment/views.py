@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -291,22 +291,31 @@ def score_detail(request, pk):
                               .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("indicator__parent"))), pk=pk)
     run = score.run
     trend = list(selectors.trend(score.organization, run.scheme, request.user))
-    peak = max([t.total for t in trend] + [Decimal(1)])
-    bars = []
-    for index, t in enumerate(trend):
-        height = max(round(50 * float(t.total) / float(peak), 1), 0.5)
-        bars.append((t, index * 10 + 2, round(52 - height, 1), height))
     appeals = (Appeal.objects.restrict(request.user).filter(run=run, organization=score.organization)
                .select_related("filed_by", "decided_by").prefetch_related("evidence"))
     may_appeal = (run.status == RunStatus.APPEAL and run.appeal_until and timezone.localdate() <= run.appeal_until
                   and can(request.user, Action.RECORD_PROGRESS, score.organization)
                   and not appeals.filter(status=AppealStatus.PENDING).exists())
     return render(request, "assessment/score_detail.html", {
-        "score": score, "run": run, "scheme": run.scheme, "trend": trend, "bars": bars, "chart_width": max(len(trend) * 10 + 4, 40),
+        "score": score, "run": run, "scheme": run.scheme, "trend": trend,
         "appeals": appeals,
         "may_appeal": may_appeal, "may_assess": selectors.may_assess(request.user, run.scheme),
         "group_size": run.scores.count(),
     })
+
+
+@login_required
+def score_trend(request, pk):
+    """The trend of the score page as chart data (static/js/charts.js): the organisation's published totals and ranks
+    of the scheme's year, month by month; the same scoping as the page (404 for a score the user does not see)."""
+    score = get_object_or_404(Score.objects.restrict(request.user).select_related("run", "organization"), pk=pk)
+    trend = list(selectors.trend(score.organization, score.run.scheme_id, request.user))
+    return JsonResponse({
+        "title": _("Published months"), "kind": "line", "draw": ["total"],
+        "categories": [f"{t.run.month:%Y-%m}" for t in trend],
+        "series": [{"key": "total", "name": _("Total"), "data": [float(t.total) for t in trend], "unit": ""},
+                   {"key": "rank", "name": _("Rank"), "data": [t.rank for t in trend], "unit": ""}],
+    }, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

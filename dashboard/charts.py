@@ -91,6 +91,14 @@ def report_rate(board):
     }
 
 
+def volunteer_hours(board):
+    rows = board["volunteer_months"]
+    return {
+        "title": _("Volunteer hours by month"), "categories": [f"{r['month']:%Y-%m}" for r in rows],
+        "series": [_series("hours", _("Confirmed volunteer hours"), [num(r["hours"]) for r in rows])],
+    }
+
+
 CHARTS = {
     "sections": sections,
     "children-completion": children_completion,
@@ -98,12 +106,25 @@ CHARTS = {
     "score-trend": score_trend,
     "lights": lights,
     "report-rate": report_rate,
+    "volunteer-hours": volunteer_hours,
+}
+
+# How each chart is drawn (static/js/charts.js): its kind and the series drawn (the table beside it shows them all).
+DRAWING = {
+    "sections": ("hbar", ["completion", "expected"]),
+    "children-completion": ("bar", ["completion", "expected"]),
+    "children-score": ("bar", ["score"]),
+    "score-trend": ("line", ["total", "children_average"]),
+    "lights": ("bar", ["count"]),
+    "report-rate": ("bar", ["rate"]),
+    "volunteer-hours": ("bar", ["hours"]),
 }
 
 
 def chart(board, name):
     """The chart ``name`` of a board, with its name."""
-    return {"name": name, **CHARTS[name](board)}
+    kind, draw = DRAWING[name]
+    return {"name": name, "kind": kind, "draw": draw, **CHARTS[name](board)}
 
 
 def grade_label(grade):

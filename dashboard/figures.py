@@ -29,6 +29,7 @@ from plans.selectors import days_behind, lagging, recent_entries, year_figures
 from reports import grid
 from reports.choices import ReportStatus
 from reports.models import MonthlyReport
+from volunteers import selectors as volunteers
 
 LIST_LENGTH = 15
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
@@ -49,6 +50,14 @@ def year_months(year, today):
     return [datetime.date(year, m, 1) for m in range(1, last.month + 1)]
 
 
+def volunteer_month(year, today):
+    """The month of a year's volunteer figures: this month in the current year (hours confirmed so far), December
+    for a past year, January for one to come — as on the volunteer statistics page."""
+    if year == today.year:
+        return months.month_start(today)
+    return datetime.date(year, 12, 1) if year < today.year else datetime.date(year, 1, 1)
+
+
 def _stamps():
     """The latest change to anything the figures read, in one query."""
     def latest(model, field):
@@ -59,7 +68,8 @@ def _stamps():
         organizations=Max("updated_at"), count=Count("pk"),
         rollup=latest(Assignment, "rolled_up_at"), entry=latest(ProgressEntry, "entered_at"),
         report=latest(MonthlyReport, "updated_at"), run=latest(AssessmentRun, "published_at"),
-    ).values_list("organizations", "count", "rollup", "entry", "report", "run")
+        volunteers=volunteers.changed_at(),
+    ).values_list("organizations", "count", "rollup", "entry", "report", "run", "volunteers")
     return hashlib.sha1(repr(list(row)).encode()).hexdigest()[:16]
 
 
@@ -126,6 +136,12 @@ def compute_board(organization, year, user, today):
         own_trend = {s.run.month: s for s in trend(organization, scheme, user)}
     trend_months = sorted(set(own_trend) | set(by_month))
 
+    # volunteers: the stored statistics of the organisation and its children (two queries) and its year (one)
+    volunteer_at = volunteer_month(year, today)
+    volunteer_figures = volunteers.figures_for([organization.pk, *[c.pk for c in children]], volunteer_at)
+    own_volunteers = volunteer_figures[organization.pk]
+    volunteer_series = volunteers.year_series(organization, year)
+
     rows = []
     for child in children:
         f = figures.get(child.pk)
@@ -140,6 +156,8 @@ def compute_board(organization, year, user, today):
             "report_sent": column.sent if column else 0,
             "score": score["total"] if score else None, "rank": score["rank"] if score else None,
             "group_size": score["group_size"] if score else None,
+            "volunteer_hours": volunteer_figures[child.pk].year_hours,
+            "volunteer_hours_month": volunteer_figures[child.pk].hours,
         })
 
     lag = lagging(organization, year, user)
@@ -174,6 +192,14 @@ def compute_board(organization, year, user, today):
                      "submitted_at": r.submitted_at, "days_late": r.days_late} for r in waiting[:LIST_LENGTH]],
         "waiting_count": waiting.count(),
         "entries": [_entry(e) for e in entries],
+        "volunteers": {
+            "month": volunteer_at, "registered": own_volunteers.registered,
+            "registered_members": own_volunteers.registered_members, "members": own_volunteers.members,
+            "share": own_volunteers.registered_share, "hours": own_volunteers.hours,
+            "year_hours": own_volunteers.year_hours, "computed": own_volunteers.computed,
+        },
+        "volunteer_months": [{"month": f.month, "hours": f.hours} for f in volunteer_series
+                             if f.month <= volunteer_at],
     }
 
 

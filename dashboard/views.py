@@ -19,7 +19,7 @@ from orgs.models import Organization
 from orgs.permissions import Action, role_assignments, scopes
 from plans.models import Plan
 
-from . import charts, figures, sheets, starts
+from . import charts, circular, figures, sheets, starts
 
 
 def covers_subtree(user, organization):
@@ -110,7 +110,7 @@ def _dashboard(request, organization, year):
         "board": data, "organization": organization, "year": year, "years": years, "crumbs": crumbs,
         "switch": list(held.values()) if len(held) > 1 else [], "charts": chart_tables,
         "grade": charts.grade_label(data["score"]["grade"]) if data["score"] else "",
-        "light_order": charts.LIGHT_ORDER,
+        "light_order": charts.LIGHT_ORDER, "circular_months": circular.months_offered(),
     })
 
 
@@ -133,3 +133,22 @@ def dashboard_export(request, ref):
     data = figures.board(organization, _year(request), request.user)
     name = _("dashboard-%(code)s-%(year)s.xlsx") % {"code": organization.code, "year": data["year"]}
     return download(sheets.summary(data), name)
+
+
+def circular_response(request, ref, kind):
+    """The 工作通报 of the organisation ``ref`` and ``?month=YYYY-MM`` as a download (page and API alike)."""
+    organization = _organization(request, ref)
+    try:
+        month = circular.circular_month(request.GET.get("month"))
+    except ValidationError as exc:
+        raise BadRequest(" ".join(exc.messages)) from exc
+    content, name, content_type = circular.render(organization, month, request.user, kind)
+    return download(content, name, content_type)
+
+
+@login_required
+def circular_download(request, ref, kind):
+    """The 工作通报 as .docx or .pdf, generated on demand."""
+    if kind not in ("docx", "pdf"):
+        raise Http404
+    return circular_response(request, ref, kind)

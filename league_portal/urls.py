@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("assessment.api.urls")),
     path("", include("volunteers.api.urls")),
     path("", include("notifications.api")),
+    path("", include("dashboard.api")),
     path("me/", MeView.as_view(), name="me"),
     path("auth/", include("accounts.api")),
 ]

@@ -104,6 +104,15 @@ def children_figures(organization, month: datetime.date) -> list[tuple]:
     return [(child, found[child.pk]) for child in children]
 
 
+def changed_at():
+    """An expression of the latest moment any statistic was computed, for a cache key read in one query with
+    others (the dashboard's)."""
+    from django.db.models import Max, Subquery, Value
+
+    return Subquery(VolunteerStatistic.objects.order_by().annotate(g=Value(1)).values("g")
+                    .annotate(m=Max("computed_at")).values("m")[:1])
+
+
 def year_series(organization, year: int) -> list[Figures]:
     """The twelve months of ``year`` for ``organization`` (zeros for months not computed), one query."""
     rows = {row["month"]: row for row in VolunteerStatistic.objects.filter(

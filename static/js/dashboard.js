@@ -1,6 +1,12 @@
 /* The 工作台: sort the children table by a click on its header, open a child's dashboard by a click on its row.
    Charts are drawn by the shared chart helper from each .chart's data-chart-url; the tables beside them stay. */
 (function () {
+  document.querySelectorAll("[data-submit-on-change]").forEach(function (field) {
+    field.addEventListener("change", function () { field.form.submit(); });
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   var table = document.getElementById("children-table");
   if (!table) return;
   var body = table.tBodies[0];

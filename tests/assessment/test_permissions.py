@@ -85,6 +85,10 @@ READS = [
     Read("assessment:score_detail", of("assessment:score_detail", published_score), SEES_ASSESSED),
     Read("assessment:score_detail", of("assessment:score_detail", provisional_score), ASSESSING,
          variant="provisional"),
+    # the score page's trend chart: the same scoping as the page
+    Read("assessment:score_trend", of("assessment:score_trend", published_score), SEES_ASSESSED),
+    Read("assessment:score_trend", of("assessment:score_trend", provisional_score), ASSESSING,
+         variant="provisional"),
     Read("assessment:my_scores", here("assessment:my_scores"), anywhere=True,
          listing=Listing(M.Score, context_rows("scores"), item=published_score, shown=who({"reporter"}, (), CITY_A))),
     # the assessed organisation's side and the assessors; the others get 404 as for a file that does not exist

@@ -4,6 +4,7 @@ from the start page. Screenshots of every dashboard page at 1280 and 375 px."""
 import io
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from core import months
@@ -28,12 +29,40 @@ def fits_the_screen(page):
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def charts_drawn(page):
+    """Every chart container with data holds a canvas once ECharts has drawn it."""
+    containers = page.locator(".chart[data-chart-url]")
+    page.wait_for_function("[...document.querySelectorAll('.chart[data-chart-url]')].every("
+                           "c => c.querySelector('canvas') || c.classList.contains('d-none'))")
+    drawn = page.locator(".chart[data-chart-url] canvas").count()
+    assert drawn >= 1
+    return containers.count(), drawn
+
+
+def click_bar(page, chart, index):
+    """A real mouse click on the bar ``index`` of the first series of ``chart``."""
+    box = page.locator(f'.chart[data-chart="{chart}"]').bounding_box()
+    x, y = page.evaluate(
+        """([name, index]) => { const element = document.querySelector(`.chart[data-chart="${name}"]`);
+           const chart = echarts.getInstanceByDom(element); const option = chart.getOption();
+           const value = option.series[0].data[index] || 1;
+           const [x, y] = chart.convertToPixel({seriesIndex: 0}, [index, value / 2]); return [x, y]; }""",
+        [chart, index])
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
 def test_a_leader_drills_down_comes_back_and_downloads_the_summary(page, live_server, demo, login, shot):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error"
+            and not message.location.get("url", "").endswith("/favicon.ico") else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     login(page, "demo_leader")
     assert page.locator("h1").inner_text().startswith("工作台")
     assert page.locator("#stat-orgs").inner_text() == "352"
     assert page.locator("#children-table tbody tr").count() >= 1
-    assert page.locator(".chart[data-chart-url]").count() == 6
+    containers, drawn = charts_drawn(page)
+    assert containers == 7 and drawn >= 5
+    assert page.locator("#dash-volunteers [data-figure=volunteer-share]").count() == 1
     shot(page, "dashboard-province-1280")
     province = page.locator("#dash-crumbs").inner_text()
 
@@ -48,6 +77,18 @@ def test_a_leader_drills_down_comes_back_and_downloads_the_summary(page, live_se
     page.locator("#children-table th", has_text="完成率").click()  # sorts without leaving the page
     assert page.locator("#children-table th[aria-sort]").count() == 1
 
+    # a click on a county's bar in the chart of the children opens the county's 工作台
+    charts_drawn(page)
+    first = page.locator('[data-chart-table="children-completion"] tbody th a').first
+    county_href, county = first.get_attribute("href"), first.inner_text()
+    with page.expect_navigation():
+        click_bar(page, "children-completion", 0)
+    assert page.url.endswith(county_href)
+    assert page.locator("#dash-crumbs .breadcrumb-item.active").inner_text() == county
+    assert page.locator("#dash-crumbs .breadcrumb-item").count() == 3
+    charts_drawn(page)
+    shot(page, "dashboard-county-1280")
+
     with page.expect_navigation():
         page.locator("#dash-crumbs a").first.click()
     assert "/dashboard/" in page.url and f"/dashboard/{code}/" not in page.url
@@ -60,6 +101,29 @@ def test_a_leader_drills_down_comes_back_and_downloads_the_summary(page, live_se
     assert len(workbook.worksheets) == 6
     children = [row[1] for row in workbook.worksheets[1].iter_rows(min_row=3, values_only=True)]
     assert any("青川" in (name or "") for name in children)
+
+    with page.expect_download() as info:
+        page.click("#dash-circular-docx")
+    assert info.value.suggested_filename.endswith(".docx") and "工作通报" in info.value.suggested_filename
+    document = Document(info.value.path())
+    assert "工作通报" in document.paragraphs[0].text
+    assert document.tables[0].rows[4].cells[1].text == page.locator("[data-figure=due]").inner_text()
+    assert errors == []
+
+
+def test_the_dashboard_and_the_score_trend_draw_on_a_phone(phone, live_server, demo, login, shot):
+    from assessment.choices import RunStatus
+    from assessment.models import Score
+    login(phone, "demo_leader")
+    charts_drawn(phone)
+    assert fits_the_screen(phone)
+    shot(phone, "dashboard-province-375")
+    score = Score.objects.filter(run__status=RunStatus.PUBLISHED).order_by("-run__month").first()
+    phone.context.clear_cookies()
+    login(phone, "demo_admin")
+    phone.goto(f"{live_server.url}/assessment/scores/{score.pk}/")
+    phone.locator("#trend canvas").wait_for()
+    shot(phone, "score-trend-375")
 
 
 def test_every_start_page_reads_on_a_phone_and_a_desktop(page, phone, live_server, demo, login, shot):

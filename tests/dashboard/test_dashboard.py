@@ -127,14 +127,16 @@ def _queries(client, django_assert_max_num_queries, url, limit):
 
 
 @pytest.mark.parametrize("url", ["/", "/dashboard/A1/?year=2026", "/dashboard/A/charts/children-score.json",
+                                 "/dashboard/A/charts/volunteer-hours.json",
                                  "/dashboard/A/export.xlsx"])
 def test_queries_do_not_grow_with_the_subtree(client, people, known, tree, django_assert_max_num_queries, url):
     client.force_login(people.leader)
+    _volunteer_statistics(tree)
     _grow(tree, 3, "S")
-    _queries(client, django_assert_max_num_queries, url, 36)
+    _queries(client, django_assert_max_num_queries, url, 40)
     _grow(tree, 30, "L")
     assert Organization.objects.count() > 40
-    _queries(client, django_assert_max_num_queries, url, 36)
+    _queries(client, django_assert_max_num_queries, url, 40)
 
 
 def test_the_figures_are_cached_until_something_they_read_changes(client, people, known, tree,
@@ -197,3 +199,34 @@ def test_a_reporter_has_no_dashboard_of_a_subtree_and_bad_years_are_refused(clie
     for year in ("1e3", "0", "99999", "二〇二六"):
         assert client.get(f"/dashboard/A/?year={year}").status_code == 400
         assert client.get(f"/dashboard/A/charts/lights.json?year={year}").status_code == 400
+
+
+def _volunteer_statistics(tree):
+    """City A: 12 of 40 members registered, 30 hours in April and 7.5 in June (this month); district A1: 20 in June."""
+    from volunteers.models import VolunteerStatistic
+    for organization, month, hours, registered in ((tree.city_a, datetime.date(2026, 4, 1), "30", 10),
+                                                   (tree.city_a, datetime.date(2026, 6, 1), "7.5", 12),
+                                                   (tree.district, datetime.date(2026, 6, 1), "20", 5)):
+        VolunteerStatistic.objects.create(organization=organization, month=month, hours=Decimal(hours),
+                                          registered=registered, registered_members=registered, members=40)
+
+
+def test_the_volunteer_panel_reads_the_stored_statistics(client, people, known, tree):
+    _volunteer_statistics(tree)
+    client.force_login(people.leader)
+    response = _get(client, "/")
+    board, html = response.context["board"], response.content.decode()
+    volunteers = board["volunteers"]
+    assert (volunteers["month"], volunteers["share"], volunteers["hours"], volunteers["year_hours"]) == (
+        datetime.date(2026, 6, 1), Decimal("30.00"), Decimal("7.5"), Decimal("37.5"))
+    assert 'data-figure="volunteer-share">30%<' in html and 'data-figure="volunteer-hours">7.5<' in html
+    assert [(r["code"], r["volunteer_hours"]) for r in board["children"]] == [("A1", Decimal(20)), ("A2", 0)]
+    chart = _chart(client, "A", "volunteer-hours")
+    assert chart["categories"] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+    assert chart["series"][0]["data"] == [0.0, 0.0, 0.0, 30.0, 0.0, 7.5]
+    assert (chart["kind"], chart["draw"]) == ("bar", ["hours"])
+    # a statistic computed again shows at once (the cache key follows it)
+    from volunteers.models import VolunteerStatistic
+    VolunteerStatistic.objects.filter(organization=tree.city_a, month=datetime.date(2026, 6, 1)).update(
+        hours=Decimal(9), computed_at=timezone.now())
+    assert _get(client, "/").context["board"]["volunteers"]["hours"] == Decimal(9)

@@ -38,7 +38,7 @@ def branch(name, *args, **query):
 
 
 SUBTREE_OF_BRANCH = who(EVERYONE - {"reporter"}, SEE_CITY_B, SEE_CITY_B)  # the reporter sees A1a, not a subtree
-CHARTS = ["sections", "children-completion", "children-score", "score-trend", "lights", "report-rate"]
+CHARTS = ["sections", "children-completion", "children-score", "score-trend", "lights", "report-rate", "volunteer-hours"]
 
 READS = [
     Read("dashboard:index", lambda w, where: at("dashboard:index"), anywhere=True, sees=who(EVERYONE),
@@ -51,6 +51,14 @@ READS = [
     Read("dashboard:chart", branch("dashboard:chart", "children-score"), SEES_BRANCH, may=SUBTREE_OF_BRANCH,
          variant="branch"),
     Read("dashboard:dashboard_export", committee("dashboard:dashboard_export", year=2026), SEES_COMMITTEE),
+    # the 工作通报: page download and API, the same scoping
+    Read("dashboard:circular", committee("dashboard:circular", "docx"), SEES_COMMITTEE),
+    Read("dashboard:circular", committee("dashboard:circular", "pdf"), SEES_COMMITTEE, variant="pdf"),
+    Read("dashboard:circular", branch("dashboard:circular", "docx"), SEES_BRANCH, may=SUBTREE_OF_BRANCH,
+         variant="branch"),
+    Read("api:dashboard-circular", committee("api:dashboard-circular"), SEES_COMMITTEE),
+    Read("api:dashboard-circular", branch("api:dashboard-circular", kind="pdf"), SEES_BRANCH, may=SUBTREE_OF_BRANCH,
+         variant="branch"),
     Read("dashboard:dashboard_export", branch("dashboard:dashboard_export"), SEES_BRANCH, may=SUBTREE_OF_BRANCH,
          variant="branch"),
 ]

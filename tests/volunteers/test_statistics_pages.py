@@ -54,9 +54,9 @@ def test_the_page_shows_the_figures_and_sorts_the_children(tree, people, client)
     body = response.content.decode()
     assert 'data-chart="hours_by_month"' in body and "<script>" not in body.replace("<script src", "")
     data = client.get(reverse("volunteers:statistics_data"), {"org": tree.district.code, "year": 2026}).json()
-    assert data["hours_by_month"]["series"][0]["values"][2] == 6.0
-    assert data["stars"]["series"][0]["values"][0] == 3
-    assert len(data["share_by_child"]["labels"]) == 4  # the branch of the fixture and the three made here
+    assert data["hours_by_month"]["series"][0]["data"][2] == 6.0
+    assert data["stars"]["series"][0]["data"][0] == 3
+    assert len(data["share_by_child"]["categories"]) == len(data["share_by_child"]["links"]) == 4  # the branch of the fixture and the three made here
 
 
 def test_a_bad_year_falls_back_and_an_unseen_organisation_is_not_found(tree, people, client):

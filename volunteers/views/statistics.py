@@ -1,6 +1,6 @@
 """The volunteer statistics page of an organisation in the user's part of the tree, for a year: headline figures,
 its children in a sortable table, and charts (hours by month, star levels, registered share by child) drawn by
-static/js/volunteer_charts.js from the JSON of ``statistics_data``, each with an accessible table beside it.
+static/js/charts.js (the portal's chart helper) from the JSON of ``statistics_data``, each with an accessible table beside it.
 
 Both read the stored statistics (volunteers.selectors), a fixed number of queries whatever the size of the tree;
 the organisation is looked up among those the user sees (404 otherwise), so the page, the JSON and the API
@@ -106,17 +106,21 @@ def statistics_data(request):
         "month": f"{month:%Y-%m}",
         "hours_by_month": {
             "title": _("Confirmed hours by month"),
-            "labels": [f"{f.month:%Y-%m}" for f in series],
-            "series": [{"name": _("Hours in the month"), "values": [_number(f.hours) for f in series]}],
+            "categories": [f"{f.month:%Y-%m}" for f in series], "kind": "bar",
+            "series": [{"key": "hours", "name": _("Hours in the month"), "data": [_number(f.hours) for f in series],
+                        "unit": ""}],
         },
         "stars": {
             "title": _("Registered volunteers by star level"),
-            "labels": [_("No star")] + [_("%(n)d stars") % {"n": n} if n > 1 else _("One star") for n in range(1, 6)],
-            "series": [{"name": _("Volunteers"), "values": figures.star_counts()}],
+            "categories": [_("No star")] + [_("%(n)d stars") % {"n": n} if n > 1 else _("One star")
+                                            for n in range(1, 6)], "kind": "bar",
+            "series": [{"key": "volunteers", "name": _("Volunteers"), "data": figures.star_counts(), "unit": ""}],
         },
         "share_by_child": {
             "title": _("League members registered as volunteers (%) by organisation"),
-            "labels": [child.display_name for child, _f in children],
-            "series": [{"name": _("Registered share (%)"), "values": [_number(f.registered_share) for _c, f in children]}],
+            "categories": [child.display_name for child, _f in children], "kind": "hbar",
+            "links": [f"{reverse('volunteers:statistics')}?org={child.code}&year={year}" for child, _f in children],
+            "series": [{"key": "share", "name": _("Registered share (%)"),
+                        "data": [_number(f.registered_share) for _c, f in children], "unit": "%"}],
         },
     })
