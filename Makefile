@@ -25,9 +25,10 @@ demo: migrate
 run: demo
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: set up and run the whole suite (browser, PostgreSQL and worker tests skip when absent)
+## make test: set up and run the whole suite (browser, PostgreSQL and worker tests skip when absent);
+## PYTEST_ARGS="-n 2" spreads it over two processes (pytest-xdist; each file stays in one process)
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## make messages: refresh and compile the Chinese catalogue after changing UI text
 messages: setup

@@ -286,6 +286,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "plans.choices.PlanStatus",
         "PointStatusEnum": "plans.choices.PointStatus",
+        "ImportStatusEnum": "orgs.choices.ImportStatus",
+        "VolunteerImportKindEnum": "volunteers.models.VolunteerImport.Kind",
     },
 }
 

@@ -221,7 +221,7 @@ def test_each_bad_file_is_refused_with_its_message_by_every_endpoint(fixture, en
     client.force_login(getattr(site.people, endpoint.user))
     before = _written(site)
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: what a worker spends, whatever else loads the machine
     by_job = endpoint.use == "org_import" and fixture.get("org_import") == "job"
     with site.request.getfixturevalue("django_capture_on_commit_callbacks")(execute=True):
         response = endpoint.send(client, site, name, content)
@@ -232,7 +232,7 @@ def test_each_bad_file_is_refused_with_its_message_by_every_endpoint(fixture, en
         assert response.status_code == 202, response.content
         response = client.get(response.json()["job"]["url"])
         assert response.json()["status"] == "failed"
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - peak_before
     body, text = _texts(response)
     expected = _expected(fixture, endpoint, settings)

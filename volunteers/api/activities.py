@@ -161,7 +161,7 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         return services.record_service(by=acting(self), **validated_data)
 
 
-class DecisionSerializer(serializers.Serializer):
+class RecordDecisionSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1,
                                 max_length=5000, help_text=_("The ids of the records to decide on."))
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True,
@@ -184,7 +184,7 @@ class ServiceRecordViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     filterset_class = ServiceRecordFilterSet
 
     def _chosen(self, request):
-        serializer = DecisionSerializer(data=request.data)
+        serializer = RecordDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = set(serializer.validated_data["ids"])
         records = self.get_queryset().filter(pk__in=ids)
@@ -192,13 +192,13 @@ class ServiceRecordViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
             raise NotFound(_("Some of these records do not exist."))
         return records, serializer.validated_data.get("reason", "")
 
-    @extend_schema(request=DecisionSerializer, responses=DECIDED)
+    @extend_schema(request=RecordDecisionSerializer, responses=DECIDED)
     @action(detail=False, methods=["post"])
     def confirm(self, request):
         records, _reason = self._chosen(request)
         return Response({"changed": services.confirm_records(records, by=request.user)})
 
-    @extend_schema(request=DecisionSerializer, responses=DECIDED)
+    @extend_schema(request=RecordDecisionSerializer, responses=DECIDED)
     @action(detail=False, methods=["post"])
     def reject(self, request):
         records, reason = self._chosen(request)

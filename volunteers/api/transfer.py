@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -114,7 +114,8 @@ class VolunteerImportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
 class ServiceRecordExportView(APIView):
     """The service records the caller sees as .xlsx (personal data masked), filtered as the records list."""
 
-    @extend_schema(parameters=[ServiceRecordFilterSet], responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+    @extend_schema(parameters=[OpenApiParameter(name, str, description=str(field.label or ""))
+                               for name, field in ServiceRecordFilterSet.base_filters.items()], responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
                    operation_id="service_records_export")
     def get(self, request):
         records = (ServiceRecord.objects.restrict(request.user)
