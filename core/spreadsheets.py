@@ -74,17 +74,22 @@ def read_table(upload, *, use="default", limits=None, deadline=None) -> Table:
     """
     limits = limits or sheet_limits(use)
     deadline = deadline or Deadline(limits.seconds)
+    kind, data = _sheet_upload(upload, limits)
+    raw_rows = xlsx_rows(data, deadline) if kind == "xlsx" else _csv_rows(data)
+    return _to_table(bounded_rows(raw_rows, limits, deadline))
+
+
+def _sheet_upload(upload, limits) -> tuple[str, bytes]:
+    """("xlsx" or "csv", the bytes) of an uploaded sheet read through the guard; refused when empty or neither."""
     name = (getattr(upload, "name", "") or "").lower()
     data = read_upload(upload, limits.max_bytes)
     if not data.strip():
         raise SpreadsheetError(_("The file is empty."))
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        raw_rows = xlsx_rows(data, deadline)
-    elif name.endswith(".csv") or name.endswith(".txt") or not name:
-        raw_rows = _csv_rows(data)
-    else:
-        raise SpreadsheetError(_("Only .xlsx and .csv files can be imported."))
-    return _to_table(bounded_rows(raw_rows, limits, deadline))
+        return "xlsx", data
+    if name.endswith(".csv") or name.endswith(".txt") or not name:
+        return "csv", data
+    raise SpreadsheetError(_("Only .xlsx and .csv files can be imported."))
 
 
 @dataclass
@@ -102,16 +107,11 @@ def stream_table(upload, *, use="default", deadline=None) -> StreamedTable:
     guard has measured the sheet), .csv line by line; the limits of ``use`` hold while the rows stream."""
     limits = sheet_limits(use)
     deadline = deadline or Deadline(limits.seconds)
-    name = (getattr(upload, "name", "") or "").lower()
-    data = read_upload(upload, limits.max_bytes)
-    if not data.strip():
-        raise SpreadsheetError(_("The file is empty."))
-    if name.endswith(".xlsx") or data[:2] == b"PK":
+    kind, data = _sheet_upload(upload, limits)
+    if kind == "xlsx":
         estimated, raw_rows = calamine_rows(data, limits, deadline)
-    elif name.endswith(".csv") or name.endswith(".txt") or not name:
-        estimated, raw_rows = data.count(b"\n") + 1, _csv_rows(data)
     else:
-        raise SpreadsheetError(_("Only .xlsx and .csv files can be imported."))
+        estimated, raw_rows = data.count(b"\n") + 1, _csv_rows(data)
     rows = _keyed(bounded_rows(raw_rows, limits, deadline))
     headers = next(rows, None)
     if headers is None:
