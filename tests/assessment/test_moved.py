@@ -9,7 +9,6 @@ from assessment import urls
 from notifications import kinds
 from notifications.models import Notification
 
-
 # pages the assessment gained after the move: no notification ever linked to them under /plans/
 ADDED_AFTER_THE_MOVE = {"score_trend"}
 
