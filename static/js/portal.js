@@ -33,9 +33,12 @@ function portalDependentFields(root) {
 document.addEventListener("DOMContentLoaded", function () { portalDependentFields(document); });
 
 /* A second click on a form's button while the page is still sending the first does nothing (the services also
-   treat a repeated progress entry as one). htmx requests disable their own elements with hx-disabled-elt. */
+   treat a repeated progress entry as one). Only writes: a GET form (filters, downloads such as the Word and then
+   the PDF of one circular) may be sent again at once. htmx requests disable their own elements with
+   hx-disabled-elt. */
 document.addEventListener("submit", function (event) {
   const form = event.target;
+  if (form.method.toLowerCase() !== "post") return;
   if (form.hasAttribute("hx-post") || form.dataset.submitting) {
     if (form.dataset.submitting) event.preventDefault();
     return;

@@ -1,6 +1,6 @@
 """The 工作台 in real Chromium: a provincial leader opens it, drills into a city from the children table, comes
-back by the breadcrumbs and downloads the Excel summary; a reporter on a 375-px phone starts the month's report
-from the start page. Screenshots of every dashboard page at 1280 and 375 px."""
+back by the breadcrumbs and downloads the Excel summary and the 工作通报 as Word and then at once as PDF; a
+reporter on a 375-px phone starts the month's report from the start page. Screenshots of every dashboard page at 1280 and 375 px."""
 import io
 
 import pytest
@@ -108,6 +108,11 @@ def test_a_leader_drills_down_comes_back_and_downloads_the_summary(page, live_se
     document = Document(info.value.path())
     assert "工作通报" in document.paragraphs[0].text
     assert document.tables[0].rows[4].cells[1].text == page.locator("[data-figure=due]").inner_text()
+    # the PDF of the same circular at once after the Word file (a GET form may be sent again)
+    with page.expect_download() as info:
+        page.click("#dash-circular-pdf")
+    assert info.value.suggested_filename.endswith(".pdf") and "工作通报" in info.value.suggested_filename
+    assert open(info.value.path(), "rb").read(5) == b"%PDF-"
     assert errors == []
 
 
