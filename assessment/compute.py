@@ -3,7 +3,8 @@
 A computation reads everything it needs with one query per kind of fact (the group, the
 assignments, the month's reports, manual points, bonuses and deductions, accepted appeals, the
 earlier months' published totals), scores every organisation with the rules of ``rules.py``, and
-replaces the run's rows in one transaction. Running it again on the same data writes identical rows;
+updates the run's rows in one transaction (a score keeps its row, and so its address, across recomputations; its
+breakdown is replaced). Running it again on the same data writes identical rows;
 a crash midway leaves the rows of the last complete computation (the transaction rolls back), so a
 retry is safe.
 """
@@ -24,7 +25,7 @@ from reports import selectors as report_selectors
 from reports.models import MonthlyReport
 from volunteers import selectors as volunteer_selectors
 
-from .choices import AdjustmentKind, AppealStatus, ItemKind, RuleKind, RunStatus
+from .choices import AdjustmentKind, AppealStatus, Grade, ItemKind, RuleKind, RunStatus
 from .models import Adjustment, Appeal, AssessmentRun, ManualPoints, Score, ScoreItem
 from .rules import (
     ZERO,
@@ -55,11 +56,11 @@ class Facts:
     earlier: dict = field(default_factory=lambda: defaultdict(list))  # org → totals of this year's published months
     labels: dict = field(default_factory=dict)  # report field key → its label (as the issuer's reports name it)
     volunteers: dict = field(default_factory=dict)  # org → volunteers.selectors.Figures at the month's end
+    owed: set = field(default_factory=set)  # the orgs that owe a report on the month (reports.selectors.owing_reports)
     month: datetime.date | None = None
 
 
-def gather(run, group) -> Facts:
-    scheme, month = run.scheme, run.month
+def gather(scheme, month, group) -> Facts:
     facts = Facts(month=month)
     for task in Assignment.objects.filter(
         organization__in=group, target__isnull=False, plan__year=scheme.year, plan__status=PlanStatus.PUBLISHED,
@@ -67,6 +68,7 @@ def gather(run, group) -> Facts:
              "target__metric", "target__unit").order_by("organization_id", "point__section__order", "point__order", "pk"):
         facts.tasks[task["organization_id"]].append(task)
     facts.reports = {r.organization_id: r for r in MonthlyReport.objects.filter(organization__in=group, month=month)}
+    facts.owed = set(report_selectors.owing_reports(month, group).values_list("pk", flat=True))
     facts.manual = {(m.indicator_id, m.organization_id): m for m in ManualPoints.objects.filter(
         indicator__scheme=scheme, month=month, organization__in=group).select_related("entered_by")}
     for adjustment in Adjustment.objects.filter(scheme=scheme, month=month, organization__in=group).order_by("pk"):
@@ -103,9 +105,10 @@ def score_leaf(indicator, organization_id, facts):
     if indicator.rule == RuleKind.TARGETS:
         return score_targets(indicator, facts.tasks.get(organization_id, []))
     if indicator.rule == RuleKind.REPORTING:
-        return score_reporting(indicator, facts.reports.get(organization_id))
+        return score_reporting(indicator, facts.reports.get(organization_id), organization_id in facts.owed, facts.month)
     if indicator.rule == RuleKind.REPORT_FIELD:
-        return score_field(indicator, facts.reports.get(organization_id), facts.labels)
+        return score_field(indicator, facts.reports.get(organization_id), facts.labels, organization_id in facts.owed,
+                           facts.month)
     if indicator.rule == RuleKind.VOLUNTEERS:
         return score_volunteers(indicator, facts.volunteers.get(organization_id), facts.month)
     return score_manual(indicator, facts.manual.get((indicator.pk, organization_id)))
@@ -123,18 +126,35 @@ def progress_of(run):
     return cache.get(progress_key(run.pk), 0) if run.status == RunStatus.COMPUTING else 100
 
 
-def compute(run_id):
-    """Compute (or compute again) a run that is not frozen; returns the number of scores written."""
-    run = AssessmentRun.objects.select_related("scheme__organization").get(pk=run_id)
-    if run.is_frozen:
-        return run.scores.count()
-    cache.set(progress_key(run.pk), 5, 3600)
-    scheme = run.scheme
+@dataclass
+class Result:
+    """One organisation's score as computed, before it is stored (or shown as a preview)."""
+
+    organization: object
+    total: object
+    bonus: object
+    deduction: object
+    items: list
+    rank: int = 0
+    grade: str = ""
+    change: object = None
+    ytd_total: object = None
+    ytd_average: object = None
+
+    @property
+    def grade_label(self):
+        return Grade(self.grade).label if self.grade else ""
+
+
+def score_group(scheme, month, progress=None) -> list[Result]:
+    """Every organisation of the scheme's group scored for ``month``, ranked and graded: reads only, writes nothing
+    (``compute`` stores the results; ``preview`` shows them)."""
+    progress = progress or (lambda percent: None)
     leaves = [i for i in scheme.indicators.all() if i.rule]
     group = group_of(scheme)
-    organizations = list(group.only("pk", "path", "name"))
-    facts = gather(run, group)
-    cache.set(progress_key(run.pk), 40, 3600)
+    organizations = list(group.only("pk", "path", "name", "short_name", "code"))
+    facts = gather(scheme, month, group)
+    progress(40)
     results = {}
     for organization in organizations:
         items = []
@@ -154,32 +174,65 @@ def compute(run_id):
             items.append(Line(ItemKind.APPEAL, None, None, points(appeal.adjustment),
                               _("Appeal accepted: %(decision)s") % {"decision": appeal.decision or appeal.reason}))
         total = max(points(sum((line.points for line in items), start=ZERO)), ZERO)
-        results[organization.pk] = (organization, total, bonus, deduction, items)
-    rank = ranks({pk: r[1] for pk, r in results.items()})
-    cache.set(progress_key(run.pk), 70, 3600)
+        results[organization.pk] = Result(organization, total, bonus, deduction, items)
+    rank = ranks({pk: r.total for pk, r in results.items()})
+    for pk, result in results.items():
+        earlier = facts.earlier.get(pk, [])
+        result.rank = rank[pk]
+        result.grade = grade(scheme, result.total, rank[pk], len(results))
+        result.change = (result.total - facts.last_month[pk]) if pk in facts.last_month else None
+        result.ytd_total = points(sum(earlier, start=result.total))
+        result.ytd_average = points(sum(earlier, start=result.total) / (len(earlier) + 1))
+    progress(70)
+    return list(results.values())
+
+
+def preview(scheme, month) -> list[Result]:
+    """预览: the month scored as it stands, in rank order; nothing is stored, published or sent, so it counts nowhere
+    (no run, no score, no year to date, no notification)."""
+    return sorted(score_group(scheme, month), key=lambda r: (r.rank, r.organization.path))
+
+
+SCORE_FIELDS = ["total", "bonus", "deduction", "rank", "grade", "change", "ytd_total", "ytd_average"]
+
+
+def compute(run_id):
+    """Compute (or compute again) a run that is not frozen; returns the number of scores written. A score row is
+    kept across recomputations (updated in place, its breakdown replaced), so links to it stay valid."""
+    run = AssessmentRun.objects.select_related("scheme__organization").get(pk=run_id)
+    if run.is_frozen:
+        return run.scores.count()
+    cache.set(progress_key(run.pk), 5, 3600)
+    results = score_group(run.scheme, run.month, lambda percent: cache.set(progress_key(run.pk), percent, 3600))
     with transaction.atomic():
         run = AssessmentRun.objects.select_for_update().get(pk=run.pk)
         if run.is_frozen:
             return run.scores.count()
-        Score.objects.filter(run=run).delete()
-        scores = Score.objects.bulk_create([
-            Score(run=run, organization=organization, total=total, bonus=bonus, deduction=deduction, rank=rank[pk],
-                  grade=grade(scheme, total, rank[pk], len(results)),
-                  change=(total - facts.last_month[pk]) if pk in facts.last_month else None,
-                  ytd_total=points(sum(facts.earlier.get(pk, []), start=total)),
-                  ytd_average=points(sum(facts.earlier.get(pk, []), start=total) / (len(facts.earlier.get(pk, [])) + 1)))
-            for pk, (organization, total, bonus, deduction, _items) in results.items()
-        ])
-        by_org = {s.organization_id: s for s in scores}
+        kept = {s.organization_id: s for s in Score.objects.filter(run=run)}
+        fresh, changed = [], []
+        for result in results:
+            values = {name: getattr(result, name) for name in SCORE_FIELDS}
+            score = kept.pop(result.organization.pk, None)
+            if score is None:
+                fresh.append(Score(run=run, organization=result.organization, **values))
+            else:
+                for name, value in values.items():
+                    setattr(score, name, value)
+                changed.append(score)
+        Score.objects.filter(pk__in=[s.pk for s in kept.values()]).delete()  # no longer in the group
+        Score.objects.bulk_update(changed, SCORE_FIELDS, batch_size=1000)
+        Score.objects.bulk_create(fresh)
+        by_org = {s.organization_id: s for s in [*changed, *fresh]}
+        ScoreItem.objects.filter(score__run=run).delete()
         ScoreItem.objects.bulk_create([
-            ScoreItem(score=by_org[pk], **line._asdict())
-            for pk, (_o, _t, _b, _d, items) in results.items() for line in items
+            ScoreItem(score=by_org[result.organization.pk], **line._asdict())
+            for result in results for line in result.items
         ])
         run.status = RunStatus.APPEAL if run.appeal_until else RunStatus.PROVISIONAL
         run.computed_at, run.error = timezone.now(), ""
         run.save(update_fields=["status", "computed_at", "error"])
     cache.set(progress_key(run.pk), 100, 3600)
-    return len(scores)
+    return len(results)
 
 
 def mark_failed(run_id, error):

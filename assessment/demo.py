@@ -1,5 +1,8 @@
 """Demo assessment: 青川市 scores its grassroots organisations with the ready scheme; last month computed
-and published. Loaded after the demo plans and reports it scores; a second run skips it."""
+and published (once its reports are all due: loaded in the first days of a month, the scheme waits for the
+deadline). Loaded after the demo plans and reports it scores; a second run skips it."""
+from django.utils import timezone
+
 from core import months
 from orgs.models import Organization
 from orgs.permissions import SYSTEM
@@ -14,6 +17,8 @@ def load(today=None):
     if AssessmentScheme.objects.filter(organization=city, year=month.year).exists():
         return {"schemes": 0}
     scheme = services.install_default_scheme(city, month.year, by=SYSTEM)
+    if selectors.month_is_open(scheme, month, today or timezone.localdate()):
+        return {"schemes": 1}  # last month's reports are not all due yet: it is computed after the deadline
     run = services.request_computation(scheme, month, by=SYSTEM)
     manual = scheme.indicators.get(rule="manual")
     group = list(selectors.group_of(scheme)[:12])

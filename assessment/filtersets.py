@@ -2,7 +2,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import MonthFilter
+from core.filtersets import MonthFilter, OrderingFilter
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 
 from .choices import Grade
@@ -18,10 +18,12 @@ class ScoreFilterSet(django_filters.FilterSet):
     run = IdFilter(field_name="run_id", label=_("Run ID"))
     scheme = IdFilter(field_name="run__scheme_id", label=_("Scheme ID"))
     month = MonthFilter(field_name="run__month", label=_("Month (YYYY-MM)"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("rank", "rank"), ("total", "total"), ("change", "change"), ("organization__path", "organization")),
+    ordering = OrderingFilter(
+        fields=(("rank", "rank"), ("total", "total"), ("change", "change"), ("organization__path", "organization"),
+                ("grade", "grade"), ("bonus", "bonus"), ("deduction", "deduction"), ("ytd_total", "ytd")),
         field_labels={"rank": _("rank"), "total": _("total"), "change": _("change from last month"),
-                      "organization__path": _("organisation")},
+                      "organization__path": _("organisation"), "grade": _("grade"), "bonus": _("bonus"),
+                      "deduction": _("deduction"), "ytd_total": _("year to date, total")},
         label=_("Sort by"))
 
     class Meta:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orgs.choices import Kind, Level
 from orgs.forms import OrganizationChoiceByCode
@@ -66,7 +67,7 @@ class NewSchemeForm(SchemeForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issuer"] = OrganizationChoiceByCode(user=user, action=Action.ASSESS, label=_("Issuing organisation (code)"))
+        self.fields["issuer"] = OrganizationChoiceByCode(user=user, action=Action.ASSESS, label=_("Organisation issuing the scheme"))
         self.order_fields(["issuer", "ready"])
 
 
@@ -172,7 +173,9 @@ class IndicatorForm(forms.ModelForm):
 class ManualPointsForm(forms.Form):
     def __init__(self, *args, scheme, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = OrganizationChoiceByCode(user=user, action=Action.VIEW, label=_("Organisation code"))
+        # the picker offers the organisations below the issuer; the service checks the scheme's group
+        self.fields["organization"] = OrganizationChoiceByCode(user=user, action=Action.VIEW, within=scheme.organization,
+                                                               label=_("Organisation"))
         self.fields["indicator"] = forms.ModelChoiceField(label=_("Indicator"),
                                                           queryset=scheme.indicators.filter(rule=RuleKind.MANUAL))
         self.fields["points"] = forms.DecimalField(label=_("Points"), min_value=0)
@@ -180,9 +183,10 @@ class ManualPointsForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, scheme, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = OrganizationChoiceByCode(user=user, action=Action.VIEW, label=_("Organisation code"))
-        self.fields["kind"] = forms.ChoiceField(label=_("Adjustment kind"), choices=AdjustmentKind.choices)
+        self.fields["organization"] = OrganizationChoiceByCode(user=user, action=Action.VIEW, within=scheme.organization,
+                                                               label=_("Organisation"))
+        self.fields["kind"] = forms.ChoiceField(label=pgettext_lazy("bonus or deduction", "Kind"), choices=AdjustmentKind.choices)
         self.fields["points"] = forms.DecimalField(label=_("Points"), min_value=Decimal("0.01"), **POINTS)
         self.fields["reason"] = forms.CharField(label=_("Reason"), max_length=500)

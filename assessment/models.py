@@ -228,6 +228,12 @@ class Score(ScopedByOrganization, models.Model):
     def __str__(self):
         return f"{self.organization} · {self.total}"
 
+    def get_absolute_url(self):
+        """The stable address (scheme, month, organisation code): it outlives recomputations of the month."""
+        from .selectors import score_url
+
+        return score_url(self.run.scheme_id, self.run.month, self.organization.code)
+
 
 class ScoreItem(ScopedByOrganization, models.Model):
     """The points of one 二级指标, of the bonuses, of the deductions or of an accepted appeal: the raw figure, the

@@ -62,9 +62,19 @@ def score_targets(indicator, tasks):
     return share * HUNDRED, indicator.max_points * share, text
 
 
-def score_reporting(indicator, report):
-    """Points for a report submitted, on time and approved, less points per day late; 0 when missing."""
+def not_owed(indicator, month):
+    """An organisation that owes no report on the month (it joined after the month began, or no rule covers it:
+    reports.selectors.owing_reports) is not marked down for having none."""
+    return None, indicator.max_points, _("No report owed on %(month)s (not reporting yet): full points.") % {
+        "month": f"{month:%Y-%m}"}
+
+
+def score_reporting(indicator, report, owed=True, month=None):
+    """Points for a report submitted, on time and approved, less points per day late; 0 when missing (full points
+    when no report was owed)."""
     params = indicator.params
+    if not owed and (report is None or report.status not in SENT):
+        return not_owed(indicator, month)
     if report is None or report.status not in SENT:
         return ZERO, ZERO, _("No report submitted for the month (未报): 0 points.")
     parts, total = [], ZERO
@@ -84,11 +94,14 @@ def score_reporting(indicator, report):
     return Decimal(report.days_late) if report.days_late else None, min(max(total, ZERO), indicator.max_points), text
 
 
-def score_field(indicator, report, labels=None):
-    """A report figure against a standard: full points when met, in proportion, or by steps."""
+def score_field(indicator, report, labels=None, owed=True, month=None):
+    """A report figure against a standard: full points when met, in proportion, or by steps (full points when no
+    report was owed and none was sent)."""
     params = indicator.params
     key, standard = params.get("field", ""), Decimal(str(params.get("standard", 0)))
     label = (labels or {}).get(key, key)
+    if not owed and (report is None or report.status not in ACCEPTED_FIGURES):
+        return not_owed(indicator, month)
     if report is None or report.status not in ACCEPTED_FIGURES or report.values.get(key) in (None, ""):
         return None, ZERO, _("No submitted figure for “%(field)s” this month: 0 points.") % {"field": label}
     value = Decimal(str(report.values[key]))

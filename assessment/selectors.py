@@ -1,10 +1,12 @@
 """Reads of the monthly assessment: the group a scheme assesses, runs by month, an organisation's trend. What a
 user may see is each model's ``restrict()`` (assessment/models.py)."""
 from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
 
 from core import months
 from orgs.models import Organization
 from orgs.permissions import Action, can
+from reports import selectors as report_selectors
 
 from .choices import RunStatus
 from .models import AssessmentRun, AssessmentScheme, Score, ScoreItem
@@ -32,17 +34,36 @@ def latest_run(scheme, month):
     return AssessmentRun.objects.filter(scheme=scheme, month=month).order_by("-version").first()
 
 
+def reporting_closes(scheme, month):
+    """The last due date of the reports on ``month`` of the organisations the scheme assesses: the month may be
+    computed for real from the day after."""
+    return report_selectors.reporting_closes(month, group_of(scheme))
+
+
+def month_is_open(scheme, month, today):
+    return today <= reporting_closes(scheme, month)
+
+
 def schemes_due(today):
-    """Active schemes whose compute day is today, with last month to compute (beat, every morning)."""
+    """Active schemes whose compute day has come, with last month to compute once its reports are all due and while
+    it has no run (beat, every morning: a compute day before the deadline waits for the day after it)."""
     month = months.last_month(today)
-    return [(scheme, month) for scheme in AssessmentScheme.objects.filter(is_active=True, compute_day=today.day,
-                                                                          year=month.year)
-            if latest_run(scheme, month) is None]
+    return [(scheme, month) for scheme in AssessmentScheme.objects.filter(is_active=True, compute_day__lte=today.day,
+                                                                          year=month.year).select_related("organization")
+            if latest_run(scheme, month) is None and not month_is_open(scheme, month, today)]
 
 
 def in_published_scores(indicator):
     return ScoreItem.objects.filter(indicator=indicator, score__run__status__in=FROZEN).exists() or \
         ScoreItem.objects.filter(indicator__parent=indicator, score__run__status__in=FROZEN).exists()
+
+
+def indicators_in_published_scores(scheme) -> set:
+    """The ids of the scheme's indicators that published scores rest on (an 一级指标 through its 二级指标): those
+    ``delete_indicator`` refuses, so the page offers no delete button for them (one query)."""
+    rows = ScoreItem.objects.filter(indicator__scheme=scheme, score__run__status__in=FROZEN).values_list(
+        "indicator_id", "indicator__parent_id").distinct()
+    return {pk for pair in rows for pk in pair if pk is not None}
 
 
 def may_assess(user, scheme):
@@ -70,3 +91,10 @@ def published_scores(organizations, year, user):
         .values("pk", "organization_id", "total", "rank", "grade", "group_size", "run_id", "run__month",
                 "run__scheme_id", "run__scheme__title")
     )
+
+
+def score_url(scheme_id, month, code, version=None):
+    """The stable address of an organisation's score in a scheme's month (it never changes when the month is
+    computed again); ``version`` pins one version of the month."""
+    url = reverse("assessment:score_page", args=[scheme_id, f"{month:%Y-%m}", code])
+    return f"{url}?version={version}" if version else url

@@ -9,23 +9,23 @@ the old one when it is published in turn.
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import months
 from core.files import store_file, validate_evidence
 from core.jobs import enqueue
-from notifications.services import Message, send
+from notifications.services import Message, Text, send
 from orgs.permissions import Action, actor, require, require_write
 from reports import selectors as report_selectors
 from volunteers.choices import VolunteerFigure
 
-from . import kinds
+from . import kinds, selectors
 from .choices import AppealStatus, FieldMode, RuleKind, RunStatus
 from .compute import progress_key
 from .models import Adjustment, Appeal, AppealEvidence, AssessmentRun, AssessmentScheme, Indicator, ManualPoints
@@ -42,11 +42,8 @@ def request_computation(scheme, month, *, by, reason=""):
     """Compute a month's scores: the open run again, or a new version after publication (a reason is
     needed then). The computation runs in Celery once this transaction commits."""
     require(by, Action.ASSESS, scheme)
-    month = months.month_start(month)
-    if month.year != scheme.year:
-        raise ValidationError(_("The scheme is for %(year)d.") % {"year": scheme.year})
-    if month > months.month_start(timezone.localdate()):
-        raise ValidationError(_("%(month)s has not begun yet.") % {"month": f"{month:%Y-%m}"})
+    month = check_preview_month(scheme, month)
+    check_month_closed(scheme, month)
     AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)  # one request at a time per scheme
     run = latest_run(scheme, month)
     reason = (reason or "").strip()
@@ -65,6 +62,29 @@ def request_computation(scheme, month, *, by, reason=""):
     return run
 
 
+def check_preview_month(scheme, month):
+    """A month a preview may show: of the scheme's year, begun already."""
+    month = months.month_start(month)
+    if month.year != scheme.year:
+        raise ValidationError(_("The scheme is for %(year)d.") % {"year": scheme.year})
+    if month > months.month_start(timezone.localdate()):
+        raise ValidationError(_("%(month)s has not begun yet.") % {"month": f"{month:%Y-%m}"})
+    return month
+
+
+def check_month_closed(scheme, month):
+    """A month is computed for real only once its reports are all due (the last due day of the group's reporting
+    rules has passed, reports.selectors.reporting_closes); before, only a preview (compute.preview) may be shown."""
+    closes = selectors.reporting_closes(scheme, month)
+    if timezone.localdate() <= closes:
+        raise ValidationError({"month": ValidationError(
+            _("The reports on %(month)s are due by %(date)s: the month can be computed from %(next)s. Until then "
+              "only a preview can be shown, which is not stored, published or sent.")
+            % {"month": f"{month:%Y-%m}", "date": f"{closes:%Y-%m-%d}",
+               "next": f"{closes + datetime.timedelta(days=1):%Y-%m-%d}"},
+            code="month_open")})
+
+
 def _assessor_run(run, by, *statuses):
     require(by, Action.ASSESS, run)
     run = AssessmentRun.objects.select_for_update().select_related("scheme__organization").get(pk=run.pk)
@@ -81,7 +101,7 @@ def open_appeals(run, *, by):
     run.appeal_until = timezone.localdate() + datetime.timedelta(days=max(run.scheme.appeal_days, 1))
     run.save(update_fields=["status", "appeal_until"])
     _tell_group(run, kinds.SCORES_PROVISIONAL,
-                _("Provisional %(month)s scores of “%(scheme)s” are out; appeals until %(until)s"),
+                gettext_noop("Provisional %(month)s scores of “%(scheme)s” are out; appeals until %(until)s"),
                 until=f"{run.appeal_until:%Y-%m-%d}")
     return run
 
@@ -96,15 +116,15 @@ def publish(run, *, by):
         status=RunStatus.SUPERSEDED)
     run.status, run.published_at, run.published_by = RunStatus.PUBLISHED, timezone.now(), actor(by)
     run.save(update_fields=["status", "published_at", "published_by"])
-    _tell_group(run, kinds.SCORES_PUBLISHED, _("The %(month)s scores of “%(scheme)s” are published"))
+    _tell_group(run, kinds.SCORES_PUBLISHED, gettext_noop("The %(month)s scores of “%(scheme)s” are published"))
     return run
 
 
-def _tell_group(run, kind, title, **extra):
+def _tell_group(run, kind, msgid, **extra):
+    """Tell the assessed group's reporters; ``msgid`` (marked with gettext_noop) is translated for each reader."""
     organizations = list(group_of(run.scheme).values_list("pk", flat=True))
     users = set().union(*report_selectors.reporters_by_organization(organizations).values()) if organizations else set()
-    with translation.override(settings.LANGUAGE_CODE):
-        text = str(title) % {"month": f"{run.month:%Y-%m}", "scheme": run.scheme.title, **extra}
+    text = Text(msgid, {"month": f"{run.month:%Y-%m}", "scheme": run.scheme.title, **extra})
     send([Message(users, text, kind, url=reverse("assessment:my_scores"))])
 
 

@@ -1,9 +1,9 @@
 """Celery tasks of the monthly assessment: thin wrappers around compute, the services and the sheets."""
 from celery import shared_task
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from notifications.services import offer_download
+from notifications.services import Text, offer_download
 from orgs.permissions import SYSTEM
 
 from . import compute, selectors, services, sheets
@@ -36,7 +36,7 @@ def write_score_sheet(kind, pk, user_id, filename):
         content = sheets.month_workbook(AssessmentRun.objects.select_related("scheme__organization").get(pk=pk))
     else:
         content = sheets.year_workbook(AssessmentScheme.objects.select_related("organization").get(pk=pk))
-    offer_download(user_id, filename, content, _("Ready to download: %(name)s") % {"name": filename})
+    offer_download(user_id, filename, content, Text(gettext_noop("Ready to download: %(name)s"), {"name": filename}))
     return filename
 
 

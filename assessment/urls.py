@@ -1,12 +1,14 @@
 """Pages of the monthly assessment, under /assessment/; and the permanent redirects from their old
 addresses under /plans/, which notifications stored before the move still link to."""
-from django.urls import path, re_path, reverse
+from django.urls import path, re_path, register_converter, reverse
 
+from core.dates import MonthConverter
 from core.redirects import moved_page, moved_to
 
 from . import views
 
 app_name = "assessment"
+register_converter(MonthConverter, "month")
 
 urlpatterns = [
     path("scores/mine/", views.my_scores, name="my_scores"),
@@ -18,7 +20,9 @@ urlpatterns = [
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
     path("schemes/<int:pk>/edit/", views.scheme_edit, name="scheme_edit"),
     path("schemes/<int:pk>/compute/", views.scheme_compute, name="scheme_compute"),
+    path("schemes/<int:pk>/preview/", views.scheme_preview, name="scheme_preview"),
     path("schemes/<int:pk>/year.xlsx", views.scheme_year_sheet, name="scheme_year_sheet"),
+    path("schemes/<int:scheme_pk>/<month:month>/<str:code>/", views.score_page, name="score_page"),
     path("schemes/<int:scheme_pk>/indicators/new/", views.indicator_edit, name="indicator_add"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),

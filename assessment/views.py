@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import parse_month
+from core.files import serve_stored
 from core.forms import add_errors, edit_page
 from core.months import last_month
 from core.pagination import paginate
 from core.spreadsheets import download
+from core.tables import list_response
 from orgs.permissions import Action, can, get_visible_or_404, has_any, organizations_held, require, require_any
 
 from . import compute, selectors, services, sheets
@@ -40,6 +42,7 @@ from .models import (
     Score,
     ScoreItem,
 )
+from .tables import ScoreTable
 
 LARGEST_ADJUSTMENT = Decimal(10) ** (POINTS["max_digits"] - POINTS["decimal_places"])
 
@@ -91,9 +94,15 @@ def scheme_detail(request, pk):
     runs = AssessmentRun.objects.restrict(request.user).filter(scheme=scheme).order_by("-month", "-version")
     today = timezone.localdate()
     months = [datetime.date(scheme.year, m, 1) for m in range(1, 13) if datetime.date(scheme.year, m, 1) <= today]
+    default_month = last_month(today)
+    # the months whose reports are not all due yet (at most last month and this one): only a preview for them
+    open_months = [(m, closes) for m in months[-2:] if may_assess
+                   for closes in [selectors.reporting_closes(scheme, m)] if today <= closes]
     return render(request, "assessment/scheme_detail.html", {
         "scheme": scheme, "tree": sheets.indicator_tree(scheme), "runs": runs, "may_assess": may_assess,
-        "months": months, "default_month": last_month(today),
+        "kept": selectors.indicators_in_published_scores(scheme) if may_assess else set(),
+        "months": months, "default_month": default_month,
+        "open_months": open_months,
         "group_size": selectors.group_of(scheme).count(),
         "other_indicators": [i for i in scheme.indicators.all() if i.parent_id is None and not i.rule and not i.children.exists()],
     })
@@ -155,6 +164,29 @@ def scheme_compute(request, pk):
 
 
 @login_required
+def scheme_preview(request, pk):
+    """预览: a month scored as it stands, for the scheme's assessors — shown, never stored, published or sent (the only
+    way to see a month whose reports are not all due yet)."""
+    scheme = _scheme(request, pk, Action.ASSESS)
+    try:
+        month = services.check_preview_month(scheme, parse_month(request.GET.get("month", "")))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect(scheme)
+    results = compute.preview(scheme, month)
+    leaves = [leaf for _top, group in sheets.indicator_tree(scheme) for leaf in group]
+    closes = selectors.reporting_closes(scheme, month)
+    rows = []
+    for result in results:
+        by_indicator = {line.indicator.pk: line for line in result.items if line.indicator is not None}
+        rows.append((result, [by_indicator.get(leaf.pk) for leaf in leaves]))
+    return render(request, "assessment/scheme_preview.html", {
+        "scheme": scheme, "month": month, "rows": rows, "leaves": leaves, "closes": closes,
+        "open": timezone.localdate() <= closes,
+    })
+
+
+@login_required
 def scheme_year_sheet(request, pk):
     scheme = _scheme(request, pk)
     if not selectors.may_assess(request.user, scheme):
@@ -178,15 +210,20 @@ def run_detail(request, pk):
               .order_by("rank", "organization__path"))
     filterset = ScoreFilterSet(request.GET or None, queryset=scores, request=request)
     shown = filterset.qs if filterset.is_bound and filterset.is_valid() else scores
-    return render(request, "assessment/run_detail.html", {
-        "run": run, "scheme": run.scheme, "may_assess": may_assess, "filterset": filterset,
-        "page": paginate(request, shown, per_page=100), "progress": compute.progress_of(run),
-        "versions": AssessmentRun.objects.restrict(request.user).filter(scheme=run.scheme, month=run.month)
-        .order_by("-version"),
+    # a score links to its stable address; an older version than the newest one shown names its version
+    versions = list(AssessmentRun.objects.restrict(request.user).filter(scheme=run.scheme, month=run.month)
+                    .order_by("-version"))
+    filename = f"{run.scheme.title}-{run.month:%Y-%m}.xlsx"
+    table = ScoreTable(shown, run=run, pin_version=versions[0].pk != run.pk)
+    return list_response(request, table, filename=filename, render_page=lambda table: render(
+        request, "assessment/run_detail.html", {
+        **table, "run": run, "scheme": run.scheme, "may_assess": may_assess, "filterset": filterset,
+        "progress": compute.progress_of(run),
+        "versions": versions, "pin_version": versions[0].pk != run.pk,
         "appeals": Appeal.objects.restrict(request.user).filter(run=run)
         .select_related("organization", "filed_by", "decided_by").prefetch_related("evidence") if may_assess else [],
         "leaves": [leaf for _top, group in sheets.indicator_tree(run.scheme) for leaf in group],
-    })
+    }))
 
 
 @login_required
@@ -246,7 +283,8 @@ def run_entries(request, pk):
     require(request.user, Action.ASSESS, scheme)
     manual_form = ManualPointsForm(request.POST if "manual" in request.POST else None, scheme=scheme, user=request.user,
                                    prefix="m")
-    adjustment_form = AdjustmentForm(request.POST if "adjustment" in request.POST else None, user=request.user, prefix="a")
+    adjustment_form = AdjustmentForm(request.POST if "adjustment" in request.POST else None, scheme=scheme,
+                                     user=request.user, prefix="a")
     if request.method == "POST":
         form = manual_form if "manual" in request.POST else adjustment_form
         if form.is_valid():
@@ -285,10 +323,41 @@ def adjustment_delete(request, pk):
 # --- an organisation's score ----------------------------------------------------------------------
 
 
+def _scores(request):
+    return (Score.objects.restrict(request.user).select_related("run__scheme__organization", "organization")
+            .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("indicator__parent"))))
+
+
+@login_required
+def score_page(request, scheme_pk, month, code):
+    """An organisation's score of a scheme's month, at an address that outlives recomputations and versions
+    (scheme, month, organisation code): the newest version the user may see, or ``?version=N``."""
+    try:
+        version = int(request.GET["version"]) if request.GET.get("version") else None
+    except ValueError as exc:
+        raise Http404 from exc
+    scores = _scores(request).filter(run__scheme_id=scheme_pk, run__month=month, organization__code=code)
+    if version is not None:
+        scores = scores.filter(run__version=version)
+    score = scores.order_by("-run__version").first()
+    if score is None:
+        raise Http404
+    return _score_page(request, score)
+
+
 @login_required
 def score_detail(request, pk):
-    score = get_object_or_404(Score.objects.restrict(request.user).select_related("run__scheme__organization", "organization")
-                              .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("indicator__parent"))), pk=pk)
+    """The address by id that links kept before the stable one: the same score at its stable address (its version
+    named when a newer one is shown there)."""
+    score = get_object_or_404(Score.objects.restrict(request.user).select_related("run", "organization"), pk=pk)
+    newest = (Score.objects.restrict(request.user)
+              .filter(run__scheme_id=score.run.scheme_id, run__month=score.run.month, organization_id=score.organization_id)
+              .order_by("-run__version").values_list("run__version", flat=True).first())
+    return redirect(selectors.score_url(score.run.scheme_id, score.run.month, score.organization.code,
+                                        None if newest == score.run.version else score.run.version))
+
+
+def _score_page(request, score):
     run = score.run
     trend = list(selectors.trend(score.organization, run.scheme, request.user))
     appeals = (Appeal.objects.restrict(request.user).filter(run=run, organization=score.organization)
@@ -329,7 +398,8 @@ def appeal_file(request, pk):
         messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
     else:
         messages.success(request, _("The appeal was filed; the assessor will decide on it."))
-    return redirect("assessment:score_detail", pk=pk)
+    return redirect(selectors.score_url(score.run.scheme_id, score.run.month, score.organization.code,
+                                        score.run.version))
 
 
 @login_required
@@ -359,7 +429,7 @@ def appeal_evidence(request, pk):
     """An appeal's file, for whoever may see the appeal (AppealEvidence's restrict(): its scheme's assessors and
     the organisations that see the one that appealed); 404 otherwise, as for a file that does not exist."""
     evidence = get_visible_or_404(request, AppealEvidence.objects.all(), pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)
+    return serve_stored(evidence.file, filename=evidence.original_name, as_attachment=False)
 
 
 @login_required

@@ -107,3 +107,18 @@ class MonthSerializerField(serializers.DateField):
             return parse_month(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
+
+
+class MonthConverter:
+    """A month in a URL, ``YYYY-MM``: the view gets its first day (a month outside the portal's years matches nothing)."""
+
+    regex = "[0-9]{4}-[0-9]{2}"
+
+    def to_python(self, value):
+        try:
+            return parse_month(value)
+        except ValidationError as exc:
+            raise ValueError(value) from exc
+
+    def to_url(self, value):
+        return value if isinstance(value, str) else f"{value:%Y-%m}"

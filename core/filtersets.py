@@ -1,6 +1,8 @@
 """Filters that any app's FilterSet uses for typed years, months and moments (read by core.dates), and the
 yes/no choice of boolean filters on list pages."""
 import django_filters
+from django.forms.utils import pretty_name
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -32,3 +34,18 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         kwargs.setdefault("lookup_expr", "gte")
         kwargs.setdefault("label", _("Updated since"))
         super().__init__(*args, **kwargs)
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's sort choices, with a descending label of our own catalogue (its "%s (descending)" has no
+    Chinese: "排名 (descending)") built lazily, so that each request shows its own language."""
+
+    descending_fmt = _("{label} (descending)")
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, pretty_name(param))
+            choices.append((param, label))
+            choices.append((f"-{param}", labels.get(f"-{param}", format_lazy(self.descending_fmt, label=label))))
+        return choices

@@ -3,12 +3,15 @@
 Readers turn an upload into numbered rows keyed by the header text, or raise
 ``SpreadsheetError`` with a message a person can act on; writers produce workbooks with a
 bold frozen header row, sensible widths and number formats, and write whatever users typed as
-inert text (see "writing" below).
+inert text (see "writing" below). Every sheet is set up to print the same way (print_layout():
+A4 landscape, fitted to the page width, header rows on every page, page numbers in the footer),
+and a template users fill offline adds drop-downs, a locked header and a 说明 sheet.
 """
 import csv
 import datetime
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -19,9 +22,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TYPE_STRING
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.dates import parse_month
 from core.uploads import Deadline, UploadRejected, bounded_rows, calamine_rows, read_upload, sheet_limits, xlsx_rows
@@ -226,10 +230,14 @@ def _appended(worksheet, value):
 
 
 class _Sheet(WriteOnlyWorksheet):
-    """A streamed worksheet whose every appended value goes through cell()."""
+    """A streamed worksheet whose every appended value goes through cell(); ``row_count`` is how many rows it
+    has (the number of the last row written)."""
+
+    row_count = 0
 
     def append(self, row):
         super().append([_appended(self, value) for value in row])
+        self.row_count += 1
 
 
 class _Workbook(Workbook):
@@ -254,6 +262,192 @@ def workbook_bytes(workbook) -> bytes:
     return buffer.getvalue()
 
 
+# --- printing ----------------------------------------------------------------------------------------
+# Sheets are printed by people who file them: every writer sets the page up through print_layout(), and header
+# rows get a height that fits their wrapped text (openpyxl and XlsxWriter cannot measure text, so we estimate).
+
+PAGE_NUMBER_FOOTER = "第 &P 页 共 &N 页"
+A4 = 9  # the paper size code of A4 in SpreadsheetML
+
+
+def print_layout(sheet, *, title_rows: tuple[int, int] = (1, 1), landscape: bool = True):
+    """Set ``sheet`` (openpyxl, streamed or not, or XlsxWriter) up for printing: A4, landscape, fitted to the page
+    width and as many pages down as it takes, rows ``title_rows`` (first, last; counted from 1) repeated at the
+    top of every page, and "第 n 页 共 m 页" in the footer."""
+    first, last = title_rows
+    if hasattr(sheet, "set_landscape"):  # XlsxWriter
+        sheet.set_landscape() if landscape else sheet.set_portrait()
+        sheet.set_paper(A4)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(first - 1, last - 1)
+        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.8)
+        sheet.set_footer(f"&C{PAGE_NUMBER_FOOTER}", {"margin": 0.3})
+        return sheet
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{first}:{last}"
+    sheet.oddFooter.center.text = PAGE_NUMBER_FOOTER
+    # the footer sits 0.3 inch above the paper's edge, in the 0.8 inch margin that keeps it off the table
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.4
+    margins.top, margins.bottom, margins.header, margins.footer = 0.6, 0.8, 0.3, 0.3
+    return sheet
+
+
+def text_width(text) -> int:
+    """The width of ``text`` in a column's units (the width of a digit): Chinese and other wide characters take
+    two, everything else one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text or ""))
+
+
+# Where a line may not break (the rules of Chinese typesetting): before closing punctuation, after an opening one,
+# and inside a run of digits or Latin letters.
+_NO_BREAK_BEFORE = set("）)」』】》〉，。、；：！？％%,.;:!?")
+_NO_BREAK_AFTER = set("（(「『【《〈")
+
+
+def _pieces(line: str):
+    """``line`` cut where it may wrap: each wide character alone, a word of narrow ones together, punctuation
+    kept with its neighbour."""
+    pieces, joined = [], False
+    for char in line:
+        narrow = unicodedata.east_asian_width(char) not in "WF" and not char.isspace()
+        if pieces and (joined or char in _NO_BREAK_BEFORE or (narrow and pieces[-1][-1:].isalnum()
+                                                                 and char.isalnum())):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+        joined = char in _NO_BREAK_AFTER
+    return pieces
+
+
+def wrapped_lines(text, width: float, *, scale: float = 1.0) -> int:
+    """How many lines ``text`` takes in a column ``width`` units wide once wrapped as a spreadsheet wraps it
+    (greedily, never breaking where Chinese typesetting forbids; a unit of the width is the cell's padding);
+    ``scale`` widens the text for a larger or bold font."""
+    usable = max(width - 1, 1)
+    count = 0
+    for line in str(text or "").split("\n"):
+        lines, used = 1, 0.0
+        for piece in _pieces(line):
+            size = text_width(piece) * scale
+            if used and used + size > usable:
+                lines, used = lines + 1, 0.0
+            used += size
+        count += lines
+    return count
+
+
+def fitting_height(cells, *, font_size: float = 11, bold: bool = False) -> float | None:
+    """The height in points of a row whose wrapped texts all show: ``cells`` are (text, width of the column or the
+    merged columns). None when one line is enough for every text (the row keeps its default height)."""
+    scale = font_size / 11 * (1.1 if bold else 1)
+    lines = max((wrapped_lines(text, width, scale=scale) for text, width in cells if text), default=1)
+    if lines <= 1 and font_size <= 11:
+        return None
+    # a line of Chinese text is about 1.45 times its font size high in Excel and LibreOffice, plus the cell's padding
+    return round(lines * font_size * 1.45 + 4, 1)
+
+
+# --- templates ---------------------------------------------------------------------------------------
+# A sheet users fill offline and upload again: the import reads the first sheet, so the 说明 sheet comes second.
+
+INPUT_STYLE = "portal_input"
+INSTRUCTIONS_TITLE = "说明"
+TEMPLATE_ROWS = 2000  # rows below the data that keep their drop-downs for rows a user adds
+VALIDATION_MESSAGES = {
+    "list": ("请从下拉列表中选择", "请从下拉列表中选择一项。"),
+    "decimal": ("请填写数字", "请填写数字"),
+    "whole": ("请填写整数", "请填写整数"),
+    "date": ("请填写日期", "请填写日期，格式为 YYYY-MM-DD。"),
+}
+
+
+def _input_style():
+    return NamedStyle(name=INPUT_STYLE, protection=Protection(locked=False))
+
+
+def _number(value) -> str:
+    return f"{Decimal(str(value)).normalize():f}"
+
+
+def rule_text(column) -> str:
+    """What a column accepts, in the words of the 说明 sheet and of the validation's messages."""
+    if column.choices:
+        return f"从下拉列表中选择：{'、'.join(str(c) for c in column.choices)}。"
+    if column.kind in ("decimal", "whole"):
+        low, high = column.minimum, column.maximum
+        bounds = (f"，介于 {_number(low)} 和 {_number(high)} 之间" if low is not None and high is not None
+                  else f"，不小于 {_number(low)}" if low is not None
+                  else f"，不大于 {_number(high)}" if high is not None else "")
+        return f"{VALIDATION_MESSAGES[column.kind][1]}{bounds}。"
+    if column.kind == "date":
+        return VALIDATION_MESSAGES["date"][1]
+    return ""
+
+
+def validation_for(column):
+    """The data validation of ``column`` (a Column with ``choices`` or a ``kind``, and bounds), or None."""
+    if column.choices:
+        options = ",".join(str(c).replace(",", "，") for c in column.choices)
+        validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
+        title = VALIDATION_MESSAGES["list"][0]
+    elif column.kind in ("decimal", "whole"):
+        low, high = column.minimum, column.maximum
+        if low is not None and high is not None:
+            operator, formulas = "between", (_number(low), _number(high))
+        elif low is not None:
+            operator, formulas = "greaterThanOrEqual", (_number(low), None)
+        elif high is not None:
+            operator, formulas = "lessThanOrEqual", (_number(high), None)
+        else:  # any number, but a number
+            operator, formulas = "between", (_number(-LARGEST_AMOUNT), _number(LARGEST_AMOUNT))
+        validation = DataValidation(type=column.kind, operator=operator, formula1=formulas[0], formula2=formulas[1],
+                                    allow_blank=True)
+        title = VALIDATION_MESSAGES[column.kind][0]
+    elif column.kind == "date":
+        validation = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+        title = VALIDATION_MESSAGES["date"][0]
+    else:
+        return None
+    validation.errorTitle = validation.promptTitle = title
+    validation.error = validation.prompt = rule_text(column)
+    validation.showErrorMessage = validation.showInputMessage = True
+    return validation
+
+
+def _instructions_sheet(workbook, lines, columns):
+    """The 说明 sheet: what the file is for and how to fill it, then every column with its rule; each row as high
+    as its wrapped text (a streamed sheet cannot be measured when it is opened)."""
+    widths = (24, 76)
+    notes = workbook.create_sheet(INSTRUCTIONS_TITLE)
+    notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = widths
+    print_layout(notes, landscape=False)
+
+    def add(first, second, style="portal_wrap"):
+        height = fitting_height([(first, widths[0]), (second, widths[1])], bold=style == HEADER_STYLE)
+        if height:
+            notes.row_dimensions[notes.row_count + 1].height = height
+        notes.append([cell(notes, first, style), cell(notes, second, style)])
+
+    notes.append([cell(notes, "填写说明", HEADER_STYLE), cell(notes, None, HEADER_STYLE)])
+    notes.merged_cells.add("A1:B1")
+    general = [*lines,
+               "第一行是表头，已锁定（工作表保护，无密码）：请不要改动表头的文字和列的顺序，导入按表头识别各列。",
+               "带下拉箭头的列只能从列表中选择；数字列和日期列只接受下表写明的数值，填错时会提示。",
+               "填好后在平台的导入页面上传本文件（第一个工作表）；系统逐行检查，有任何错误时一行也不写入，"
+               "并列出行号和列名。"]
+    for number, line in enumerate(general, start=1):
+        add(f"{number}.", line)
+    notes.append([])
+    add("列名", "填写要求", HEADER_STYLE)
+    for column in columns:
+        add(column.header, f"{column.help}{rule_text(column)}" or "—")
+    return notes
+
+
 HEADER_STYLE = "portal_header"
 
 
@@ -261,33 +455,80 @@ def _header_style():
     thin = Side(style="thin", color="999999")
     return NamedStyle(name=HEADER_STYLE, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"),
                       border=Border(left=thin, right=thin, top=thin, bottom=thin),
-                      alignment=Alignment(horizontal="center", vertical="center"))
+                      alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+
+
+def _wrap_style():
+    return NamedStyle(name="portal_wrap", alignment=Alignment(vertical="top", wrap_text=True))
 
 
 @dataclass
 class Column:
-    """One column of an exported sheet: header text, width in characters, number format."""
+    """One column of an exported sheet: header text, width in characters, number format; for templates, the
+    values it accepts (``choices`` as a drop-down, or ``kind``: "decimal" or "whole" between ``minimum`` and
+    ``maximum``, "date") and a ``help`` line for the 说明 sheet."""
 
     header: str
     width: int = 12
     number_format: str | None = None
+    choices: tuple | list | None = None
+    kind: str | None = None
+    help: str = ""
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
 
 
-def write_xlsx(columns: list[Column], rows, *, sheet_title: str) -> bytes:
-    """A workbook with one sheet: bold, frozen header row, widths and number formats set."""
-    workbook = new_workbook({HEADER_STYLE: _header_style()})
+def header_height(columns: list[Column]) -> float | None:
+    """The height of a header row that shows every (bold, wrapped) header whole."""
+    return fitting_height(((c.header, c.width) for c in columns), bold=True)
+
+
+def write_xlsx(columns: list[Column], rows, *, sheet_title: str, instructions: list[str] | None = None) -> bytes:
+    """A workbook with one sheet, streamed row by row (openpyxl write-only: memory stays flat): bold, frozen,
+    wrapped header row, widths and number formats set, printed by print_layout(). Columns with ``choices`` or a
+    ``kind`` get drop-downs or checks. With ``instructions`` it is a template users fill: the header row is
+    locked (sheet protection without a password) while every other cell stays editable, and a 说明 sheet
+    explains it."""
+    template = instructions is not None
+    workbook = new_workbook({HEADER_STYLE: _header_style(), "portal_wrap": _wrap_style(),
+                             **({INPUT_STYLE: _input_style()} if template else {})})
     sheet = workbook.create_sheet(sheet_title[:31])
     for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        if template:  # cells never written (rows a user adds) follow their column's style: unlocked
+            dimension.protection = Protection(locked=False)
     sheet.freeze_panes = "A2"
+    print_layout(sheet)
+    height = header_height(columns)
+    if height:
+        sheet.row_dimensions[1].height = height
     sheet.append([cell(sheet, column.header, HEADER_STYLE) for column in columns])
     formats = [column.number_format for column in columns]
+    style = INPUT_STYLE if template else None
     count = 0
     for count, row in enumerate(rows, start=1):
-        # a formatted column gets a cell even where it is empty, so that a figure typed in later is formatted too
-        sheet.append([cell(sheet, value, number_format=formats[i]) if i < len(formats) and formats[i] else value
-                      for i, value in enumerate(row)])
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"
+        if template:
+            sheet.append([cell(sheet, value, style, formats[i] if i < len(formats) else None)
+                          for i, value in enumerate(row)])
+        else:
+            # a formatted column gets a cell even where it is empty, so that a figure typed in later is formatted too
+            sheet.append([cell(sheet, value, number_format=formats[i]) if i < len(formats) and formats[i] else value
+                          for i, value in enumerate(row)])
+    last_column = get_column_letter(max(len(columns), 1))
+    sheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
+    for index, column in enumerate(columns, start=1):
+        validation = validation_for(column)
+        if validation is not None:
+            letter = get_column_letter(index)
+            validation.add(f"{letter}2:{letter}{count + 1 + TEMPLATE_ROWS}")
+            sheet.data_validations.append(validation)
+    if template:
+        sheet.protection.sheet = True
+        # what a user may still do on the locked sheet: resize, filter and sort, add and remove rows
+        for allowed in ("formatColumns", "formatRows", "autoFilter", "sort", "insertRows", "deleteRows"):
+            setattr(sheet.protection, allowed, False)
+        _instructions_sheet(workbook, instructions, columns)
     return workbook_bytes(workbook)
 
 
@@ -305,7 +546,7 @@ def write_large_xlsx(columns: list[Column], rows, *, sheet_title: str):
                                             "strings_to_urls": False, "strings_to_numbers": False,
                                             "remove_timezone": True})
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#999999",
-                                  "align": "center", "valign": "vcenter"})
+                                  "align": "center", "valign": "vcenter", "text_wrap": True})
     stays_text = workbook.add_format({"quote_prefix": True})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     formats = [workbook.add_format({"num_format": c.number_format}) if c.number_format else None for c in columns]
@@ -313,6 +554,8 @@ def write_large_xlsx(columns: list[Column], rows, *, sheet_title: str):
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
     sheet.freeze_panes(1, 0)
+    print_layout(sheet)
+    sheet.set_row(0, header_height(columns))
     for index, column in enumerate(columns):
         sheet.write_string(0, index, sheet_text(column.header), header)
     count = 0

@@ -68,13 +68,16 @@ def score_trend(board):
 
 
 LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.NOT_STARTED]
+# the colours of the light badges (plans/templatetags/plans.py LIGHT_CLASSES: Bootstrap's danger … secondary)
+LIGHT_COLOURS = {Light.RED: "#dc3545", Light.YELLOW: "#ffc107", Light.GREEN: "#198754", Light.DONE: "#0d6efd",
+                 Light.NOT_STARTED: "#6c757d"}
 
 
 def lights(board):
     counts = board["headline"]["lights"]
     return {
         "title": _("Targets by light"), "categories": [str(Light(light).label) for light in LIGHT_ORDER],
-        "keys": [str(light) for light in LIGHT_ORDER],
+        "keys": [str(light) for light in LIGHT_ORDER], "colors": [LIGHT_COLOURS[light] for light in LIGHT_ORDER],
         "series": [_series("count", _("Targets"), [counts.get(light, 0) for light in LIGHT_ORDER])],
     }
 
@@ -112,8 +115,8 @@ CHARTS = {
 # How each chart is drawn (static/js/charts.js): its kind and the series drawn (the table beside it shows them all).
 DRAWING = {
     "sections": ("hbar", ["completion", "expected"]),
-    "children-completion": ("bar", ["completion", "expected"]),
-    "children-score": ("bar", ["score"]),
+    "children-completion": ("hbar", ["completion", "expected"]),
+    "children-score": ("hbar", ["score"]),
     "score-trend": ("line", ["total", "children_average"]),
     "lights": ("bar", ["count"]),
     "report-rate": ("bar", ["rate"]),

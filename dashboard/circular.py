@@ -4,10 +4,13 @@ table, the red list with the responsible units, the reporting roll (late or miss
 
 It reads what the 工作台 reads (``figures.board``, cached) and, for the month, the report states and published scores
 the apps store; nothing is recomputed. Provisional scores never appear (``published_scores`` reads published runs
-only). Generated on demand: the figures move with every roll-up, so a stored copy would be stale at once. Charts are
-not drawn into the document: its tables carry the same figures.
+only). Its charts are PNG images drawn by ``chart_images`` from the same chart data as the 工作台's, placed alike in
+both files. A circular made is kept (``services.circular_file``) with the ``stamp`` of what it was made from, and
+served again while that stamp holds; Celery beat makes and announces them after a month's scores are published.
 """
+import base64
 import datetime
+import hashlib
 import io
 
 from django.conf import settings
@@ -26,13 +29,16 @@ from reports import grid
 from reports.choices import ReportStatus
 from reports.models import MonthlyReport
 
-from . import figures
+from . import chart_images, figures
 from .charts import grade_label
 
 RED_LIST_LENGTH = 200
 ROLL_LENGTH = 300
 RANKING_LENGTH = 300
+LAYOUT = "2"  # raised when what a circular says or shows changes: every stored copy is then made again
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+WIDTH_CM = 26.0  # the text's width on an A4 landscape page with 1.8 cm margins
+SCALE = 0.98  # two small charts and the space between them on one line
 
 
 def circular_month(value, year_of=None, today=None):
@@ -74,8 +80,7 @@ def contents(organization, month, user, today=None):
     today = today or timezone.localdate()
     board = figures.board(organization, month.year, user, today)
     subtree = Organization.objects.within(organization).restrict(user)
-    existing = subtree.filter(created_at__lt=grid.existed_by(month))
-    (reporting,) = grid.month_columns(existing, [month], today)
+    (reporting,) = grid.month_columns(subtree, [month], today)
     by_child = grid.columns_by_child(organization, month, today)
     child_ids = [row["pk"] for row in board["children"]]
 
@@ -145,6 +150,7 @@ def contents(organization, month, user, today=None):
                          _points(s["total"]) if s else "—", str(s["rank"]) if s else "—",
                          _hours(row["volunteer_hours"])])
     return {
+        "charts": chart_images.draw(board, month),
         "title": _("%(name)s work circular (%(year)s-%(month)02d)") % {
             "name": organization.name, "year": month.year, "month": month.month},
         "organization": organization.name, "month": month, "made": timezone.localtime(),
@@ -181,13 +187,38 @@ def docx(data) -> bytes:
     style.font.name, style.font.size = "Noto Sans CJK SC", Pt(10.5)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
 
+    charts = data["charts"]
+
+    def pictures(part):
+        """The charts of ``part``, the small ones two to a line, each with its title and caption."""
+        if charts is None:
+            if part == "headline":
+                document.add_paragraph(_("The charts are left out: the server has no font with Chinese glyphs "
+                                         "(install fonts-noto-cjk). The tables carry the same figures."))
+            return
+        line = []
+        for image in charts[part] + [None]:
+            if line and (image is None or sum(i.width_cm for i in line) + image.width_cm > WIDTH_CM):
+                titles = document.add_paragraph()
+                titles.add_run(" / ".join(i.title for i in line)).bold = True
+                pictures_ = document.add_paragraph()
+                for i in line:
+                    pictures_.add_run().add_picture(io.BytesIO(i.png), width=Cm(i.width_cm * SCALE))
+                caption = document.add_paragraph()
+                caption.add_run(" ".join(i.caption for i in line)).italic = True
+                line = []
+            if image is not None:
+                line.append(image)
+
     document.add_heading(data["title"], level=0)
     document.add_paragraph(_("Issued on %(when)s") % {"when": f"{data['made']:%Y-%m-%d}"})
 
-    def table(heading, columns, rows, empty, note=""):
+    def table(heading, columns, rows, empty, note="", part=None):
         document.add_heading(heading, level=1)
         if note:
             document.add_paragraph(note)
+        if part:
+            pictures(part)
         if not rows:
             document.add_paragraph(empty)
             return
@@ -203,7 +234,9 @@ def docx(data) -> bytes:
 
     headings = data["sections"]
     table(f"一、{headings[0]}", data["headline_columns"], data["headline"], "")
-    table(f"二、{headings[1]}", data["children_columns"], data["children"], _("No child organisations."))
+    pictures("headline")
+    table(f"二、{headings[1]}", data["children_columns"], data["children"], _("No child organisations."),
+          part="children")
     table(f"三、{headings[2]}", data["red_columns"], data["red"], _("No target is red."),
           _("%(n)s red targets.") % {"n": data["red_count"]})
     table(f"四、{headings[3]}", data["roll_columns"], data["roll"], _("Every report came in on time."))
@@ -217,8 +250,25 @@ def pdf(data) -> bytes:
     """The circular as an A4 landscape PDF (HTML through WeasyPrint, in Noto CJK)."""
     from weasyprint import HTML
 
-    html = render_to_string("dashboard/circular_pdf.html", {"c": data})
+    charts = data["charts"]
+    figures_ = {part: [{"image": image, "src": "data:image/png;base64," + base64.b64encode(image.png).decode()}
+                       for image in images] for part, images in (charts or {}).items()}
+    html = render_to_string("dashboard/circular_pdf.html", {"c": data, "figures": figures_,
+                                                            "no_charts": charts is None})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def stamp(organization, month, today=None):
+    """What a circular of ``organization`` and ``month`` made now would be made from: the latest changes in its
+    subtree and its year's published scores (``figures.subtree_stamp``, one query), the day (时序进度, days behind
+    and who is missing move with it) and the layout's version. A stored copy with another stamp is made again."""
+    today = today or timezone.localdate()
+    made_from = f"{LAYOUT}:{month:%Y-%m}:{today.isoformat()}:{figures.subtree_stamp(organization, month.year)}"
+    return hashlib.sha1(made_from.encode()).hexdigest()
+
+
+def content_type(kind):
+    return "application/pdf" if kind == "pdf" else DOCX_TYPE
 
 
 def render(organization, month, user, kind, today=None):
@@ -227,9 +277,7 @@ def render(organization, month, user, kind, today=None):
         data = contents(organization, month, user, today)
         name = _("work-circular-%(code)s-%(month)s.%(kind)s") % {
             "code": organization.code, "month": f"{month:%Y-%m}", "kind": kind}
-        if kind == "pdf":
-            return pdf(data), name, "application/pdf"
-        return docx(data), name, DOCX_TYPE
+        return (pdf(data) if kind == "pdf" else docx(data)), name, content_type(kind)
 
 
 def months_offered(today=None):

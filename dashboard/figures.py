@@ -20,7 +20,8 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Subquery, Sum, Value
 from django.utils import timezone
 
-from assessment.models import AssessmentRun
+from assessment.choices import RunStatus
+from assessment.models import AssessmentRun, Score
 from assessment.selectors import published_scores, trend
 from core import months
 from orgs.models import Organization
@@ -73,6 +74,30 @@ def _stamps():
     return hashlib.sha1(repr(list(row)).encode()).hexdigest()[:16]
 
 
+def subtree_stamp(organization, year):
+    """The latest change to anything the figures of ``organization``'s subtree read (its organisations, roll-ups,
+    progress entries, reports and volunteer statistics) and the year's published scores there (how many, their sum,
+    the latest publication), in one query: what a stored circular was made from (``circular.stamp``)."""
+    path = organization.path
+
+    def latest(queryset, field):
+        return Subquery(queryset.order_by().annotate(g=Value(1)).values("g").annotate(m=Max(field)).values("m")[:1])
+
+    published = (Score.objects.filter(organization__path__startswith=path, run__status=RunStatus.PUBLISHED,
+                                      run__scheme__year=year).order_by().annotate(g=Value(1)).values("g"))
+    row = Organization.objects.filter(path__startswith=path).order_by().annotate(g=Value(1)).values("g").annotate(
+        organizations=Max("updated_at"), count=Count("pk"),
+        rollup=latest(Assignment.objects.filter(organization__path__startswith=path), "rolled_up_at"),
+        entry=latest(ProgressEntry.objects.filter(assignment__organization__path__startswith=path), "entered_at"),
+        report=latest(MonthlyReport.objects.filter(organization__path__startswith=path), "updated_at"),
+        volunteers=volunteers.changed_at(path),
+        scores=Subquery(published.annotate(n=Count("pk")).values("n")[:1]),
+        total=Subquery(published.annotate(t=Sum("total")).values("t")[:1]),
+        published=Subquery(published.annotate(m=Max("run__published_at")).values("m")[:1]),
+    ).values_list("organizations", "count", "rollup", "entry", "report", "volunteers", "scores", "total", "published")
+    return hashlib.sha1(repr(list(row)).encode()).hexdigest()
+
+
 def board(organization, year, user, today=None):
     """The dashboard's figures of ``organization`` and ``year`` (cached; see the module's docstring). The caller has
     checked that ``user`` sees the organisation's whole subtree, so what it reads is the same for every such user."""
@@ -96,6 +121,12 @@ def _rate(column):
             "returned": column.counts.get(ReportStatus.RETURNED, 0)}
 
 
+def _from_first_due(rows):
+    """The months from the first one anything was due (the months before the reporting rules began owe nothing)."""
+    first = next((i for i, row in enumerate(rows) if row["due"]), len(rows))
+    return rows[first:]
+
+
 def _mean(values):
     values = [v for v in values if v is not None]
     return (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
@@ -114,10 +145,10 @@ def compute_board(organization, year, user, today):
     own = figures.get(organization.pk)
 
     # reports: this month's states in the subtree and in each child's, and the year month by month
-    existing = subtree.filter(created_at__lt=grid.existed_by(month))
-    (reporting,) = grid.month_columns(existing, [month], today)
+    # who owes a report is reports.selectors.owing_reports' one rule (a branch set up this month owes nothing yet)
+    (reporting,) = grid.month_columns(subtree, [month], today)
     by_child = grid.columns_by_child(organization, month, today)
-    report_months = grid.month_columns(subtree, year_months(year, today), today, existing_only=True)
+    report_months = grid.month_columns(subtree, year_months(year, today), today)
 
     # assessment: published scores only, the newest first
     scores = list(published_scores([organization, *children], year, user))
@@ -176,7 +207,7 @@ def compute_board(organization, year, user, today):
         },
         "sections": own.sections if own else [],
         "reporting": _rate(reporting),
-        "report_months": [_rate(c) for c in report_months],
+        "report_months": _from_first_due([_rate(c) for c in report_months]),
         "score": _score(own_score),
         "children_average": _mean([s["total"] for s in child_scores]),
         "children_scored": len(child_scores),

@@ -1,13 +1,13 @@
 """The 工作台 as an Excel summary: one sheet per part (headline figures, children, lagging targets, reports by
-month, scores by month, sections), each A4 landscape fitted to the page width with its title and header rows
-printed on every page. Written through core.spreadsheets' cell factory, so no text ever becomes a formula."""
+month, scores by month, sections), each printed by core.spreadsheets.print_layout (A4 landscape fitted to the page
+width, its title and header rows on every page, page numbers). Written through core.spreadsheets' cell factory,
+so no text ever becomes a formula."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from core.spreadsheets import cell, new_workbook, workbook_bytes
+from core.spreadsheets import cell, fitting_height, new_workbook, print_layout, workbook_bytes
 from plans.choices import Light
 
 from .charts import grade_label
@@ -34,11 +34,10 @@ def _sheet(workbook, title, heading, columns):
     ws = workbook.create_sheet(title[:31])
     for index, (_header, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
+    print_layout(ws, title_rows=(1, 2))
+    height = fitting_height([(header, width) for header, width in columns], bold=True)
+    if height:
+        ws.row_dimensions[2].height = height
     ws.freeze_panes = "A3"
     ws.merged_cells.add(f"A1:{get_column_letter(len(columns))}1")
     ws.append([cell(ws, heading, "dash_title")] + [None] * (len(columns) - 1))

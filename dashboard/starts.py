@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from assessment.choices import AppealStatus, RunStatus
 from assessment.models import Appeal, AssessmentRun, AssessmentScheme
+from assessment.selectors import reporting_closes
 from core import months
 from notifications.models import Notification
 from orgs.choices import ImportStatus, Role
@@ -18,7 +19,7 @@ from plans.choices import Light
 from plans.selectors import my_tasks
 from reports.choices import ReportStatus
 from reports.models import MonthlyReport
-from reports.selectors import due_day_of
+from reports.selectors import owed_due_day
 from volunteers.models import VolunteerImport
 
 LIST_LENGTH = 10
@@ -30,7 +31,7 @@ def reporter(user, organization, today):
     """The month's report of the reporter's organisation (its deadline, state and what to do), tasks due soon,
     returned reports and unread notifications."""
     month = months.last_month(today)
-    due_day = due_day_of(organization, month)
+    due_day = owed_due_day(organization, month)
     report = MonthlyReport.objects.filter(organization=organization, month=month).first()
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     tasks = (my_tasks(user).filter(organization=organization).exclude(light=Light.DONE)
@@ -69,8 +70,16 @@ def assessor(user, today):
             step = run.status
         else:
             step = "done"
-        rows.append({"scheme": scheme, "run": run, "step": step,
-                     "compute_on": months.due_date(month, scheme.compute_day)})
+        compute_on = months.due_date(month, scheme.compute_day)
+        if step == "compute":  # never before the month's reports are all due (beat waits for the day after)
+            compute_on = max(compute_on, reporting_closes(scheme, month) + datetime.timedelta(days=1))
+        row = {"scheme": scheme, "run": run, "step": step, "month": month, "compute_on": compute_on}
+        if step == "done":  # last month is published: the next step is this month's computation
+            following = months.month_start(today)
+            row.update(next_month=following,
+                       next_compute_on=max(months.due_date(following, scheme.compute_day),
+                                           reporting_closes(scheme, following) + datetime.timedelta(days=1)))
+        rows.append(row)
     appeals = (Appeal.objects.restrict(user).filter(status=AppealStatus.PENDING)
                .filter(run__in=AssessmentRun.objects.restrict(user, Action.ASSESS).values("pk"))
                .select_related("run__scheme", "organization").order_by("filed_at"))

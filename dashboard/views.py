@@ -19,7 +19,7 @@ from orgs.models import Organization
 from orgs.permissions import Action, role_assignments, scopes
 from plans.models import Plan
 
-from . import charts, circular, figures, sheets, starts
+from . import charts, circular, figures, services, sheets, starts
 
 
 def covers_subtree(user, organization):
@@ -142,13 +142,13 @@ def circular_response(request, ref, kind):
         month = circular.circular_month(request.GET.get("month"))
     except ValidationError as exc:
         raise BadRequest(" ".join(exc.messages)) from exc
-    content, name, content_type = circular.render(organization, month, request.user, kind)
+    content, name, content_type = services.circular_file(organization, month, kind)
     return download(content, name, content_type)
 
 
 @login_required
 def circular_download(request, ref, kind):
-    """The 工作通报 as .docx or .pdf, generated on demand."""
+    """The 工作通报 as .docx or .pdf: the stored copy while current, else made now (and stored)."""
     if kind not in ("docx", "pdf"):
         raise Http404
     return circular_response(request, ref, kind)

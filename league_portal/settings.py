@@ -8,7 +8,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,8 +24,18 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-# The fallback key only serves local runs; production must set SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
+# With DEBUG off the portal is in production: it refuses to start on the publicly known development key, on
+# ALLOWED_HOSTS it did not set or on a database it was not given (`make` sets DEBUG=true for local runs).
+PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+if not DEBUG and (missing := [name for name in PRODUCTION_REQUIRED if not env.str(name, default="").strip()]):
+    raise ImproperlyConfigured(
+        f"DEBUG is off (production) and {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set. "
+        "Set them in the environment or in .env (see README, Deploying), or set DEBUG=true for a local run."
+    )
+DEVELOPMENT_SECRET_KEY = "insecure-local-development-key-change-me"
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY is the development key printed in this repository: set a secret one.")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
@@ -38,11 +51,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "django_filters",
+    "django_tables2",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "treebeard",
     "axes",
     "django_htmx",
+    "csp",
     "core",
     "league_portal",
     "accounts",
@@ -57,7 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: everything after it (the SSL redirect, axes, throttles, logs) sees the real client address
+    "league_portal.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "league_portal.middleware.ChineseFirstLocaleMiddleware",
@@ -131,10 +149,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads are served by views that check the right to see them (core.files.serve_stored). Behind a proxy that serves
+# MEDIA_ROOT at an internal path (Caddy's handle_response, nginx's `internal` location), set that path here: the
+# portal then answers with X-Accel-Redirect and the proxy sends the bytes. Empty: the portal sends them.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -199,6 +221,8 @@ CACHES = {
 # The 工作台's figures are cached per organisation, year and day; a change to what they read shows at once (the
 # key holds the latest changes), this time-out catches what has no moment of its own (reporting rules).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# Celery beat issues the 工作通报 of months whose scores were published within these days (and not issued yet).
+CIRCULAR_ISSUE_WITHIN_DAYS = env.int("CIRCULAR_ISSUE_WITHIN_DAYS", default=7)
 
 # Celery: with REDIS_URL tasks go through Redis to a worker, without it they run eagerly.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -214,6 +238,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Jobs travel on one queue per kind, so that a night of roll-ups or a 200,000-row import never holds up the mail
+# or a score computation; docker-compose.yml runs a worker per group (`-Q`), a worker without -Q takes them all.
+# Tasks not named here (tree checks, token purges) go to the default queue "celery".
+TASK_QUEUES = {
+    "scoring": ["assessment.tasks.compute_scores", "assessment.tasks.compute_due_assessments",
+                "plans.tasks.compute_scores", "plans.tasks.compute_due_assessments"],
+    "files": ["orgs.tasks.run_import_job", "volunteers.tasks.run_volunteer_import",
+              "assessment.tasks.write_score_sheet", "plans.tasks.write_score_sheet",
+              "dashboard.tasks.issue_published_circulars", "dashboard.tasks.issue_circular"],
+    "notifications": ["notifications.tasks.send_pending_email", "reports.tasks.send_report_reminders",
+                      "reports.tasks.send_review_digest", "plans.tasks.send_report_reminders",
+                      "plans.tasks.send_review_digest"],
+    "rollups": ["plans.tasks.refresh_rollups", "plans.tasks.rebuild_rollups", "plans.tasks.fill_volunteer_targets",
+                "volunteers.tasks.nightly_recompute", "volunteers.tasks.refresh_statistics",
+                "volunteers.tasks.rebuild_statistics"],
+}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in [CELERY_TASK_DEFAULT_QUEUE, *TASK_QUEUES]]
+CELERY_TASK_ROUTES = {task: {"queue": queue} for queue, tasks in TASK_QUEUES.items() for task in tasks}
+# Beat sends a heartbeat to every queue; /healthz/ready reports a queue whose last one is older than this as stale.
+HEALTH_HEARTBEAT_QUEUES = [CELERY_TASK_DEFAULT_QUEUE, *TASK_QUEUES]
+HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=60)
+HEALTH_HEARTBEAT_STALE_SECONDS = env.int("HEALTH_HEARTBEAT_STALE_SECONDS", default=300)
 # Every periodic job of the portal is scheduled here and nowhere else.
 CELERY_BEAT_SCHEDULE = {
     "verify-organisation-tree": {
@@ -240,9 +287,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.nightly_recompute",
         "schedule": crontab(hour=2, minute=45),
     },
+    "issue-published-circulars": {
+        "task": "dashboard.tasks.issue_published_circulars",
+        "schedule": crontab(minute="*/15"),
+    },
     "purge-expired-api-tokens": {
         "task": "accounts.tasks.purge_expired_tokens",
         "schedule": crontab(hour=3, minute=40),
+    },
+    **{
+        f"heartbeat-{queue}": {
+            "task": "league_portal.tasks.heartbeat",
+            "schedule": HEALTH_HEARTBEAT_SECONDS,
+            "kwargs": {"queue": queue},
+            # a heartbeat nobody took in time is dropped, not piled up behind a long job
+            "options": {"queue": queue, "expires": HEALTH_HEARTBEAT_SECONDS},
+        }
+        for queue in HEALTH_HEARTBEAT_QUEUES
     },
 }
 
@@ -301,9 +362,54 @@ VOLUNTEER_IMPORT_MAX_ROWS = env.int("VOLUNTEER_IMPORT_MAX_ROWS", default=200_000
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="league-demo")
 
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# HTTPS and browser protections (`manage.py check --deploy` is clean in production). Local runs (DEBUG on) serve
+# plain http, so the redirect, HSTS and Secure cookies are on by default only in production.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Regular expressions of paths (without the leading slash) answered over plain http too: the container healthcheck
+# calls /healthz/live and /healthz/ready inside the compose network, where there is no TLS.
+SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[r"^healthz(/|$)"])
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads a cookie: htmx sends the CSRF token from the page (base.html's hx-headers).
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Believed only from a trusted proxy: TrustedProxyMiddleware drops X-Forwarded-* headers sent by anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client. Empty: the portal is
+# reached directly and REMOTE_ADDR is the client. Axes' lockout, the API's throttles and the logs all read
+# REMOTE_ADDR, which league_portal.middleware.TrustedProxyMiddleware sets from the last untrusted hop.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Content-Security-Policy (django-csp 4): no inline script or event handler anywhere (behaviour lives in static/js).
+# Styles allow 'unsafe-inline': progress bars are sized by style attributes, and ECharts' tooltips and tom-select
+# write style attributes into the markup they build; a style cannot run code. CSP_REPORT_ONLY=true sends the same
+# policy as Content-Security-Policy-Report-Only (to try a change first); CSP_REPORT_URI collects violations.
+CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"report-uri": env("CSP_REPORT_URI")} if env("CSP_REPORT_URI", default="") else {}),
+    },
+}
+CSP_ENFORCED = not env.bool("CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = CSP_POLICY if CSP_ENFORCED else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None if CSP_ENFORCED else CSP_POLICY
 
 LOGGING = {
     "version": 1,
@@ -316,5 +422,7 @@ LOGGING = {
 PORTAL_NAME = _("League Portal")
 # 考核评分表 with more rows than this are written by Celery and offered under the bell when ready.
 SCORE_SHEET_SYNC_ROWS = env.int("SCORE_SHEET_SYNC_ROWS", default=2000)
+# "export this list" on the list pages (core/tables.py) writes at most this many rows
+LIST_EXPORT_MAX_ROWS = env.int("LIST_EXPORT_MAX_ROWS", default=50000)
 # The address users reach the portal at, for links in e-mail.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessment.urls import legacy_urlpatterns as assessment_moved_from_plans
 from dashboard.views import start
@@ -55,8 +55,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
-    path("healthz", health.healthz, name="healthz"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
+    path("healthz/live", health.live, name="healthz_live"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
+    path("healthz", health.ready, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 # Uploads are never served under MEDIA_URL, not even with DEBUG on: every file has a view that checks the
 # right to see what it belongs to (plans:evidence_download, reports:attachment_download, assessment:appeal_evidence,

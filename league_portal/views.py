@@ -3,15 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.api import json_error
 from orgs.permissions import role_assignments
 
 from .middleware import SESSION_KEY
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask every site for /favicon.ico whatever the page links: send them to the static icon (a temporary
+    redirect, since the static address changes with the icon's content)."""
+    return redirect(static("img/favicon.ico"))
 
 
 @login_required

@@ -27,6 +27,7 @@ class NotificationFilterSet(django_filters.FilterSet):
 class NotificationSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(help_text=_("The kind's code (see kind_label)."))
     kind_label = serializers.CharField()
+    title = serializers.CharField(source="shown_title", help_text=_("In the language of the request."))
 
     class Meta:
         model = Notification

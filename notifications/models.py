@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds
@@ -20,6 +21,9 @@ class Notification(models.Model):
     # an open value: a code that the sending app registers with its label (notifications.kinds), shown as kind_label
     kind = models.CharField(_("kind of notification"), max_length=kinds.MAX_LENGTH, default=kinds.OTHER)
     title = models.CharField(_("title"), max_length=200)
+    # the title as a message of the catalogue with its values ({"msgid", "params"}), translated for each reader when
+    # shown (shown_title); ``title`` keeps it in the portal's language for e-mail, the admin and older rows
+    title_source = models.JSONField(_("title to translate"), default=dict, blank=True)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     key = models.CharField(_("key"), max_length=120, blank=True,
@@ -45,6 +49,17 @@ class Notification(models.Model):
     @property
     def kind_label(self):
         return kinds.label(self.kind)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the language of whoever reads it now (English for an English reader)."""
+        source = self.title_source or {}
+        if source.get("msgid"):
+            try:
+                return gettext(source["msgid"]) % (source.get("params") or {})
+            except (KeyError, TypeError, ValueError):  # a message changed since: the stored title still reads
+                pass
+        return self.title
 
 
 class Download(models.Model):

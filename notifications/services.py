@@ -1,17 +1,41 @@
 """Sending notifications (writes): in the portal always, by e-mail to users who have an address."""
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from . import kinds
 from .models import Notification
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message of the catalogue (mark its msgid with gettext_noop) with its values: stored as such and translated
+    into each reader's language when shown, so that a notification reads in English for an English reader."""
+
+    msgid: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return gettext(self.msgid) % self.params
+
+    def in_portal_language(self) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self)
+
+
+def title_fields(title) -> dict:
+    """The stored fields of a title given as plain text (shown as it is) or as a Text (translated when shown)."""
+    if isinstance(title, Text):
+        return {"title": title.in_portal_language()[:200], "title_source": {"msgid": title.msgid, "params": title.params}}
+    return {"title": str(title)[:200]}
 
 
 @dataclass
@@ -19,7 +43,7 @@ class Message:
     """One notification to send to ``users``; with a ``key``, a user who has that key already gets none."""
 
     users: Iterable
-    title: str
+    title: "str | Text"
     kind: str = kinds.OTHER  # a code registered in notifications.kinds
     body: str = ""
     url: str = ""
@@ -44,7 +68,7 @@ def send(messages):
     keys = {key for key, _m in wanted.values() if key}
     taken = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key")) if keys else set()
     rows = [
-        Notification(user_id=user_id, kind=m.kind, title=m.title[:200], body=m.body, url=m.url[:300], key=key)
+        Notification(user_id=user_id, kind=m.kind, body=m.body, url=m.url[:300], key=key, **title_fields(m.title))
         for (user_id, _k), (key, m) in wanted.items() if not (key and (user_id, key) in taken)
     ]
     if not rows:

@@ -1,12 +1,12 @@
 """The user's own notifications: the bell's menu, the list, opening one, marking all read."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import serve_stored
 from core.pagination import paginate
 
 from . import services
@@ -54,7 +54,7 @@ def notification_read_all(request):
 def download(request, pk):
     """A file prepared for the user in the background; nobody else may fetch it."""
     prepared = get_object_or_404(Download, pk=pk, user=request.user)
-    return FileResponse(prepared.file.open("rb"), as_attachment=True, filename=prepared.name)
+    return serve_stored(prepared.file, filename=prepared.name, as_attachment=True)
 
 
 @login_required

@@ -17,6 +17,7 @@ class OrganizationAdmin(TreeAdmin):
     list_display = ["name", "code", "level", "kind", "sector", "member_count", "youth_count", "is_active"]
     list_filter = ["level", "kind", "sector", "is_active"]
     search_fields = ["name", "short_name", "code"]
+    readonly_fields = ["created_at"]
     inlines = [DepartmentInline]
 
 

@@ -1,7 +1,8 @@
-"""Export of the organisation tree in the import format, so that an export re-imports unchanged."""
+"""Export of the organisation tree in the import format, so that an export re-imports unchanged, and the empty
+import template."""
 from core.spreadsheets import write_csv, write_xlsx
 
-from .importers import CHOICE_FIELDS, EXPORT_COLUMNS, choice_label
+from .importers import CHOICE_FIELDS, EXPORT_COLUMNS, TEMPLATE_INSTRUCTIONS, choice_label, sheet_columns
 from .models import Organization
 
 
@@ -32,4 +33,9 @@ def export_tree(organizations, file_format: str) -> bytes:
     rows = tree_rows(organizations)
     if file_format == "csv":
         return write_csv(EXPORT_COLUMNS, rows)
-    return write_xlsx(EXPORT_COLUMNS, rows, sheet_title="组织架构")
+    return write_xlsx(sheet_columns(), rows, sheet_title="组织架构")
+
+
+def import_template() -> bytes:
+    """The import format with no rows: drop-downs, a locked header and the 说明 sheet."""
+    return write_xlsx(sheet_columns(), [], sheet_title="组织架构", instructions=TEMPLATE_INSTRUCTIONS)

@@ -3,11 +3,14 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .choices import Kind, Level, Role, Sector
 from .models import Department, Organization, RoleAssignment
+from .selectors import visible_users
+from .widgets import OrganizationPicker, UserPicker
 
 
 def visible_organizations(request):
@@ -25,8 +28,9 @@ class WithinFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("queryset", visible_organizations)
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("label", _("Within (organisation code)"))
-        # A text box: a drop-down of every organisation would hold thousands of options.
-        kwargs.setdefault("widget", forms.TextInput)
+        # A text box that searches as one types (orgs.widgets): a drop-down of every organisation would hold
+        # thousands of options. Its label is looked up in this filter's queryset, what the caller sees.
+        kwargs.setdefault("widget", OrganizationPicker)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -69,7 +73,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("name", "short_name", "code"), label=_("Name or code"))
     within = WithinFilter()
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=pgettext_lazy("organisation", "Kind"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"))
     is_active = django_filters.BooleanFilter(
         label=_("Active"),
@@ -95,8 +99,13 @@ class RoleAssignmentFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("user__username", "user__first_name", "user__last_name", "organization__name"))
     within = WithinFilter(path_lookup="organization__path")
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
-    user = django_filters.CharFilter(field_name="user__username", label=_("User name"))
+    user = django_filters.CharFilter(field_name="user__username", label=_("User name"), widget=UserPicker)
 
     class Meta:
         model = RoleAssignment
         fields = ["q", "within", "role", "user"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:  # the picker names the chosen account only if the caller sees it
+            self.filters["user"].extra["widget"] = UserPicker(queryset=visible_users(request.user))

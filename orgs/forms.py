@@ -4,9 +4,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import MonthField
+
 from .choices import Role
 from .models import Department, Organization
 from .permissions import Action
+from .selectors import picker_organizations, visible_users
+from .widgets import OrganizationPicker
 
 User = get_user_model()
 
@@ -25,29 +29,70 @@ class OrganizationForm(forms.ModelForm):
             "youth_count",
             "display_order",
             "is_active",
+            "reporting_from",
         ]
+        field_classes = {"reporting_from": MonthField}
+        widgets = {"reporting_from": forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}, format="%Y-%m")}
 
 
 class OrganizationChoiceByCode(forms.CharField):
-    """A text input for an organisation code, resolved among the organisations a user may change."""
+    """An organisation code, resolved among the organisations a user may do ``action`` to (below ``within`` when
+    given). Its widget is a picker that searches exactly those; what arrives is checked here all the same, since a
+    code can be typed (without JavaScript) or sent by hand. ``user`` and ``action`` may be set after construction
+    (a field declared on the form's class): the widget follows."""
 
-    def __init__(self, *args, user=None, action=Action.CHANGE_ORG, **kwargs):
-        self.user, self.action = user, action
+    widget = OrganizationPicker
+
+    def __init__(self, *args, user=None, action=Action.CHANGE_ORG, within=None, exclude=None, **kwargs):
         super().__init__(*args, max_length=40, **kwargs)
+        self.within, self.exclude = within, exclude
+        self._user, self.action = user, action
+
+    @property
+    def user(self):
+        return self._user
+
+    @user.setter
+    def user(self, value):
+        self._user = value
+        self._bind()
+
+    @property
+    def action(self):
+        return self._action
+
+    @action.setter
+    def action(self, value):
+        self._action = value
+        self._bind()
+
+    @property
+    def organizations(self):
+        return picker_organizations(self._user, self._action, within=self.within)
+
+    def _bind(self):
+        if isinstance(self.widget, OrganizationPicker) and hasattr(self, "_action"):
+            widget = self.widget
+            widget.purpose, widget.queryset, widget.within, widget.exclude = (
+                self._action, self.organizations, self.within, self.exclude)
 
     def clean(self, value):
-        code = super().clean(value).strip()
-        organization = Organization.objects.restrict(self.user, self.action).filter(code=code).first()
+        code = super().clean(value)
+        if not code and not self.required:
+            return None
+        code = code.strip()
+        organization = self.organizations.filter(code=code).first()
         if organization is None:
             raise forms.ValidationError(_("No organisation with the code “%(code)s” in your organisations."), params={"code": code})
         return organization
 
 
 class MoveForm(forms.Form):
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"] = OrganizationChoiceByCode(
-            user=user, label=_("New parent (organisation code)"), help_text=_("The subtree moves under this organisation.")
+            user=user, label=_("New parent"), exclude=organization,
+            help_text=_("The subtree moves under this organisation: type a part of its name or its code.")
         )
         self.fields["reason"] = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
@@ -66,9 +111,36 @@ class RoleForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = OrganizationChoiceByCode(
-            user=user, action=Action.MANAGE_USERS, label=_("Organisation code")
+            user=user, action=Action.MANAGE_USERS, label=_("Organisation")
         )
         self.fields["role"] = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class BulkRoleForm(RoleForm):
+    """The users list's bulk action: the ticked accounts (ids among the accounts the admin sees), a role and an
+    organisation. An id the admin does not see is an invalid choice: the whole request is refused."""
+
+    selected = forms.Field(label=_("Accounts"), widget=forms.MultipleHiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.visible = visible_users(user)
+
+    def clean_selected(self):
+        ids = set()
+        for value in self.cleaned_data.get("selected") or []:
+            if not str(value).isdigit():
+                raise forms.ValidationError(_("“%(value)s” is not an account.") % {"value": value})
+            ids.add(int(value))
+        if not ids:
+            raise forms.ValidationError(_("Tick at least one account."))
+        accounts = list(self.visible.filter(pk__in=ids))
+        unknown = ids - {a.pk for a in accounts}
+        if unknown:
+            raise forms.ValidationError(
+                _("%(n)s of the ticked accounts are not among the accounts you manage (ids %(ids)s); nothing was "
+                  "granted.") % {"n": len(unknown), "ids": ", ".join(str(i) for i in sorted(unknown))})
+        return accounts
 
 
 class UserCreateForm(RoleForm):
@@ -104,6 +176,7 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "email", "is_active"]
+        labels = {"first_name": _("Full name")}  # as on the form that creates the account (not Django's 名字)
 
     def clean_new_password(self):
         password = self.cleaned_data.get("new_password")

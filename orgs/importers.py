@@ -7,7 +7,7 @@ file finds every row unchanged and writes nothing. Files with more rows than ORG
 become an ``ImportJob`` that Celery checks and carries out (``start_job``, ``run_job``) with progress.
 """
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -42,16 +42,28 @@ COLUMNS = [
 HEADER = dict(COLUMNS)
 REQUIRED_HEADERS = ["组织编码", "组织名称", "上级组织编码", "组织层级", "组织类型"]
 EXPORT_COLUMNS = [
-    Column("组织编码", 16),
-    Column("组织名称", 36),
-    Column("上级组织编码", 16),
+    Column("组织编码", 16, help="必填，智慧团建组织编码；已有的编码更新该组织，新的编码新建组织。"),
+    Column("组织名称", 36, help="必填。"),
+    Column("上级组织编码", 16, help="必填（顶层组织除外）；上级可以在本表前面的行中新建。"),
     Column("组织层级", 10),
     Column("组织类型", 12),
-    Column("所属领域", 10),
-    Column("团员数", 10, "#,##0"),
-    Column("青年数", 10, "#,##0"),
+    Column("所属领域", 10, help="可留空。"),
+    Column("团员数", 10, "#,##0", kind="whole", minimum=0),
+    Column("青年数", 10, "#,##0", kind="whole", minimum=0),
 ]
 CHOICE_FIELDS = {"level": Level, "kind": Kind, "sector": Sector}
+TEMPLATE_INSTRUCTIONS = [
+    "本表是组织架构的导入模板，列与“导出”的文件相同：导出的文件也可以修改后再导入。",
+    "每行一个组织；上级组织写在下级之前，或者已经在平台中。",
+    "在“组织架构 → 导入”页面上传填好的本文件，先检查再确认导入。",
+]
+
+
+def sheet_columns() -> list[Column]:
+    """The export's columns with drop-downs of the Chinese labels for 组织层级, 组织类型 and 所属领域."""
+    choices = {HEADER[name]: tuple(choice_label(options, value) for value in options.values)
+               for name, options in CHOICE_FIELDS.items()}
+    return [replace(column, choices=choices.get(column.header)) for column in EXPORT_COLUMNS]
 COMPARED_FIELDS = ("name", "level", "kind", "sector", "member_count", "youth_count")
 
 

@@ -1,10 +1,11 @@
 """The organisation tree, its departments, the roles users hold in it and the history of moves."""
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from .choices import ImportStatus, Kind, Level, Role, Sector
@@ -18,7 +19,7 @@ class OrganizationQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
         return qs if include_self else qs.exclude(pk=organization.pk)
 
     def with_subtree_totals(self):
-        """Annotate members, youth and organisations of each row's whole subtree, in one query."""
+        """Annotate members and youth of each row's whole subtree and the organisations below it, in one query."""
         subtree = (
             Organization.objects.filter(path__startswith=OuterRef("path"))
             .order_by()
@@ -32,7 +33,7 @@ class OrganizationQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
         return self.annotate(
             subtree_members=total(Sum("member_count")),
             subtree_youth=total(Sum("youth_count")),
-            subtree_size=total(models.Count("pk")),
+            organizations_below=total(models.Count("pk")) - 1,  # the organisation itself is not below it
         )
 
 
@@ -58,6 +59,10 @@ class Organization(ScopedByOrganization, MP_Node):
     youth_count = models.PositiveIntegerField(_("youth"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     display_order = models.PositiveIntegerField(_("display order"), default=0)
+    reporting_from = models.DateField(
+        _("reports from (month)"), null=True, blank=True,
+        help_text=_("The first month whose monthly report the organisation owes (its first day). "
+                    "Empty: the month after it was created or imported."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -70,6 +75,8 @@ class Organization(ScopedByOrganization, MP_Node):
         verbose_name_plural = _("organisations")
         ordering = ["path"]
         indexes = [models.Index(fields=["level", "kind"], name="org_level_kind_idx")]
+        constraints = [models.CheckConstraint(condition=Q(reporting_from__day=1) | Q(reporting_from__isnull=True),
+                                              name="organization_reporting_from_first_day")]
 
     def __str__(self):
         return self.name
@@ -222,11 +229,12 @@ class ImportJob(models.Model):
     def finished(self):
         return self.status in (ImportStatus.DONE, ImportStatus.INVALID, ImportStatus.FAILED)
 
-    def outcome(self) -> str:
-        """One line saying how a finished import ended, for the person who started it."""
+    def outcome_message(self) -> tuple[str, dict]:
+        """How a finished import ended, for the person who started it: a message of the catalogue (untranslated,
+        the bell translates it for its reader) and its values."""
         titles = {
-            ImportStatus.DONE: _("Organisation import “%(name)s” is done"),
-            ImportStatus.INVALID: _("Organisation import “%(name)s” found problems; nothing was imported"),
-            ImportStatus.FAILED: _("Organisation import “%(name)s” could not be read"),
+            ImportStatus.DONE: gettext_noop("Organisation import “%(name)s” is done"),
+            ImportStatus.INVALID: gettext_noop("Organisation import “%(name)s” found problems; nothing was imported"),
+            ImportStatus.FAILED: gettext_noop("Organisation import “%(name)s” could not be read"),
         }
-        return str(titles[self.status]) % {"name": self.original_name}
+        return titles[self.status], {"name": self.original_name}

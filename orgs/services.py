@@ -97,6 +97,21 @@ def assign_role(user, organization, role, *, by):
 
 
 @transaction.atomic
+def assign_role_to_many(users, organization, role, *, by):
+    """Give every account of ``users`` ``role`` at ``organization``, all or none: each goes through
+    ``assign_role`` (its checks unchanged), and an account the admin does not fully cover refuses the whole
+    request, naming every such account, before anything is written."""
+    require(by, Action.MANAGE_USERS, organization)
+    users = list(users)
+    covered = set(manageable_users(by).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+    refused = [u.username for u in users if u.pk not in covered and not getattr(by, "is_superuser", False)]
+    if refused:
+        raise PermissionDenied(_("These accounts hold roles outside your organisations: %(names)s. Nothing was "
+                                 "granted.") % {"names": "、".join(refused)})
+    return [assign_role(user, organization, role, by=by) for user in users]
+
+
+@transaction.atomic
 def revoke_role(assignment, *, by):
     require(by, Action.MANAGE_USERS, assignment)
     if assignment.user_id == getattr(by, "pk", None) and assignment.role == Role.ADMIN and not by.is_superuser:

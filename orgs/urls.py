@@ -6,8 +6,10 @@ app_name = "orgs"
 
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("search/", views.organization_search, name="organization_search"),
     path("export/", views.export, name="export"),
     path("import/", views.import_upload, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/jobs/<int:pk>/progress/", views.import_job_progress, name="import_job_progress"),
@@ -21,5 +23,7 @@ urlpatterns = [
     path("<int:pk>/departments/<int:department_pk>/remove/", views.department_remove, name="department_remove"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
+    path("users/grant/", views.user_bulk_grant, name="user_bulk_grant"),
+    path("users/search/", views.user_search, name="user_search"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
 ]

@@ -12,21 +12,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.api import json_error
 from core.forms import add_errors
-from core.pagination import paginate
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetError, download, read_table
+from core.tables import list_response
 
 from . import exports, importers, services
 from .filtersets import OrganizationFilterSet, RoleAssignmentFilterSet
-from .forms import AccountForm, DepartmentForm, ImportForm, MoveForm, OrganizationForm, RoleForm, UserCreateForm
+from .forms import (
+    AccountForm,
+    BulkRoleForm,
+    DepartmentForm,
+    ImportForm,
+    MoveForm,
+    OrganizationForm,
+    RoleForm,
+    UserCreateForm,
+)
 from .models import ImportJob, Organization, RoleAssignment
 from .permissions import Action, can, get_visible_or_404, require_any
-from .selectors import scope_roots, visible_users
+from .selectors import manageable_users, picker_query, scope_roots, search_organizations, search_users, visible_users
+from .tables import OrganizationTable, UserTable
 
 User = get_user_model()
 
@@ -43,11 +54,35 @@ def tree(request):
     searching = any(request.GET.get(name) for name in filterset.filters)
     context = {"filterset": filterset, "searching": searching}
     if searching:
+        # a search lists its matches flat, in a table that sorts, pages and exports like every list
         results = filterset.qs.with_subtree_totals() if filterset.is_valid() else Organization.objects.none()
-        context["page"] = paginate(request, results)
-    else:
-        context["roots"] = scope_roots(request.user).with_subtree_totals()
+        return list_response(request, OrganizationTable(results.order_by("path")),
+                             lambda table: render(request, "orgs/tree.html", {**context, **table}))
+    context["roots"] = scope_roots(request.user).with_subtree_totals()
     return render(request, "orgs/tree.html", context)
+
+
+@login_required
+def organization_search(request):
+    """The organisations a picker offers (static/js/pickers.js), as JSON: ``?q=`` a code's beginning or a part of a
+    name, ``purpose`` the action the field serves (``view`` by default, ``change_org``, ``manage_users``, ``assess``
+    …), ``within`` a code to search below, ``exclude`` a code whose subtree is left out. At most 20, only what
+    ``restrict(user, purpose)`` lets through: the form that receives the choice checks it again."""
+    try:
+        organizations, exclude = picker_query(request.user, request.GET)
+    except ValidationError as exc:
+        return json_error(request, 400, exc.messages[0])
+    return JsonResponse(search_organizations(organizations, request.GET.get("q"), exclude=exclude, user=request.user),
+                        safe=False)
+
+
+@login_required
+def user_search(request):
+    """The accounts a people picker offers, as JSON: ``?q=`` a user name's beginning or a part of the name;
+    ``purpose=grant`` only those one may give a role to, else those one sees on the users page. At most 20."""
+    require_any(request.user, Action.MANAGE_USERS)
+    users = manageable_users(request.user) if request.GET.get("purpose") == "grant" else visible_users(request.user)
+    return JsonResponse(search_users(users, request.GET.get("q")), safe=False)
 
 
 @login_required
@@ -111,7 +146,7 @@ def organization_edit(request, pk):
 @login_required
 def organization_move(request, pk):
     organization = _organization(request, pk, Action.CHANGE_ORG)
-    form = MoveForm(request.POST or None, user=request.user)
+    form = MoveForm(request.POST or None, user=request.user, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.move_organization(
@@ -165,6 +200,13 @@ def export(request):
 
 
 IMPORT_SESSION_KEY = "org_import_files"
+
+
+@login_required
+def import_template(request):
+    """The empty import template (.xlsx) for those who may import."""
+    require_any(request.user, Action.CHANGE_ORG)
+    return download(exports.import_template(), "组织架构导入模板.xlsx")
 
 
 @login_required
@@ -256,21 +298,45 @@ def import_job_apply(request, pk):
     return redirect(job)
 
 
+def _users_table(request):
+    """The users list's filterset and table: accounts the admin sees, filtered through their roles' filterset."""
+    require_any(request.user, Action.MANAGE_USERS)
+    roles = RoleAssignment.objects.restrict(request.user, Action.MANAGE_USERS)
+    filterset = RoleAssignmentFilterSet(request.GET or None, queryset=roles, request=request)
+    users = visible_users(request.user)
+    if filterset.is_bound:
+        users = users.filter(pk__in=filterset.qs.values("user_id")) if filterset.is_valid() else users.none()
+    users = users.prefetch_related(
+        Prefetch("role_assignments", queryset=roles.select_related("organization"), to_attr="visible_roles"))
+    return filterset, UserTable(users)
+
+
 @login_required
 def user_list(request):
+    filterset, table = _users_table(request)
+    return list_response(request, table, lambda context: render(request, "orgs/user_list.html", {
+        **context, "filterset": filterset, "grant_form": BulkRoleForm(user=request.user)}))
+
+
+@login_required
+@require_POST
+def user_bulk_grant(request):
+    """Grant one role at one organisation to every ticked account, all or none (services.assign_role_to_many)."""
     require_any(request.user, Action.MANAGE_USERS)
-    filterset = RoleAssignmentFilterSet(request.GET or None, queryset=RoleAssignment.objects.restrict(request.user, Action.MANAGE_USERS), request=request)
-    users = visible_users(request.user)
-    if filterset.is_bound and filterset.is_valid():
-        users = users.filter(pk__in=filterset.qs.values("user_id"))
-    users = users.prefetch_related(
-        Prefetch(
-            "role_assignments",
-            queryset=RoleAssignment.objects.restrict(request.user, Action.MANAGE_USERS).select_related("organization"),
-            to_attr="visible_roles",
-        )
-    )
-    return render(request, "orgs/user_list.html", {"filterset": filterset, "page": paginate(request, users)})
+    form = BulkRoleForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("orgs:user_list")
+    accounts = form.cleaned_data["selected"]
+    try:
+        services.assign_role_to_many(accounts, form.cleaned_data["organization"], form.cleaned_data["role"],
+                                     by=request.user)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, _("The role was granted to %(names)s.")
+                         % {"names": "、".join(a.username for a in accounts)})
+    return redirect("orgs:user_list")
 
 
 @login_required

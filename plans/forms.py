@@ -160,7 +160,9 @@ class DocumentForm(forms.Form):
 def structure_from_post(post):
     """The reviewed structure from the import page's fields; ticked-off items are left out.
 
-    Returns (sections, errors). Field names: s{i}-title, s{i}-p{j}-title, s{i}-p{j}-t{k}-value …
+    Returns (sections, errors). Field names: s{i}-title, s{i}-p{j}-title, s{i}-p{j}-t{k}-value …; a point's
+    s{i}-p{j}-section names the section (its index) it moves to, after that section's own points. Targets added on
+    the page are more s{i}-p{j}-t{k} fields with the count raised.
     """
     from core.spreadsheets import parse_amount
 
@@ -176,7 +178,7 @@ def structure_from_post(post):
             if post.get(f"{prefix}{index}-keep"):
                 yield index, f"{prefix}{index}"
 
-    sections, errors = [], []
+    sections, errors, moved = {}, [], []
     for i, s in kept("sections", "s"):
         section = {"number": post.get(f"{s}-number", "")[:10], "title": post.get(f"{s}-title", "").strip()[:300],
                    "groups": [{"number": n, "title": post.get(f"{s}-g-{n}", "")[:300]}
@@ -189,6 +191,8 @@ def structure_from_post(post):
             if not point["title"]:
                 errors.append(_("Point %(number)s needs a title.") % {"number": point["number"] or j + 1})
             for _k, t in kept(f"{p}-targets", f"{p}-t"):
+                if not post.get(f"{t}-metric", "").strip() and not post.get(f"{t}-value", "").strip():
+                    continue  # a row added on the page and left empty
                 value, message = parse_amount(post.get(f"{t}-value", "").strip())
                 if message or value is None:
                     errors.append(_("Target “%(metric)s”: the value must be a number of at least 0.") % {"metric": post.get(f"{t}-metric", "")})
@@ -199,8 +203,17 @@ def structure_from_post(post):
                     "value": value, "unit": post.get(f"{t}-unit", "").strip()[:20],
                     "deadline": post.get(f"{t}-deadline") or None, "text": post.get(f"{t}-text", ""),
                 })
-            section["points"].append(point)
-        sections.append(section)
+            destination = post.get(f"{p}-section", "")
+            if destination.isdigit() and int(destination) != i:
+                point["group"] = None  # groups (（一）…) belong to their section
+                moved.append((int(destination), point))
+            else:
+                section["points"].append(point)
+        sections[i] = section
+    for destination, point in moved:  # a point moved to another section follows it (and is left out with it)
+        if destination in sections:
+            sections[destination]["points"].append(point)
+    sections = list(sections.values())
     if not sections:
         errors.append(_("Keep at least one section."))
     return sections, errors

@@ -23,7 +23,14 @@ COLUMNS = [
     Column(TASK, 10), Column("部分", 22), Column("工作要点", 36), Column("量化指标", 24), Column("单位", 7),
     Column("组织编码", 16), Column("组织名称", 30), Column("分解目标", 11, "#,##0.##"), Column("完成数", 11, "#,##0.##"),
     Column("完成率", 9, "0%"), Column("状态灯", 10), Column("最近更新", 18, "yyyy-mm-dd hh:mm"),
-    Column(FIGURE, 12, "#,##0.##"), Column(AS_OF, 12, "yyyy-mm-dd"), Column(NOTE, 30),
+    Column(FIGURE, 12, "#,##0.##", kind="decimal", minimum=0, help="新的累计数（截至该日期的总数，不是本月增量）。"),
+    Column(AS_OF, 12, "yyyy-mm-dd", kind="date", help="留空即为上传当天。"),
+    Column(NOTE, 30, help="可选，最多 2000 字。"),
+]
+INSTRUCTIONS = [
+    "本表是工作计划的台账：每行是一个组织的一项量化指标（任务编号标识该行，请勿修改）。",
+    "离线填报时只需填写最后三列：本次填报数、截至日期、说明；本次填报数为空的行导入时跳过。",
+    "在计划页面的“导入台账”处上传填好的本文件，填报数记为进度。",
 ]
 
 
@@ -50,7 +57,7 @@ def export_ledger(plan, user, organization=None) -> bytes:
         )
         for a in ledger_assignments(plan, user, organization)
     )
-    return write_xlsx(COLUMNS, rows, sheet_title="台账")
+    return write_xlsx(COLUMNS, rows, sheet_title="台账", instructions=INSTRUCTIONS)
 
 
 def check_ledger(table: Table, plan, user) -> CheckedUpload:

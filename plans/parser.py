@@ -9,11 +9,13 @@ and page markers surround the plan. The parser first cleans the text, then reads
 structure (一、 / （一） / 1. 1、 （1） ① / 一是…), then finds quantified commitments in each
 point. It never raises on any text and returns the same result for the same input.
 """
+import functools
 import html
 import io
 import re
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 
 # --- reading -------------------------------------------------------------------------------
 
@@ -119,6 +121,31 @@ def read_document(name: str, data: bytes) -> str:
     return text
 
 
+# --- scripts ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def _t2s_table() -> dict[int, str]:
+    """Traditional → simplified, one character for one (OpenCC's character dictionary, first reading):
+    a text keeps its length, so what is found in the simplified reading is found at the same place in
+    the original, which is what the user sees and keeps."""
+    import opencc
+
+    table = {}
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    for row in path.read_text(encoding="utf-8").splitlines():
+        traditional, _tab, readings = row.partition("\t")
+        simplified = readings.split(" ")[0] if readings else ""
+        if len(traditional) == 1 and len(simplified) == 1 and traditional != simplified:
+            table[ord(traditional)] = simplified
+    return table
+
+
+def simplified(text: str) -> str:
+    """``text`` read in simplified characters (個 → 个, 萬 → 万, 場 → 场), character for character."""
+    return text.translate(_t2s_table())
+
+
 # --- numbers ---------------------------------------------------------------------------------
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -188,9 +215,19 @@ NOISE_LINE = re.compile(
     r"(版权所有|copyright|ICP备|公网安备|技术支持|联系电话|联系我们|邮编|地址[:：]|点击[:：数量]|浏览次数|阅读次数|来源[:：]|"
     r"发布时间|发布日期|更新时间|作者[:：]|编辑[:：]|责任编辑|当前位置|现在的位置|您的位置|首页\s*+[>›»]|今天是|字体[:：]|"
     r"【\s*+[大中小]\s*+】|打印本页|关闭窗口|上一篇|下一篇|分享到|扫一扫|设为首页|加入收藏|网站地图|栏目名称|相关链接|"
-    r"^\s*+(通知公告|近年工作|新闻中心|首页)\s*+$|违法和不良信息|举报电话)",
+    r"^\s*+(通知公告|近年工作|新闻中心|首页)\s*+$|违法和不良信息|举报电话|all rights reserved|备案号|本文档由|如有侵权|"
+    r"^\s*+(附件\s*+\d*+|（[^）]{0,20}+供稿）|\([^)]{0,20}+供稿\))\s*+$)",
     re.IGNORECASE,
 )
+# what document-sharing sites put inside the text: "read more" links and their own names after a title
+INLINE_NOISE = re.compile(
+    r"(点击查看更多|点击阅读全文|展开阅读全文|查看全文|继续阅读|下载文档|收藏此文档)\s*+(>>|》》|»|>)?"
+    r"|[-_—|] ?(豆丁网|百度文库|道客巴巴|原创力文档|人人文库|360文库|淘豆网|文档投稿赚钱网|docin|doc88)"
+)
+# a section heading glued to the end of a line ("…制定本计划一、总体目标"): the line is finished
+GLUED_AT_END = re.compile(rf"[\u4e00-\u9fff][{CN_NUMERAL}]{{1,3}}+、[^。，,；;！？!?\s{CN_NUMERAL}]{{2,24}}+$")
+# the page number a document-sharing site starts each page with ("2、主业。")
+CHUNK_MARK = re.compile(r"(\d{1,3}+)、")
 NOTICE_HEAD = re.compile(r"^\s*+(温馨提示|友情提示|特别提示|注意事项|说明)[:：]?\s*+$")
 DATE_LINE = re.compile(r"[\d\s/:.\-年月日时分秒]+")
 SENTENCE_END = tuple("。！？!?；;：:”」』）)")
@@ -205,22 +242,31 @@ POINT = re.compile(
     r"\s*+(\S.*)$"
 )
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-ENUMERATED = re.compile(rf"([{CN_NUMERAL}]{{1,3}}是)")
+# 一是… / 第一，… / 其一、… (an ordinal 第一 only before a comma, so that 位列第一。 is none)
+ENUMERATED = re.compile(
+    rf"([{CN_NUMERAL}]{{1,3}}+是|其[{CN_NUMERAL}]{{1,3}}+(?=[、，,：:])|(?<![{CN_NUMERAL}])第[{CN_NUMERAL}]{{1,3}}+(?=[，,、：:]))"
+)
 TITLE_WORDS = re.compile(r"(工作要点|工作计划|工作安排|工作思路|任务书|重点工作|工作任务)")
 YEAR = re.compile(r"(20\d\d|19\d\d)\s*+年")
 
 
-def clean_lines(text: str) -> list[str]:
-    """Lines of the plan with page markers, navigation, footers and notice blocks removed."""
+def normalize(text: str) -> str:
+    """One line end, markup and entities gone, full-width digits and exotic spaces read as ASCII."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text and HTML_HINT.search(text):
         text = HTML_LINE_END.sub("\n", text)
         text = HTML_TAG.sub("", text)  # a page saved as text with its markup
     text = LONG_DECIMAL_REFERENCE.sub(_decimal_reference, text)
     text = html.unescape(text).replace("\ufffd", "").translate(FULLWIDTH)
-    text = SPACE_RUN.sub(" ", text)
+    return SPACE_RUN.sub(" ", text)
+
+
+def clean_lines(text: str) -> list[str]:
+    """Lines of the plan with page markers, navigation, footers and notice blocks removed, a sentence
+    that a page break or a document viewer cut in two joined again (``text`` is normalised already)."""
     text = PAGE_MARKER_LINE.sub("\n", text)
     text = PAGE_MARKERS.sub("", text)
+    text = INLINE_NOISE.sub("", text)
     lines, in_notice, blank_before = [], False, False
     for raw in text.split("\n"):
         line = raw.strip()
@@ -237,7 +283,7 @@ def clean_lines(text: str) -> list[str]:
         in_notice = False
         if len(line) < 200 and NOISE_LINE.search(line):
             continue
-        if DATE_LINE.fullmatch(line):  # dates and times alone
+        if DATE_LINE.fullmatch(line) and not line.isdigit():  # dates and times alone (a number alone may be a table cell)
             continue
         lines.append((line, blank_before))
         blank_before = False
@@ -252,17 +298,28 @@ def _decimal_reference(match) -> str:
 
 def _join_broken_lines(lines):
     """Rejoin a sentence a document viewer broke in the middle: a long line not ending a
-    sentence, directly followed (no blank line) by one that starts no numbered item."""
+    sentence, directly followed (no blank line) by one that starts no numbered item.
+
+    Document-sharing sites cut a text into pages and start each with its page number ("…聚焦主责",
+    blank line, "2、主业。紧紧…"): a line after a blank that starts with the next page number
+    (2, 3, …) where the line before stopped mid-sentence is the same sentence going on."""
     joined = []  # each a list of parts, joined once at the end (a long run of pieces stays linear)
-    length, heading = 0, False  # of the last joined line
+    length, heading, page = 0, False, 2  # of the last joined line; the next page number expected
     for line, blank_before in lines:
-        if (
-            joined
+        unfinished = joined and not heading and not joined[-1][-1].endswith(SENTENCE_END)
+        chunk = CHUNK_MARK.match(line) if unfinished and blank_before and length > 15 else None
+        if chunk and int(chunk.group(1)) == page:
+            page += 1
+            rest = line[chunk.end():]
+            joined[-1].append(rest)
+            length += len(rest)
+        elif (
+            unfinished
             and not blank_before
             and length > 30
-            and not heading
-            and not joined[-1][-1].endswith(SENTENCE_END)
             and not (SECTION.match(line) or GROUP.match(line) or POINT.match(line))
+            and not (len(line) <= 40 and TITLE_WORDS.search(line))  # a title after a navigation line
+            and not GLUED_AT_END.search(joined[-1][-1][-30:])  # "…制定本计划一、总体目标" ends in a heading
         ):
             joined[-1].append(line)
             length += len(line)
@@ -270,6 +327,92 @@ def _join_broken_lines(lines):
             joined.append([line])
             length, heading = len(line), bool(SECTION.match(line) or GROUP.match(line))
     return ["".join(parts) for parts in joined]
+
+
+# --- run-on text -----------------------------------------------------------------------------
+#
+# A page copied from a viewer may hold a whole plan on a few long lines ("…开展。 二、工作目标 (一)推动…"),
+# or glue a heading to the text before it ("…团委工作计划一、工作目标"). A numbered mark inside a line
+# starts a new line where it is the next number of its kind (the numbering read so far decides) and
+#   - it follows the end of a sentence or a space, or
+#   - it is a section mark glued to the text before, followed by a short heading that ends the line
+#     or a space.
+# Each split is remembered (its kind), so that the structure can say how sure it is.
+
+INLINE_MARK = re.compile(
+    rf"([{CN_NUMERAL}]{{1,3}}+)[、．](?![{CN_NUMERAL}、])"
+    rf"|[（(]([{CN_NUMERAL}]{{1,3}}+)[）)]"
+    r"|(?<![\d.])(\d{1,2}+)[.．、](?![\d.])"
+    r"|[（(](\d{1,2}+)[）)]"
+)
+BREAK_BEFORE = tuple("。！？!?；; ")
+# a glued heading: a few characters with no sentence punctuation, up to the line's end, a space or a mark
+GLUED_HEADING = re.compile(r"[^。，,；;！？!?\s（(]{2,24}+(?=$|\s|[（(])")
+
+
+def split_run_on(lines):
+    """Lines with every numbered item that started inside a line moved to a line of its own, and the
+    set of line indexes that came from such a split (mid-line) or from a glued heading."""
+    out, doubtful = [], {}
+    counters = {"section": 0, "group": 0, "point": 0, "bracket": 0}
+    for line in lines:
+        kind, number = _line_mark(line)
+        if kind:
+            _count(counters, kind, number)
+        start = 0
+        for match in INLINE_MARK.finditer(line):
+            at = match.start()
+            if at == 0 or at < start:
+                continue
+            kind, number = _mark_of(match)
+            if number is None or not _is_next_in(counters, kind, number):
+                continue
+            before = line[at - 1]
+            if before in BREAK_BEFORE:
+                how = "inline"
+            elif kind == "section" and "\u4e00" <= before <= "\u9fff" and GLUED_HEADING.match(line, match.end()):
+                how = "glued"
+            else:
+                continue
+            out.append(line[start:at].rstrip())
+            start = at
+            doubtful[len(out)] = how
+            _count(counters, kind, number)
+        out.append(line[start:])
+    return [line for line in out], doubtful
+
+
+def _line_mark(line):
+    match = INLINE_MARK.match(line)
+    return _mark_of(match) if match else (None, None)
+
+
+def _mark_of(match):
+    if match.group(1):
+        return "section", chinese_to_int(match.group(1))
+    if match.group(2):
+        return "group", chinese_to_int(match.group(2))
+    if match.group(3):
+        return "point", int(match.group(3))
+    return "bracket", int(match.group(4))
+
+
+def _is_next_in(counters, kind, number):
+    last = counters[kind]
+    if kind == "section":
+        return number == last + 1
+    return number == last + 1 or number == 1
+
+
+def _count(counters, kind, number):
+    if number is None:
+        return
+    counters[kind] = number
+    if kind == "section":
+        counters["group"] = 0
+        counters["bracket"] = 0
+    elif kind in ("group", "point"):
+        counters["bracket"] = 0
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -289,15 +432,26 @@ def lead_phrase(text: str) -> str:
 
 
 def find_title(lines):
-    """The document's title and year: a short line naming a plan, the first with a year."""
+    """The document's title and year: a short line naming a plan, the first with a year. The year is
+    the title's (its latest: 2018年总结和2019年计划 is a plan for 2019), else the body's, where a year
+    next to planning words wins; a navigation line listing other years is never read."""
     candidates = [
         line for line in lines[:40]
         if TITLE_WORDS.search(line) and len(line) <= 60 and "/" not in line and ">" not in line and not SECTION.match(line)
         and not line.endswith(("。", "，"))
     ]
     title = next((c for c in candidates if YEAR.search(c)), candidates[0] if candidates else "")
-    year_match = YEAR.search(title) or next((YEAR.search(line) for line in lines[:40] if YEAR.search(line)), None)
-    return title, int(year_match.group(1)) if year_match else None
+    years = [int(m.group(1)) for m in YEAR.finditer(title)]
+    if years:
+        return title, max(years)
+    body = [line for line in lines[:40] if len(YEAR.findall(line)) < 3 and "/" not in line and "|" not in line]
+    planned = next((int(m.group(1)) for line in body for m in YEAR.finditer(line)
+                    if PLANNED_YEAR.match(line, m.end())), None)
+    first = next((int(m.group(1)) for line in body for m in YEAR.finditer(line)), None)
+    return title, planned or first
+
+
+PLANNED_YEAR = re.compile(r"[^。，,]{0,12}?(部署|计划|要点|安排|重点任务|工作思路)")
 
 
 def _is_next(previous: str | None, current: str) -> bool:
@@ -307,23 +461,63 @@ def _is_next(previous: str | None, current: str) -> bool:
     return value == 1 if previous is None else value == chinese_to_int(previous) + 1
 
 
-def parse_structure(lines):
-    """Sections (一、), their groups (（一）) and points (1. 1、 （1） ① or 一是…).
+# How sure the parser is of an item, with the reason shown to the user. Items below LOW_CONFIDENCE are
+# marked on the review page for the user to confirm.
+SURE, FAIR, DOUBTFUL = 0.95, 0.8, 0.5
+LOW_CONFIDENCE = 0.7
+HEADING_LIKE = re.compile(r"[^。，,；;！？!?：:]{2,20}+")
+
+
+def _rated(item, confidence, reason):
+    item["confidence"], item["reason"] = confidence, reason
+    return item
+
+
+def _number_of_point(match):
+    return match.group(1) or match.group(2) or str(CIRCLED.index(match.group(3)) + 1)
+
+
+def _point_kind(match):
+    return "plain" if match.group(1) else "bracket" if match.group(2) else "circled"
+
+
+def parse_structure(lines, doubtful=None):
+    """Sections (一、), their groups (（一） or a "1. 组织建设" heading over （1） items) and points
+    (1. 1、 （1） ① or 一是… / 第一，… / 其一、…), each rated.
 
     The leaf numbered items of a section are its points: where a section has groups but no
     numbered items below them, the groups themselves are its points. While reading, an item's
     text is a list of parts, joined once at the end: appending to a growing string would copy it
     for every line a long paragraph runs on.
     """
+    doubtful = doubtful or {}
     sections, section, group = [], None, None
-    for line in lines:
+    heading_kind = None  # the kind of point whose short lines head a third level ("1. 组织建设" over "（1）")
+    previous_number = None
+    kinds = [(_point_kind(m) if (m := POINT.match(line)) and not SECTION.match(line) and not GROUP.match(line) else None)
+             for line in lines]
+    for index, line in enumerate(lines):
         match = SECTION.match(line)
-        if match and _is_next(section["number"] if section else None, match.group(1)):
+        if match and (_is_next(section["number"] if section else None, match.group(1))
+                      or (section is None and chinese_to_int(match.group(1)) == 2 and doubtful.get(index) is None)):
             title = lead_phrase(match.group(2))
+            enumeration = ENUMERATED.search(title, 2)
+            if enumeration and _ordinal(enumeration.group())[0] == "一":
+                title = title[:enumeration.start()]  # 二、青年服务一是开展技能培训…
             if len(title) <= 50:
-                section = {"number": match.group(1), "title": title, "points": [], "groups": [], "body": []}
+                confidence, reason = SURE, "行首编号“%s、”，顺序连续" % match.group(1)
+                if section is None and match.group(1) != "一":
+                    confidence, reason = DOUBTFUL, "第一个章节编号不是“一”，可能缺了前面的章节"
+                elif doubtful.get(index) == "glued":
+                    confidence, reason = DOUBTFUL, "标题紧贴在上文之后（之间没有标点），请确认"
+                elif doubtful.get(index) == "inline":
+                    confidence, reason = FAIR, "标题在行中（句末之后），已拆为单独一行"
+                if len(title) > 30:
+                    confidence, reason = DOUBTFUL, "标题较长，可能是正文"
+                section = _rated({"number": match.group(1), "title": title, "points": [], "groups": [], "body": []},
+                                 confidence, reason)
                 sections.append(section)
-                group = None
+                group, heading_kind, previous_number = None, None, None
                 rest = match.group(2)[len(title):].lstrip("。：: ")
                 if rest:
                     section["body"].append((None, rest))
@@ -332,15 +526,29 @@ def parse_structure(lines):
             continue
         match = GROUP.match(line)
         if match and chinese_to_int(match.group(1)):
-            group = match.group(1)
+            group, heading_kind, previous_number = match.group(1), None, None
             body = match.group(2)
-            section["groups"].append({"number": group, "group": None, "title": lead_phrase(body), "text": [body]})
+            section["groups"].append(_rated({"number": group, "group": None, "title": lead_phrase(body), "text": [body]},
+                                            FAIR, "分组标题“（%s）”下没有编号的要点，按要点列出" % group))
             continue
         match = POINT.match(line)
         if match:
-            number = match.group(1) or match.group(2) or str(CIRCLED.index(match.group(3)) + 1)
-            body = match.group(4)
-            section["points"].append({"number": number, "group": group, "title": lead_phrase(body), "text": [body]})
+            number, kind, body = _number_of_point(match), kinds[index], match.group(4)
+            if kind == heading_kind or (heading_kind is None and _heads_a_level(lines, kinds, index, body)):
+                heading_kind, group, previous_number = kind, number, None
+                section["groups"].append({"number": number, "group": None, "title": lead_phrase(body), "text": [body],
+                                          "level": True})
+                continue
+            confidence, reason = SURE, "行首编号“%s”" % number
+            if heading_kind:
+                confidence, reason = FAIR, "三级结构：“%s.”标题下的第 %s 项" % (group, number)
+            if previous_number is not None and number.isdigit() and int(number) not in (int(previous_number) + 1, 1):
+                confidence, reason = DOUBTFUL, "编号不连续（上一项是 %s），请确认" % previous_number
+            elif doubtful.get(index) == "inline":
+                confidence, reason = FAIR, "编号在行中（句末之后），已拆为单独一项"
+            previous_number = number if number.isdigit() else None
+            section["points"].append(_rated({"number": number, "group": group, "title": lead_phrase(body), "text": [body]},
+                                            confidence, reason))
             continue
         if section["points"] and section["points"][-1]["group"] == group:
             section["points"][-1]["text"].append(line)  # a point's paragraph that went on
@@ -351,7 +559,7 @@ def parse_structure(lines):
     for section in sections:
         groups = section.pop("groups")
         if not section["points"] and groups:
-            section["points"] = groups
+            section["points"] = [g for g in groups if not g.pop("level", False)] or _levels_as_points(groups)
         else:
             if not section["points"]:
                 section["points"] = _enumerated_points(section.pop("body"))
@@ -363,22 +571,53 @@ def parse_structure(lines):
     return sections
 
 
+def _heads_a_level(lines, kinds, index, body):
+    """A short numbered line with no sentence in it ("1. 组织建设") whose next numbered line is of
+    another kind, numbered 1 ("（1）优化组织设置。"): the middle level of three."""
+    if not HEADING_LIKE.fullmatch(body.strip()):
+        return False
+    for following in range(index + 1, min(len(lines), index + 40)):
+        if kinds[following]:
+            match = POINT.match(lines[following])
+            return kinds[following] != kinds[index] and _number_of_point(match) == "1"
+        if SECTION.match(lines[following]) or GROUP.match(lines[following]):
+            return False
+    return False
+
+
+def _levels_as_points(groups):
+    for g in groups:
+        g.pop("level", None)
+        _rated(g, DOUBTFUL, "标题下没有编号的要点，按要点列出")
+    return groups
+
+
 def _enumerated_points(body):
-    """Points written as 一是…二是… inside the paragraphs of a section (texts as lists of parts)."""
+    """Points written as 一是…二是…, 第一，…第二，… or 其一、…其二、… inside the paragraphs of a section
+    (texts as lists of parts)."""
     points = []
     for group, paragraph in body:
         parts = ENUMERATED.split(paragraph)
-        previous = None
+        previous, style = None, None
         for i in range(1, len(parts) - 1, 2):
             number = parts[i]
-            if not _is_next(previous, number[:-1]):
+            numeral, this_style = _ordinal(number)
+            if not _is_next(previous, numeral) or (previous is not None and this_style != style):
                 if points and previous is not None:
                     points[-1]["text"] += [number, parts[i + 1]]
                 continue
-            previous = number[:-1]
-            body_text = parts[i + 1].lstrip("，,：: ")
-            points.append({"number": number, "group": group, "title": lead_phrase(body_text), "text": [body_text]})
+            previous, style = numeral, this_style
+            body_text = parts[i + 1].lstrip("，,、：: ")
+            points.append(_rated({"number": number, "group": group, "title": lead_phrase(body_text), "text": [body_text]},
+                                 FAIR if this_style == "是" else FAIR - 0.05, "段落中的序数“%s”" % number))
     return points
+
+
+def _ordinal(number):
+    """一是 → (一, 是); 第二 → (二, 第); 其三 → (三, 其)."""
+    if number.endswith("是"):
+        return number[:-1], "是"
+    return number[1:], number[0]
 
 
 # --- targets ---------------------------------------------------------------------------------
@@ -386,7 +625,7 @@ def _enumerated_points(body):
 UNITS = sorted(
     ["个", "处", "场次", "场", "次", "期", "批", "人次", "万人", "人", "名", "家", "张", "元", "万元", "亿元", "小时", "学时",
      "%", "所", "支", "项", "篇", "户", "遍", "座", "条", "部", "本", "份", "件", "天", "课时", "万小时", "公里", "平方米",
-     "亩", "岗位", "队", "届"],
+     "亩", "岗位", "队", "届", "间", "批次", "台", "套"],
     key=len, reverse=True,
 )
 # A number starts where its run of digits (or numerals) starts: tried inside a run it would
@@ -399,8 +638,10 @@ TARGET = re.compile(NUMBER + r"\s*+" + MULTIPLIER + r"\s*+(?P<approx>余|多)?\s
 MAX_INTEGER_DIGITS = 12  # a target's value has 16 digits, 4 of them decimals (plans/models/target.py)
 RATE_WORDS = re.compile(r"率|比例|覆盖|占比")
 CLAUSE_REACH = 200  # characters either side of a number that its clause may span (real ones: < 40)
-AT_LEAST_BEFORE = ("不少于", "不低于", "至少", "达到", "突破", "超过", "多于", "达", "逾", "覆盖", "实现")
-AT_MOST_BEFORE = ("不超过", "不高于", "控制在", "低于", "降至", "少于", "压缩到", "压缩至")
+AT_LEAST_BEFORE = ("不少于", "不低于", "至少", "达到", "突破", "超过", "多于", "达", "逾", "覆盖", "实现", "不得少于", "不得低于",
+                   "不能少于", "不能低于", "最少", "提高到", "提高至", "提升到", "提升至", "保持在", "稳定在", "力争")
+AT_MOST_BEFORE = ("不超过", "不高于", "控制在", "低于", "降至", "少于", "压缩到", "压缩至", "不得超过", "不能超过", "不得高于",
+                  "不多于", "最多")
 NOT_TARGET_AFTER = ("年", "月", "日", "周年", "届", "号", "期间", "大", "中全会", "届全会", "后", "岁")
 DEADLINE = re.compile(r"(年内|全年|今年|到年底|年底前|年底|\d{1,2}月(?:底)?前|\d{1,2}月底|上半年|下半年|到20\d\d年(?:底)?|每年|每学期|每月|每季度)")
 
@@ -451,16 +692,19 @@ def _clause_bounds(text, start, end):
     return (left + 1 if left != -1 else low), (min(rights) if rights else high)
 
 
-def find_targets(text: str, limit: int = MAX_TARGETS) -> list[dict]:
-    """Quantified commitments in a point's text, with comparator, value, unit and deadline
-    (the first ``limit`` of them)."""
-    found = []
-    for match in TARGET.finditer(text or ""):
+def find_targets(text: str, limit: int = MAX_TARGETS, year: int | None = None) -> list[dict]:
+    """Quantified commitments in a point's text, with comparator, value, unit, deadline, and how sure
+    the parser is (the first ``limit`` of them). Results already reached (past tense, an earlier
+    year) are achievements, not targets."""
+    found, last_end = [], -2
+    text = text or ""
+    for match in TARGET.finditer(text):
         if len(found) >= limit:
             break
         number, unit = match.group("num"), match.group("unit")
         start, end = match.span()
         before = text[max(0, start - 8):start]
+        continues_list = last_end == start - 1 and text[last_end:start] in ("、", "，", ",")
         if _not_a_count(text, match, before):
             continue
         value = _value(number, match.group("mult"))
@@ -470,40 +714,94 @@ def find_targets(text: str, limit: int = MAX_TARGETS) -> list[dict]:
         clause = text[clause_start:clause_end].strip()
         head = text[clause_start:start]
         tail = text[end:clause_end]
-        comparator = _comparator(head, tail)
-        if unit == "%" and not any(w in head for w in AT_LEAST_BEFORE + AT_MOST_BEFORE) and not tail.startswith(("以上", "以内", "的")):
+        if _not_a_commitment(text, start, end, head, tail, clause, unit, value, year):
+            continue
+        comparator, word = _comparator(head, tail)
+        confidence, reason = (SURE, "比较词“%s”" % word) if word else (FAIR, "数字加单位，没有比较词，按“不少于”理解")
+        if continues_list and found:
+            comparator, confidence, reason = found[-1]["comparator"], FAIR, "并列的数值，比较词和指标沿用前一项"
+        elif unit == "%" and not word and not tail.startswith("的"):
             if not RATE_WORDS.search(clause):
                 continue  # a bare percentage in passing (同比增长20%) is not a commitment
-        metric = _metric(head, tail, unit)
+        metric = found[-1]["metric"] if continues_list and found else _metric(head, tail, unit)
+        if not number[0].isdigit():
+            confidence, reason = min(confidence, FAIR), reason + "；数值是中文数字"
+        if metric == unit or not metric:
+            confidence, reason = DOUBTFUL, reason + "；未识别出指标名称"
         deadline = DEADLINE.search(text[max(0, clause_start - 12):clause_end])
-        found.append({
+        found.append(_rated({
             "text": clause,
             "metric": metric,
             "comparator": comparator,
             "value": int(value) if value == value.to_integral_value() else float(value),
             "unit": "%" if unit == "%" else unit,
             "deadline": deadline.group(1) if deadline and deadline.group(1) != "每年" else None,
-        })
+        }, confidence, reason))
+        last_end = end + len(TAIL_WORDS.match(tail).group()) if TAIL_WORDS.match(tail) else end
     return found
+
+
+# A count that is a condition or a scope rather than a commitment: "团员人数超过20人的社区", "50人以上的企业"
+CONDITION_BEFORE = ("超过", "满", "不足", "不到", "达到", "以上", "低于")
+RANGE_MARKS = ("至", "到", "-", "~", "～", "—")
+RANGE_ENDS = set("0123456789个人名场次期项家元%所支件条间")
+SCORING_WORDS = ("扣", "加分", "得分", "满分", "记分", "计分")
+# results reached: 截至5月, 去年, 已建成, 达到了92%
+PAST_WORDS = ("截至", "截止", "去年", "上年", "上一年", "已经", "已", "了")
+PAST_NOT = ("为了", "了解", "除了", "了如", "已于")
+
+
+def _not_a_commitment(text, start, end, head, tail, clause, unit, value, year):
+    """Conditions, scopes, ranges, scoring rules, impossible shares and results already reached."""
+    if unit != "%" and (tail.startswith(("以上的", "以下的")) or (tail.startswith("的") and head.rstrip().endswith(CONDITION_BEFORE))) \
+            and not any(word in head for word in COMMITTING if word not in CONDITION_BEFORE):
+        return True
+    if tail.startswith(("之外", "以外")):
+        return True  # 8小时之外
+    if "在" in text[max(0, start - 6):start] and "试点" in text[end:end + 14]:
+        return True  # 在全区11个乡镇(街道)试点开展: where, not how many
+    if tail[:1] in RANGE_MARKS and tail[1:2].isdigit() or (head.endswith(RANGE_MARKS) and head[-2:-1] in RANGE_ENDS):
+        return True  # 10000人至25000人的学校, 3至5人
+    if any(word in clause for word in SCORING_WORDS) and ("分" in clause):
+        return True  # 每缺席1人扣1分, 得满分的80%
+    if unit == "%" and value > 100:
+        return True  # a share above 100 % (学习率超200%) is no plan's target
+    return _reached(text, start, year)
+
+
+def _reached(text, start, year):
+    """Whether the sentence leading to the number reports a result: past-tense words, or a year
+    before the plan's own."""
+    sentence_start = max(text.rfind("。", 0, start), text.rfind("；", 0, start), start - 120) + 1
+    lead = text[sentence_start:start]
+    for word in PAST_WORDS:
+        at = lead.find(word)
+        if at != -1 and not any(lead.startswith(other, max(0, at - 1)) or lead.startswith(other, at) for other in PAST_NOT):
+            return True
+    if year:
+        for match in YEAR.finditer(lead):
+            if int(match.group(1)) < year and lead[max(0, match.start() - 1):match.start()] not in ("到", "至", "比", "较"):
+                return True
+    return False
 
 
 COMPARATOR_WORDS = sorted([(w, ">=") for w in AT_LEAST_BEFORE] + [(w, "<=") for w in AT_MOST_BEFORE],
                           key=lambda item: len(item[0]), reverse=True)
 
 
-def _comparator(head: str, tail: str) -> str:
-    """The comparator word nearest before the number (不少于 before 少于), else the word after it."""
+def _comparator(head: str, tail: str) -> tuple[str, str]:
+    """The comparator word nearest before the number (不少于 before 少于), else the word after it;
+    with the word that decided it ("" when none did)."""
     head = head.rstrip()
     best = None
     for word, comparator in COMPARATOR_WORDS:
         position = head.rfind(word)
         if position != -1 and (best is None or position + len(word) > best[0]):
-            best = (position + len(word), comparator)
-    if tail.startswith(("以内", "以下")):
-        return "<="
-    if tail.startswith("左右"):
-        return "="
-    return best[1] if best else ">="
+            best = (position + len(word), comparator, word)
+    for word, comparator in (("以内", "<="), ("以下", "<="), ("左右", "="), ("以上", ">=")):
+        if tail.startswith(word) and (comparator != ">=" or not best):
+            return comparator, word
+    return (best[1], best[2]) if best else (">=", "")
 
 
 TAIL_WORDS = re.compile(r"^(?:以上|以内|以下|左右|的|余|多)++")
@@ -535,26 +833,125 @@ def _without_words_at_end(text: str, words) -> str:
 
 def _without_sections(lines, title):
     """A document with no 一、 sections: its （一） headings are the sections, or else the whole
-    text is one section whose points are its numbered items, or its paragraphs that hold targets."""
+    text is one section (unnumbered, which the review page offers to structure by hand) whose points
+    are its numbered items, or its paragraphs that hold targets, or the whole text as one point."""
     promoted = [SECTION_FROM_GROUP.sub(r"\1、", line) for line in lines]
     if any(SECTION.match(line) for line in promoted) and promoted != lines:
         sections = parse_structure(promoted)
         if sections:
+            for section in sections:
+                _rated(section, FAIR, "没有“一、”一级标题，以“（%s）”作为章节" % section["number"])
             return sections
-    section = {"number": "", "title": title or "", "points": []}
+    section = _rated({"number": "", "title": title or "", "points": []}, DOUBTFUL, "没有找到章节编号，全文作为一个章节")
     for line in lines:
         match = POINT.match(line)
         if match:
-            number = match.group(1) or match.group(2) or str(CIRCLED.index(match.group(3)) + 1)
-            section["points"].append({"number": number, "group": None, "title": lead_phrase(match.group(4)), "text": [match.group(4)]})
+            section["points"].append(_rated({"number": _number_of_point(match), "group": None, "title": lead_phrase(match.group(4)),
+                                             "text": [match.group(4)]}, FAIR, "行首编号“%s”，但不在任何章节下" % _number_of_point(match)))
         elif section["points"]:
             section["points"][-1]["text"].append(line)
     for point in section["points"]:
         point["text"] = "".join(point["text"])
     if not section["points"]:
-        section["points"] = [{"number": "", "group": None, "title": lead_phrase(line), "text": line}
+        section["points"] = [_rated({"number": "", "group": None, "title": lead_phrase(line), "text": line},
+                                    DOUBTFUL, "没有编号：含量化指标的段落按要点列出")
                              for line in lines if line != title and find_targets(line, limit=1)]
+    if not section["points"] and any(line != title for line in lines):
+        body = "\n".join(line for line in lines if line != title)
+        section["points"] = [_rated({"number": "", "group": None, "title": lead_phrase(body)[:60], "text": body},
+                                    DOUBTFUL, "没有找到任何结构：全文作为一个要点，请手工整理")]
     return [section] if section["points"] else []
+
+
+# --- flattened tables ----------------------------------------------------------------------
+#
+# A 考核目标分解表 copied out of a page or a PDF comes one cell per line: a run of header cells
+# (序号, 工作任务, 达标值, 争取值, 牵头部室 …), then the rows, as many cells each.
+
+TABLE_HEADER = re.compile(
+    r"序号|工作任务|重点任务|目标任务|任务|工作内容|考核内容|内容|指标名称|指标|考核指标|单位|计量单位|分值|达标值|争取值|目标值|"
+    r"基准值|年度目标|考核目标[^\n]{0,12}+|责任单位|责任部门|牵头部室|牵头部门|牵头单位|配合单位|完成时限|时限|时间|备注"
+)
+VALUE_HEADER = re.compile(r"达标值|争取值|目标值|年度目标|考核目标")
+CELL_NUMBER = re.compile(r"(\d++(?:\.\d++)?)\s*+(万|亿)?")
+TABLE_END = re.compile(r"^(备注|评分标准|说明|注)[:：]")
+
+
+def take_tables(lines):
+    """The lines outside flattened tables, and each table read as one section whose points are its
+    rows and whose targets are the value cells (达标值 and 争取值 as two targets)."""
+    rest, tables, index = [], [], 0
+    while index < len(lines):
+        header_end = index
+        while header_end < len(lines) and len(lines[header_end]) <= 16 and TABLE_HEADER.fullmatch(lines[header_end]):
+            header_end += 1
+        header = lines[index:header_end]
+        if len(header) >= 3 and any(VALUE_HEADER.search(cell) for cell in header):
+            title = rest.pop() if rest and len(rest[-1]) <= 40 and "表" in rest[-1] else ""
+            rows, index = [], header_end
+            while index + len(header) <= len(lines) and not any(
+                    len(cell) > 30 or TABLE_END.match(cell) for cell in lines[index:index + len(header)]):
+                rows.append(lines[index:index + len(header)])
+                index += len(header)
+            tables.append(_table_section(title, header, rows))
+            continue
+        rest.append(lines[index])
+        index += 1
+    return rest, tables
+
+
+def _table_section(title, header, rows):
+    points = []
+    for number, row in enumerate(rows, 1):
+        cells = dict(zip(header, row, strict=True))
+        names = [cell for head, cell in cells.items() if head != "序号" and not VALUE_HEADER.search(head)
+                 and TABLE_HEADER.fullmatch(head) and head.startswith(("工作", "重点", "目标任务", "任务", "内容", "考核内容", "指标"))]
+        name = " ".join(names) or row[0]
+        unit_column = next((cell for head, cell in cells.items() if head in ("单位", "计量单位")), "")
+        targets = []
+        for head, cell in cells.items():
+            if not VALUE_HEADER.search(head):
+                continue
+            tiers = head.split("/") if "/" in cell else [head]
+            for tier, part in zip(tiers, cell.split("/"), strict=False):
+                target = _cell_target(name, part.strip(), unit_column, tier)
+                if target:
+                    targets.append(target)
+        points.append(_rated({"number": cells.get("序号", str(number)), "group": None, "title": name[:200],
+                              "text": " ".join(row), "targets": targets}, FAIR, "表格中的一行"))
+    return _rated({"number": "", "title": title or "目标分解表", "points": points}, FAIR, "从表格（每格一行）读出")
+
+
+def _cell_target(name, cell, unit_column, tier):
+    found = find_targets(cell, limit=1)
+    if found:
+        target = found[0]
+    else:
+        match = CELL_NUMBER.fullmatch(cell) or (TARGET.fullmatch(cell) if cell.endswith("%") else None)
+        if not match or not (unit_column or cell.endswith("%")):
+            return None
+        value = _value(match.group(1), match.group(2) if match.lastindex and match.lastindex >= 2 and not cell.endswith("%") else None) \
+            if not cell.endswith("%") else _value(match.group("num"), None)
+        if value is None:
+            return None
+        target = {"text": cell, "comparator": ">=", "value": int(value) if value == value.to_integral_value() else float(value),
+                  "unit": "%" if cell.endswith("%") else simplified(unit_column), "deadline": None}
+    second = "争取" in tier
+    return _rated({**target, "text": f"{name} {cell}", "metric": name[:60]},
+                  DOUBTFUL if second else FAIR, "表格“%s”一栏%s" % (tier, "（第二档，争取达到）" if second else ""))
+
+
+NO_STRUCTURE = "没有识别出章节和编号：全文作为一个章节列出（含量化指标的段落作为要点），请手工整理结构。"
+SUMMARY_WORDS = re.compile(r"总结|回顾|完成情况|主要成绩|取得的成效|工作成效")
+PLAN_WORDS = re.compile(r"计划|要点|打算|安排|思路|任务|目标")
+
+
+def _looks_back(title, year):
+    """A section of a 工作总结及计划 that reports the past: 上半年工作总结, 2018年工作回顾, 2016年主要工作."""
+    years = [int(m.group(1)) for m in YEAR.finditer(title or "")]
+    if year and years and max(years) < year:
+        return True
+    return bool(SUMMARY_WORDS.search(title or "")) and not PLAN_WORDS.search(title or "")
 
 
 SECTION_FROM_GROUP = re.compile(rf"^\s*+[（(]\s*+([{CN_NUMERAL}]{{1,3}}+)\s*+[）)]\s*+")
@@ -563,17 +960,69 @@ SECTION_FROM_GROUP = re.compile(rf"^\s*+[（(]\s*+([{CN_NUMERAL}]{{1,3}}+)\s*+[�
 def parse_text(text: str) -> dict:
     """The plan in ``text``: title, year and sections with points and targets (the first
     MAX_POINTS and MAX_TARGETS of them). Never raises."""
-    lines = clean_lines(text)
-    title, year = find_title(lines)
-    sections = parse_structure(lines) or _without_sections(lines, title)
+    original = normalize(text)
+    reading = simplified(original)
+    lines, tables = take_tables(clean_lines(reading))
+    lines, doubtful = split_run_on(lines)
+    title, year = find_title(lines + [t["title"] for t in tables])
+    sections = parse_structure(lines, doubtful) or _without_sections(lines, title)
+    tables = [t for t in tables if t["points"]]
     points_left, targets_left = MAX_POINTS, MAX_TARGETS
-    for section in sections:
+    for section in sections + tables:
         section["points"] = section["points"][:points_left]
         points_left -= len(section["points"])
+        looking_back = _looks_back(section["title"], year)
         for point in section["points"]:
-            point["targets"] = find_targets(point["text"], limit=targets_left)
+            if section in tables:
+                point["targets"] = point["targets"][:targets_left]
+            else:
+                point["targets"] = [] if looking_back else find_targets(point["text"], limit=targets_left, year=year)
             targets_left -= len(point["targets"])
-    return {"title": title, "year": year, "sections": sections}
+        if looking_back:
+            _rated(section, section["confidence"], section["reason"] + "；这是总结部分，其中的数字是已取得的成绩，不作为指标")
+    structured = any(section["number"] for section in sections + tables) or bool(tables)
+    plan = {"title": title, "year": year, "structured": structured, "sections": sections + tables,
+            "notice": "" if structured else NO_STRUCTURE}
+    if reading != original:
+        _restore_script(plan, reading, original)
+    return plan
+
+
+def _restore_script(plan, reading, original):
+    """Titles and texts as the document wrote them (traditional where it was): each is found in the
+    simplified reading, in document order, and taken from the same place of the original."""
+    cursor = 0
+
+    def restore(value, start):
+        if not value:
+            return value, start
+        at = reading.find(value, start)
+        if at == -1:
+            at = reading.find(value)
+        return (original[at:at + len(value)], at) if at != -1 else (value, start)
+
+    plan["title"], _ = restore(plan["title"], 0)
+    for section in plan["sections"]:
+        section["title"], cursor = restore(section["title"], cursor)
+        for group in section.get("groups", []):
+            group["title"], _ = restore(group["title"], cursor)
+        for point in section["points"]:
+            point["title"], cursor = restore(point["title"], cursor)
+            point["text"], _ = restore(point["text"], cursor)
+            for target in point["targets"]:
+                target["text"], at = restore(target["text"], cursor)
+                target["metric"], _ = restore(target["metric"], at)
+
+
+def doubtful_count(parsed: dict) -> int:
+    """How many sections, points and targets the parser is unsure of (the review page marks them)."""
+    count = 0
+    for section in parsed.get("sections", []):
+        count += section.get("confidence", 1) < LOW_CONFIDENCE
+        for point in section.get("points", []):
+            count += point.get("confidence", 1) < LOW_CONFIDENCE
+            count += sum(target.get("confidence", 1) < LOW_CONFIDENCE for target in point.get("targets", []))
+    return count
 
 
 def highlight_targets(document: str, parsed: dict) -> str:

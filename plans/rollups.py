@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from .choices import Aggregation, Comparator, Light, PointStatus, ProgressRule
+from .choices import Aggregation, Comparator, Light, PlanStatus, PointStatus, ProgressRule
 from .models import Assignment, ProgressEntry
 
 ONE = Decimal(1)
@@ -159,6 +159,14 @@ def judge_point(*, status, milestones, deadline, on) -> Figures:
     return Figures(completion, expected, light)
 
 
+def unjudged_draft(plan, figures: Figures) -> Figures:
+    """A draft plan is not under way yet: no expected progress and no lag light (a draft for a past year would
+    otherwise show every target 严重滞后 before it is even published). Publishing refreshes its figures."""
+    if plan.status != PlanStatus.DRAFT:
+        return figures
+    return Figures(figures.completion, None, Light.DONE if figures.light == Light.DONE else Light.NOT_STARTED)
+
+
 # --- refresh ------------------------------------------------------------------------------
 
 
@@ -230,7 +238,7 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
             actual=actual, assigned=a.assigned_value, comparator=target.comparator, rule=target.progress_rule,
             start=a.plan.period_start, end=end, on=on, yellow=a.plan.yellow_threshold, red=a.plan.red_threshold,
         )
-        _set(a, updated, actual, figures, now)
+        _set(a, updated, actual, unjudged_draft(a.plan, figures), now)
 
     qualitative = Assignment.objects.filter(target__isnull=True)
     if point_ids is not None:
@@ -238,14 +246,14 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
     latest_status = ProgressEntry.objects.filter(assignment=OuterRef("pk")).exclude(status="").order_by("-reported_on", "-entered_at", "-pk")
     rows = (
         qualitative.annotate(own_status=Subquery(latest_status.values("status")[:1]))
-        .select_related("point")
+        .select_related("point", "plan")
         .prefetch_related("point__milestones")
     )
     for a in rows:
         status = a.own_status or (a.point.status if a.parent_id is None else PointStatus.NOT_STARTED)
         figures = judge_point(status=status, milestones=list(a.point.milestones.all()),
                               deadline=a.deadline or a.point.deadline, on=on)
-        _set(a, updated, None, figures, now)
+        _set(a, updated, None, unjudged_draft(a.plan, figures), now)
 
     fields = ["actual_value", "completion", "expected", "light", "rolled_up_at"]
     _write(fields, [[getattr(a, f) for f in fields] + [a.pk] for a in updated])

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
+from django.utils.translation import gettext as _
 
 from orgs.permissions import Action, organizations_held
 
@@ -57,21 +58,54 @@ def visible_plan_organizations(plan, user):
     return Organization.objects.filter(Q(pk__in=held)).order_by("path")
 
 
-def plans_at_their_organizations(plans):
-    """{plan_id: (completion, light)} of each plan at its own organisation, in one query."""
-    by_plan = defaultdict(lambda: defaultdict(list))
-    rows = Assignment.objects.filter(plan__in=plans, organization=F("plan__organization")).values_list(
-        "plan_id", "point_id", "completion", "light"
-    )
-    for plan_id, point_id, completion, light in rows:
-        by_plan[plan_id][point_id].append((completion, light))
+def plan_list_figures(plans, organization=None):
+    """{plan_id: {owner, scope, at, completion, light, open}} for the plan list, in four queries whatever the plans.
+
+    A row shows the whole plan at its owner (``scope`` "whole"), or — when ``organization`` (the user's current one)
+    lies below the owner and holds part of the plan — that organisation's share (``scope`` "share", 本单位承担部分),
+    so that a plan's figures are never read as another organisation's. ``open`` counts the work not done where the
+    figures are taken: targets and points held there and not done, and in the whole plan also its targets and
+    points nobody holds yet; a plan with open work is never called done."""
+    from .models import Target, WorkPoint
+
+    plans = list(plans)
+    share = set()
+    if organization is not None:
+        above = [p.pk for p in plans if p.organization_id != organization.pk
+                 and organization.path.startswith(p.organization.path)]
+        if above:
+            share = set(Assignment.objects.filter(plan__in=above, organization=organization)
+                        .values_list("plan_id", flat=True).distinct())
+    whole = [p.pk for p in plans if p.pk not in share]
+    items = defaultdict(lambda: defaultdict(list))  # plan → point → [(completion, light)]
+    held_targets, held_points = defaultdict(set), defaultdict(set)
+    for plan_id, point_id, target_id, completion, light in Assignment.objects.filter(
+        Q(plan__in=whole, organization=F("plan__organization")) | Q(plan__in=share, organization=organization)
+    ).values_list("plan_id", "point_id", "target_id", "completion", "light"):
+        items[plan_id][point_id].append((completion, light))
+        held_points[plan_id].add(point_id)
+        if target_id:
+            held_targets[plan_id].add(target_id)
+    for plan_id, point_id, target_id in Target.objects.filter(point__section__plan__in=whole).values_list(
+            "point__section__plan_id", "point_id", "pk"):
+        if target_id not in held_targets[plan_id]:  # a target its owner does not hold (yet): open, not started
+            items[plan_id][point_id].append((None, Light.NOT_STARTED))
+            held_points[plan_id].add(point_id)
+    for plan_id, point_id in WorkPoint.objects.filter(section__plan__in=whole).values_list("section__plan_id", "pk"):
+        if point_id not in held_points[plan_id]:  # a point nobody holds yet, as the plan's own page shows it
+            items[plan_id][point_id].append((None, Light.NOT_STARTED))
     result = {}
-    for plan_id, points in by_plan.items():
-        figures = [
-            (mean_completion([c for c, _l in items]), combined_light([lt for _c, lt in items]), items)
-            for items in points.values()
-        ]
-        result[plan_id] = plan_completion(figures)
+    for plan in plans:
+        points = items.get(plan.pk, {})
+        figures = [(mean_completion([c for c, _l in rows]), combined_light([lt for _c, lt in rows]), rows)
+                   for rows in points.values()]
+        completion, light = plan_completion(figures) if figures else (None, None)
+        still_open = sum(1 for rows in points.values() for _c, lt in rows if lt != Light.DONE)
+        if still_open and light == Light.DONE:
+            light = Light.GREEN
+        result[plan.pk] = {"plan": plan, "owner": plan.organization, "scope": "share" if plan.pk in share else "whole",
+                           "at": organization if plan.pk in share else plan.organization,
+                           "completion": completion, "light": light, "open": still_open}
     return result
 
 
@@ -99,13 +133,26 @@ def point_history(point, user, limit=30):
     from .models import Target
 
     visible = Organization.objects.restrict(user).values("pk")
-    records = [
-        *point.history.select_related("history_user")[:limit],
-        *Target.history.filter(point_id=point.pk).select_related("history_user")[:limit],
-        *Assignment.history.filter(point_id=point.pk, organization_id__in=visible)
-        .select_related("history_user", "organization")[:limit],
-    ]
-    return sorted(records, key=lambda r: r.history_date, reverse=True)[:limit]
+    targets = {t.pk: t for t in Target.objects.filter(point_id=point.pk)}
+    assignments = list(Assignment.history.filter(point_id=point.pk, organization_id__in=visible)
+                       .select_related("history_user", "organization")[:limit])
+    for record in assignments:  # what was handed to whom, read without a query per row
+        target = targets.get(record.target_id)
+        whole = target.metric if target else str(point)
+        texts = {"task": whole, "org": record.organization.display_name if record.organization else "—",
+                 "value": f"{record.assigned_value.normalize():f}{target.unit}" if target and record.assigned_value is not None else ""}
+        if record.parent_id is None:
+            record.label = _("%(task)s held by %(org)s") % texts
+        elif texts["value"]:
+            record.label = _("Decomposition: %(task)s → %(org)s, %(value)s") % texts
+        else:
+            record.label = _("Decomposition: %(task)s → %(org)s") % texts
+        record.is_decomposition = record.parent_id is not None
+    records = [*point.history.select_related("history_user")[:limit],
+               *Target.history.filter(point_id=point.pk).select_related("history_user")[:limit]]
+    for record in records:
+        record.label = str(record.instance)
+    return sorted(records + assignments, key=lambda r: r.history_date, reverse=True)[:limit]
 
 
 # --- a year at a glance (the dashboard reads these; they combine the stored roll-ups, never recompute them) ----------

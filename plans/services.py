@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from core import months
 from core.files import store_file
@@ -105,10 +106,12 @@ def update_plan(plan, *, by, **fields):
         setattr(plan, name, value)
     plan.full_clean()
     plan.save()
-    if {"yellow_threshold", "red_threshold"} & set(fields):
+    if {"yellow_threshold", "red_threshold", "status"} & set(fields):  # a published draft gets its lights
         with refreshes_batched():
             for target_id in Target.objects.filter(point__section__plan=plan).values_list("pk", flat=True):
                 schedule_refresh(target_id=target_id)
+            for point_id in WorkPoint.objects.filter(section__plan=plan).values_list("pk", flat=True):
+                schedule_refresh(point_id=point_id)
     return plan
 
 
@@ -290,7 +293,7 @@ def decompose(parent: Assignment, parts, *, by, confirm_mismatch=False):
             child.assigned_value, child.deadline = value, deadline or child.deadline
             child.save(update_fields=["assigned_value", "deadline"])
             changed.append(child)
-    Assignment.objects.bulk_create(created)
+    bulk_create_with_history(created, Assignment, default_user=actor(by))  # 修改记录 shows the decomposition
     if parent.target_id:
         schedule_refresh(target_id=parent.target_id)
     else:

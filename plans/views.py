@@ -7,16 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import parse_year
+from core.files import serve_stored
 from core.forms import add_errors, edit_page
 from core.pagination import paginate
 from core.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
+from core.tables import list_response
 from orgs.choices import Kind, Level, Sector
 from orgs.forms import ImportForm
 from orgs.models import Organization
@@ -36,7 +37,8 @@ from .forms import (
     structure_from_post,
 )
 from .models import Assignment, Evidence, Milestone, Plan, Section, Target, WorkPoint
-from .parser import MAX_CHARS, highlight_targets, parse_text
+from .parser import LOW_CONFIDENCE, MAX_CHARS, doubtful_count, highlight_targets, parse_text
+from .tables import PlanTable
 
 CHILDREN_SHOWN = 100  # a target handed to hundreds of branches lists the first ones; the ledger has all
 
@@ -61,12 +63,16 @@ def plan_list(request):
     filterset = PlanFilterSet(request.GET or None, queryset=Plan.objects.restrict(request.user).select_related("organization"),
                               request=request)
     plans = filterset.qs if filterset.is_bound and filterset.is_valid() else Plan.objects.none() if filterset.is_bound else filterset.queryset
-    page = paginate(request, plans)
-    figures = selectors.plans_at_their_organizations(list(page))
-    rows = [(plan, *figures.get(plan.pk, (None, None))) for plan in page]
-    return render(request, "plans/plan_list.html", {
-        "filterset": filterset, "page": page, "rows": rows, "can_create": has_any(request.user, Action.EDIT_PLAN),
-    })
+    current = getattr(request, "current_role", None)
+    table = PlanTable(plans, organization=current.organization if current else None)
+
+    def page(context):
+        # each row's figures: the whole plan at its owner, or the current organisation's share (本单位承担部分)
+        rows = [row.record.figures for row in context["table"].page.object_list]
+        return render(request, "plans/plan_list.html", {
+            **context, "rows": rows, "filterset": filterset, "can_create": has_any(request.user, Action.EDIT_PLAN)})
+
+    return list_response(request, table, page)
 
 
 @login_required
@@ -159,7 +165,9 @@ def record_progress(request, pk):
             assignment.refresh_from_db()
             form = ProgressForm(assignment=assignment, prefix=prefix)
     template = "plans/_task_row.html" if request.htmx else "plans/progress_form.html"
-    return render(request, template, {"assignment": assignment, "form": form, "saved": saved})
+    # asked for by its button (the point page, or this page's own address): the form is open, not one more click away
+    return render(request, template, {"assignment": assignment, "form": form, "saved": saved,
+                                      "open_form": request.method == "GET"})
 
 
 ORG_FILTER_FIELDS = {"level": Level, "kind": Kind, "sector": Sector}
@@ -279,7 +287,7 @@ def plan_import(request):
         parsed = {"title": title, "year": typed_year, "sections": sections}
         return render(request, "plans/plan_import_review.html", {
             "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
-            "errors": errors, "organization_code": request.POST.get("organization", ""),
+            "errors": errors, "organization_code": request.POST.get("organization", ""), "low_confidence": LOW_CONFIDENCE,
         })
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -287,6 +295,7 @@ def plan_import(request):
         parsed = parse_text(document)
         return render(request, "plans/plan_import_review.html", {
             "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
+            "doubtful_count": doubtful_count(parsed), "low_confidence": LOW_CONFIDENCE,
             "organization_code": default_org.code if default_org else "",
         })
     return render(request, "plans/plan_import.html", {"form": form})
@@ -401,4 +410,4 @@ def ledger_import(request, pk):
 def evidence_download(request, pk):
     """An evidence file, for those who may see its entry (uploads are never served publicly)."""
     evidence = get_visible_or_404(request, Evidence.objects.all(), pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)
+    return serve_stored(evidence.file, filename=evidence.original_name, as_attachment=False)

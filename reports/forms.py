@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orgs.choices import Kind, Level
 from orgs.models import Organization
@@ -15,7 +16,7 @@ class ReportingRuleForm(forms.ModelForm):
 
     levels = forms.MultipleChoiceField(label=_("Levels"), choices=Level.choices, required=False,
                                        widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("None selected: every level."))
-    kinds = forms.MultipleChoiceField(label=_("Kinds"), choices=Kind.choices, required=False,
+    kinds = forms.MultipleChoiceField(label=pgettext_lazy("organisation", "Kinds"), choices=Kind.choices, required=False,
                                       widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("None selected: every kind."))
     exception_codes = forms.CharField(label=_("Exceptions (organisation codes)"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}),

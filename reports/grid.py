@@ -7,19 +7,25 @@ number of queries does not grow with the tree or the year.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, F, Q, Value
-from django.db.models.functions import Substr, TruncMonth
-from django.utils import timezone
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from core.months import due_date, next_month
 from orgs.models import Organization
 
 from .choices import ReportStatus
 from .models import MonthlyReport
-from .selectors import active_rules, due_day_expression, obligated
+from .selectors import active_rules, due_day_expression, first_owed_month, joined_month, obligated, owes, owing_reports
 
 SENT = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED)
 MISSING, PENDING, NOT_REQUIRED = "missing", "pending", "not_required"
+
+
+def state_label(state):
+    """The label of a cell's state: a report status, 未报 (missing), 未到期 (not due yet) or 无需报送."""
+    extra = {MISSING: _("missing"), PENDING: _("not due yet"), NOT_REQUIRED: _("not required")}
+    return str(extra.get(state) or ReportStatus(state).label)
 
 
 @dataclass
@@ -43,7 +49,7 @@ class MonthColumn:
 @dataclass
 class Cell:
     month: datetime.date
-    state: str  # a report status, "missing" or "pending"
+    state: str  # a report status, "missing", "pending" or "not_required" (cell_state)
     report: MonthlyReport | None = None
 
 
@@ -66,33 +72,26 @@ def rule_periods(months):
     return list(groups.values())
 
 
-def existed_by(month):
-    """The moment a month ends (Asia/Shanghai): organisations created before it existed in that month."""
-    return timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time.min))
-
-
-def month_columns(scope, months, today, existing_only=False):
-    """Counts per month over the organisations of ``scope`` that must report that month (two queries per
-    distinct set of rules in force over the months, usually one set). ``existing_only``: an organisation counts
-    only from the month it was created in (a committee set up in June owes no report on May)."""
+def month_columns(scope, months, today):
+    """Counts per month over the organisations of ``scope`` that owe a report that month (``owing_reports``'s rule:
+    two queries per distinct set of rules in force over the months, usually one set). A report on a month its
+    organisation did not owe is not counted (it would lift the rate above what was due)."""
     columns = {m: MonthColumn(m) for m in months}
     for rules, period in rule_periods(months):
         organizations = obligated(scope, rules=rules)
-        created = TruncMonth("created_at", output_field=DateField()) if existing_only else Value(None, DateField())
-        due_rows = list(organizations.order_by().annotate(created=created).values_list("due_day", "created")
+        due_rows = list(organizations.order_by().values_list("due_day", "reporting_from", joined_month())
                         .annotate(n=Count("pk")))
         sent_by_day = {}
-        reports = MonthlyReport.objects.filter(organization__in=organizations.values("pk"), month__in=period)
-        if existing_only:
-            reports = reports.annotate(
-                org_created=TruncMonth("organization__created_at", output_field=DateField())
-            ).filter(month__gte=F("org_created"))
         rows = (
-            reports.annotate(org_due_day=due_day_expression(rules, prefix="organization__"))
-            .order_by().values_list("month", "status", "org_due_day")
+            MonthlyReport.objects.filter(organization__in=organizations.values("pk"), month__in=period)
+            .annotate(org_due_day=due_day_expression(rules, prefix="organization__"))
+            .order_by().values_list("month", "status", "org_due_day", "organization__reporting_from",
+                                    joined_month("organization__"))
             .annotate(n=Count("pk"), late=Count("pk", filter=Q(days_late__gt=0)))
         )
-        for month, status, due_day, n, late in rows:
+        for month, status, due_day, reporting_from, joined, n, late in rows:
+            if first_owed_month(reporting_from, joined) > month:
+                continue
             column = columns[month]
             column.counts[status] = column.counts.get(status, 0) + n
             column.late += late
@@ -101,8 +100,8 @@ def month_columns(scope, months, today, existing_only=False):
         for month in period:
             column = columns[month]
             due_by_day = {}
-            for day, since, n in due_rows:
-                if since is None or since <= month:
+            for day, reporting_from, joined, n in due_rows:
+                if first_owed_month(reporting_from, joined) <= month:
                     due_by_day[day] = due_by_day.get(day, 0) + n
             column.due = sum(due_by_day.values())
             column.missing = sum(n - sent_by_day.get((month, day), 0) for day, n in due_by_day.items()
@@ -112,12 +111,11 @@ def month_columns(scope, months, today, existing_only=False):
 
 def columns_by_child(organization, month, today):
     """{child's path: MonthColumn} of ``month`` for each child of ``organization``: the organisations of the child's
-    subtree that must report that month and existed then (two queries and the rules', whatever the subtree)."""
+    subtree that owe a report that month (two queries and the rules', whatever the subtree)."""
     width = len(organization.path) + organization.steplen
     rules = active_rules(month)
-    scope = Organization.objects.filter(path__startswith=organization.path, depth__gt=organization.depth,
-                                        created_at__lt=existed_by(month))
-    organizations = obligated(scope, rules=rules).annotate(child=Substr("path", 1, width))
+    scope = Organization.objects.filter(path__startswith=organization.path, depth__gt=organization.depth)
+    organizations = owing_reports(month, scope, rules=rules).annotate(child=Substr("path", 1, width))
     columns = {}
     due_by_day = {}
     for child, due_day, n in organizations.order_by().values_list("child", "due_day").annotate(n=Count("pk")):
@@ -144,9 +142,8 @@ def columns_by_child(organization, month, today):
 
 
 def missing_reports(scope, month, today):
-    """The organisations of ``scope`` that must report on ``month``, existed then, are past their due day and have
-    sent nothing (a queryset, in tree order, annotated ``due_day``)."""
-    rules = active_rules(month)
+    """The organisations of ``scope`` that owe a report on ``month``, are past their due day and have sent nothing
+    (a queryset, in tree order, annotated ``due_day``)."""
     sent = MonthlyReport.objects.filter(month=month, status__in=SENT).values("organization_id")
     following = next_month(month)
     if today <= following:
@@ -155,8 +152,20 @@ def missing_reports(scope, month, today):
         last_passed_day = today.day - 1  # due_day < today's day: the due date has passed
     else:
         last_passed_day = 31
-    return (obligated(scope.filter(created_at__lt=existed_by(month)), rules=rules)
-            .filter(due_day__lte=last_passed_day).exclude(pk__in=sent).order_by("path"))
+    return owing_reports(month, scope).filter(due_day__lte=last_passed_day).exclude(pk__in=sent).order_by("path")
+
+
+def cell_state(report, due_day, owed, month, today):
+    """The state of one organisation's month, as the grid, the month's export and the dashboard name it: the report's
+    status once sent; 未报 (missing) when owed and past its due day; else the draft's status, 未到期 (not due yet)
+    while owed, or 无需报送 (not required)."""
+    if report is not None and report.status in SENT:
+        return report.status
+    if owed and passed(month, due_day, today):
+        return MISSING
+    if report is not None:
+        return report.status
+    return PENDING if owed else NOT_REQUIRED
 
 
 def grid_rows(organizations, months, today):
@@ -178,14 +187,7 @@ def grid_rows(organizations, months, today):
         for month in months:
             report = reports.get((organization.pk, month))
             due_day = due_days[month].get(organization.pk)
-            if report is not None and report.status in SENT:
-                state = report.status
-            elif due_day is not None and passed(month, due_day, today):
-                state = MISSING
-            elif report is not None:
-                state = report.status
-            else:
-                state = PENDING if due_day is not None else NOT_REQUIRED
-            cells.append(Cell(month, state, report))
+            owed = due_day is not None and owes(organization, month)
+            cells.append(Cell(month, cell_state(report, due_day, owed, month, today), report))
         rows.append((organization, cells))
     return rows

@@ -1,9 +1,12 @@
 """Reads of monthly reports: who must report and by which day, who fills in and who reviews a report, and the
 fields a report has. Rules are turned into one SQL expression, so these never query per organisation."""
-from django.db.models import Case, IntegerField, Q, Value, When
+import datetime
+
+from django.db.models import Case, DateField, IntegerField, Q, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from core.months import month_start
+from core.months import DEFAULT_DUE_DAY, due_date, month_start, next_month
 from orgs.models import Organization, RoleAssignment
 from orgs.permissions import GRANTS, Action, organizations_held, role_assignments
 from plans.choices import PlanStatus
@@ -55,6 +58,66 @@ def obligated(organizations=None, rules=None, month=None):
     rules = active_rules(month) if rules is None else rules
     organizations = Organization.objects.all() if organizations is None else organizations
     return organizations.filter(is_active=True).annotate(due_day=due_day_expression(rules)).filter(due_day__isnull=False)
+
+
+# --- who owes a report on a month: the one rule ------------------------------------------------------------------
+#
+# An organisation owes its report on a month when it is active, a reporting rule in force for that month covers it
+# (the nearest decides, and gives the due day) and it had started reporting: an administrator's start month
+# (``Organization.reporting_from``) or else the month after the one it was created or imported in — a branch set up
+# today owes nothing on last month. The report grid and its counts, the month's export, the reminders, the
+# assessment and the dashboard all ask ``owing_reports`` (or, for loaded rows and grouped counts, ``owes`` and
+# ``first_owed_month``, the same rule in Python; tests/reports/test_owing.py holds the two forms together).
+
+
+def month_begins(month):
+    """The moment ``month`` begins in the portal's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.datetime.combine(month_start(month), datetime.time.min))
+
+
+def first_owed_month(reporting_from, joined_month):
+    """The first month an organisation owes a report on: the start month an administrator set, else the month after
+    the one it joined (was created or imported) in."""
+    return reporting_from or next_month(joined_month)
+
+
+def joined_month(prefix=""):
+    """SQL: the month (first day, Asia/Shanghai) the organisation reached through ``prefix`` was created in."""
+    return TruncMonth(f"{prefix}created_at", output_field=DateField())
+
+
+def owes(organization, month) -> bool:
+    """Whether a loaded organisation had started reporting by ``month`` (the rules aside)."""
+    joined = month_start(timezone.localdate(organization.created_at))
+    return first_owed_month(organization.reporting_from, joined) <= month_start(month)
+
+
+def started_q(month, prefix=""):
+    """SQL: the organisation (reached through ``prefix``) had started reporting by ``month`` — ``owes`` as a filter."""
+    month = month_start(month)
+    return (Q(**{f"{prefix}reporting_from__lte": month})
+            | Q(**{f"{prefix}reporting_from__isnull": True, f"{prefix}created_at__lt": month_begins(month)}))
+
+
+def owing_reports(month, organizations=None, rules=None):
+    """The organisations (of ``organizations``, default all) that owe a report on ``month``, annotated ``due_day``:
+    active, covered by a rule in force that month, started reporting. ``rules``: the active rules already read
+    (those not yet in force on ``month`` are left out here)."""
+    month = month_start(month)
+    rules = active_rules(month) if rules is None else [r for r in rules if r.since <= month]
+    return obligated(organizations, rules=rules).filter(started_q(month))
+
+
+def owed_due_day(organization, month):
+    """The due day of ``organization``'s report on ``month``; None when it does not owe that report."""
+    return owing_reports(month, Organization.objects.filter(pk=organization.pk)).values_list("due_day", flat=True).first()
+
+
+def reporting_closes(month, organizations):
+    """The last due date on ``month`` among ``organizations`` that owe it (the default due day when none does):
+    until that day has passed, the month's reporting is open."""
+    days = owing_reports(month, organizations).order_by().values_list("due_day", flat=True).distinct()
+    return due_date(month, max(days, default=DEFAULT_DUE_DAY))
 
 
 def reviewer_scope(user):

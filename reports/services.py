@@ -8,15 +8,15 @@ reviewers acting at once cannot both win. On approval the report's lines become 
 """
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_start
-from notifications.services import notify
+from notifications.services import Text, notify
 from orgs.permissions import Action, actor, require, require_write
 from plans import services as plan_services
 from volunteers import selectors as volunteer_selectors
@@ -140,14 +140,13 @@ def _tell(report, action, reason):
     else:
         users = reporters_by_organization([organization.pk]).get(organization.pk, set())
         kind = kinds.REPORT_APPROVED if action == ReportAction.APPROVE else kinds.REPORT_RETURNED
-    with translation.override(settings.LANGUAGE_CODE):
-        texts = {"org": organization.display_name, "month": f"{report.month:%Y-%m}"}
-        title = {
-            ReportAction.SUBMIT: _("%(org)s submitted the report on %(month)s"),
-            ReportAction.RETURN: _("The report on %(month)s of %(org)s was returned"),
-            ReportAction.APPROVE: _("The report on %(month)s of %(org)s was approved"),
-            ReportAction.REOPEN: _("The report on %(month)s of %(org)s was reopened"),
-        }[action] % texts
+    title = {  # translated for each reader when shown
+        ReportAction.SUBMIT: gettext_noop("%(org)s submitted the report on %(month)s"),
+        ReportAction.RETURN: gettext_noop("The report on %(month)s of %(org)s was returned"),
+        ReportAction.APPROVE: gettext_noop("The report on %(month)s of %(org)s was approved"),
+        ReportAction.REOPEN: gettext_noop("The report on %(month)s of %(org)s was reopened"),
+    }[action]
+    title = Text(title, {"org": organization.display_name, "month": f"{report.month:%Y-%m}"})
     notify(users, kind=kind, title=title, body=reason, url=reverse("reports:report_detail", args=[report.pk]))
 
 
@@ -366,6 +365,27 @@ def approve_report(report, *, by, version=None):
             note=line.note or _("Monthly report %(month)s") % {"month": f"{report.month:%Y-%m}"},
         )
     return report
+
+
+def approve_reports(reports, *, by):
+    """Approve several submitted reports at once (the reviewers' list): every report goes through
+    ``approve_report`` in a transaction of its own, so that one a colleague returned a moment ago, or one the
+    reviewer submitted personally, does not hold back the others; those are returned with the reason, by name.
+    Who may review is checked for every report first, and one the caller may not review refuses the whole
+    request before anything is written. Returns (approved reports, [(report, why it was not approved)])."""
+    reports = list(reports)
+    not_theirs = [str(r) for r in reports if not may_review(by, r)]
+    if not_theirs:
+        raise PermissionDenied(_("You may not review these reports: %(names)s. Nothing was approved.")
+                               % {"names": "、".join(not_theirs)})
+    approved, refused = [], []
+    for report in reports:
+        try:
+            approved.append(approve_report(report, by=by))
+        except (ValidationError, PermissionDenied) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            refused.append((report, " ".join(messages)))
+    return approved, refused
 
 
 @transaction.atomic

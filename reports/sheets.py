@@ -16,16 +16,24 @@ from core.spreadsheets import CheckedUpload, Column, Table, parse_month_cell, wr
 from orgs.models import Organization
 from orgs.permissions import Action, can
 
-from . import services
-from .choices import FieldType, ReportStatus
+from . import grid, services
+from .choices import FieldType
 from .models import MonthlyReport
-from .selectors import fields_defined_for, fields_for_many, one_per_key
+from .selectors import fields_defined_for, fields_for_many, one_per_key, owing_reports
 
 CODE, NAME, MONTH = "组织编码", "组织名称", "月份"
 NARRATIVE = {"work_done": "本月工作完成情况", "problems": "存在问题", "next_plan": "下月工作计划"}
 INFO = [Column("状态", 8), Column("截止日期", 12, "yyyy-mm-dd"), Column("提交时间", 17, "yyyy-mm-dd hh:mm"),
         Column("迟报天数", 9), Column("审核人", 10), Column("审核时间", 17, "yyyy-mm-dd hh:mm"), Column("退回原因", 24)]
 NUMBER_FORMATS = {FieldType.INTEGER: "0", FieldType.DECIMAL: "#,##0.##", FieldType.PERCENT: "0.#"}
+# what the offline form checks as it is filled: a drop-down for yes/no, numbers within the field's bounds
+CHECKS = {FieldType.INTEGER: {"kind": "whole"}, FieldType.DECIMAL: {"kind": "decimal"},
+          FieldType.PERCENT: {"kind": "decimal"}, FieldType.BOOLEAN: {"choices": ("是", "否")}}
+INSTRUCTIONS = [
+    "本表是月度报告的离线填报表：每行是一个组织一个月的报告，已保存的内容已经填入。",
+    "组织编码和月份（YYYY-MM）确定每一行，请勿修改；可以删除不填的行。",
+    "在“月度报告”页面的“上传填报表”处上传本文件，各行保存为草稿（或直接提交）；已提交或已通过的报告不能再改。",
+]
 
 
 def field_columns(organizations):
@@ -35,9 +43,11 @@ def field_columns(organizations):
 
 
 def _columns(fields, with_info):
-    return [Column(CODE, 16), Column(NAME, 30), Column(MONTH, 9), *(INFO if with_info else []),
-            *(Column(f.label, max(10, len(f.label) * 2), NUMBER_FORMATS.get(f.field_type)) for f in fields),
-            *(Column(header, 36) for header in NARRATIVE.values())]
+    return [Column(CODE, 16, help="必填，智慧团建组织编码。"), Column(NAME, 30, help="仅供核对，导入时不读。"),
+            Column(MONTH, 9, help="必填，写作 YYYY-MM，例如 2026-05。"), *(INFO if with_info else []),
+            *(Column(f.label, max(10, len(f.label) * 2), NUMBER_FORMATS.get(f.field_type), help=f.help_text or "",
+                     minimum=f.minimum, maximum=f.maximum, **CHECKS.get(f.field_type, {})) for f in fields),
+            *(Column(header, 36, help="文字，最多 5000 字。") for header in NARRATIVE.values())]
 
 
 def _cell(field, value):
@@ -54,22 +64,27 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def export_month(organizations, month, *, with_info=True) -> bytes:
-    """A month's reports of ``organizations`` (annotated ``due_day``): one row each, reports or not."""
+def export_month(organizations, month, *, with_info=True, instructions=None, today=None) -> bytes:
+    """A month's reports of ``organizations``: one row each, reports or not. The state column says what the grid's
+    cell says (``grid.cell_state``): a report's status, 未报 once the deadline has passed, 未到期 before it, 无需报送
+    for an organisation that does not owe the month (``selectors.owing_reports``)."""
+    today = today or timezone.localdate()
     organizations = list(organizations.order_by("path"))
     fields = field_columns(organizations)
     reports = {r.organization_id: r for r in MonthlyReport.objects.filter(
         organization__in=organizations, month=month).select_related("reviewed_by")}
-    with translation.override("zh-hans"):
-        statuses = {value: str(label) for value, label in ReportStatus.choices}
-        missing = _("missing")
+    owing = dict(owing_reports(month, Organization.objects.filter(pk__in=[o.pk for o in organizations]))
+                 .values_list("pk", "due_day"))
     rows = []
     for organization in organizations:
         report = reports.get(organization.pk)
         info = []
         if with_info:
-            due_on = report.due_on if report else months.due_date(month, organization.due_day)
-            info = [statuses[report.status] if report else missing, due_on,
+            due_day = owing.get(organization.pk)
+            with translation.override("zh-hans"):
+                state = grid.state_label(grid.cell_state(report, due_day, organization.pk in owing, month, today))
+            due_on = report.due_on if report else months.due_date(month, due_day) if due_day else None
+            info = [state, due_on,
                     _local(report.submitted_at) if report else None, report.days_late if report else None,
                     (report.reviewed_by.get_full_name() or report.reviewed_by.username) if report and report.reviewed_by else None,
                     _local(report.reviewed_at) if report else None, report.return_reason if report else None]
@@ -77,12 +92,14 @@ def export_month(organizations, month, *, with_info=True) -> bytes:
         rows.append([organization.code, organization.name, f"{month:%Y-%m}", *info,
                      *(_cell(f, values.get(f.key)) for f in fields),
                      *((getattr(report, name) or None) if report else None for name in NARRATIVE)])
-    return write_xlsx(_columns(fields, with_info), rows, sheet_title=f"{month:%Y-%m}月度报告")
+    return write_xlsx(_columns(fields, with_info), rows, sheet_title=f"{month:%Y-%m}月度报告",
+                      instructions=instructions)
 
 
 def template(organizations, month) -> bytes:
-    """The offline form: the export's layout without the review columns, what is saved already filled in."""
-    return export_month(organizations, month, with_info=False)
+    """The offline form: the export's layout without the review columns, what is saved already filled in; a
+    template (drop-downs and checks, a locked header, the 说明 sheet)."""
+    return export_month(organizations, month, with_info=False, instructions=INSTRUCTIONS)
 
 
 def check_upload(table: Table, user) -> CheckedUpload:

@@ -4,7 +4,7 @@ the reviewers' month × organisation grid and export, and the offline form (temp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,19 +14,23 @@ from django.views.decorators.http import require_POST
 
 from core import months
 from core.dates import parse_month, parse_year
+from core.files import serve_stored
 from core.forms import add_errors, edit_page, errors_by_field
 from core.pagination import paginate
 from core.redirects import moved_page, moved_to
 from core.spreadsheets import download, parse_amount, table_from_form
+from core.tables import list_response
 from orgs.choices import Kind, Level
 from orgs.forms import ImportForm
 from orgs.models import Organization
 from orgs.permissions import Action, can, has_any, organizations_held, require_any
 
 from . import grid, selectors, services, sheets
-from .filtersets import ReportGridFilterSet
+from .choices import ReportStatus
+from .filtersets import MonthlyReportFilterSet, ReportGridFilterSet
 from .forms import ReportFieldForm, ReportingRuleForm
 from .models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
+from .tables import ReportTable
 
 
 def _report(request, pk):
@@ -42,8 +46,10 @@ def my_reports(request):
     last_month = months.previous_month(this_month)
     reports = {(r.organization_id, r.month): r for r in MonthlyReport.objects.filter(
         organization__in=organizations, month__in=[this_month, last_month])}
+    # a month the organisation does not owe (it joined after it began) is not offered, unless a report was started
     rows = [(org, month, reports.get((org.pk, month)), months.due_date(month, org.due_day))
-            for org in organizations for month in (last_month, this_month)]
+            for org in organizations for month in (last_month, this_month)
+            if selectors.owes(org, month) or (org.pk, month) in reports]
     history = MonthlyReport.objects.filter(organization__in=organizations).select_related("organization")[:24]
     return render(request, "reports/my_reports.html", {
         "rows": rows, "history": history,
@@ -92,7 +98,12 @@ def _version(request):
 def report_detail(request, pk):
     report = _report(request, pk)
     fields = selectors.fields_for(report.organization)
-    editable = report.status in services.EDITABLE and can(request.user, Action.RECORD_PROGRESS, report)
+    may_review = selectors.may_review(request.user, report)
+    # a report returned by a reviewer goes back to its organisation: reviewers above read it as it was sent (staff
+    # above may still fill in a draft for a branch)
+    editable = report.status in services.EDITABLE and can(request.user, Action.RECORD_PROGRESS, report) and not (
+        report.status == ReportStatus.RETURNED and may_review
+        and report.organization not in organizations_held(request.user, Action.RECORD_PROGRESS))
     errors = {}
     if request.method == "POST" and editable:
         values, lines, narrative, bad_lines = _form_input(request, report, fields)
@@ -121,7 +132,7 @@ def report_detail(request, pk):
                    for f in fields],
         "lines": [(line, previous_lines.get(line.assignment_id)) for line in lines],
         "attachments": report.attachments.select_related("uploaded_by"),
-        "may_review": selectors.may_review(request.user, report), "events": report.events.select_related("by"),
+        "may_review": may_review, "events": report.events.select_related("by"),
     })
 
 
@@ -188,7 +199,7 @@ def attachment_remove(request, pk):
 def attachment_download(request, pk):
     """Attachments are served only to those who may see the report."""
     attachment = get_object_or_404(ReportAttachment.objects.restrict(request.user), pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=False, filename=attachment.original_name)
+    return serve_stored(attachment.file, filename=attachment.original_name, as_attachment=False)
 
 
 @login_required
@@ -208,7 +219,12 @@ def report_review(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done."))
+        done = {
+            services.return_report: _("Returned the %(month)s report of %(org)s."),
+            services.approve_report: _("Approved the %(month)s report of %(org)s."),
+            services.reopen_report: _("Reopened the %(month)s report of %(org)s."),
+        }[step]
+        messages.success(request, done % {"org": report.organization.display_name, "month": f"{report.month:%Y-%m}"})
     return redirect("reports:report_detail", pk=pk)
 
 
@@ -231,6 +247,12 @@ def _grid_filters(request, organizations):
     return filterset, (filterset.qs if valid else organizations.none()), root, month
 
 
+def _report_to_open(cells, month):
+    """The report an organisation's name opens in the grid: the filtered month's, else its latest shown."""
+    reports = [cell.report for cell in cells if cell.report is not None]
+    return next((r for r in reports if r.month == month), reports[-1] if reports else None)
+
+
 @login_required
 def report_grid_page(request):
     """Month × organisation: who submitted, late, returned, approved or is missing, with counts and rates."""
@@ -242,14 +264,73 @@ def report_grid_page(request):
         year = month.year
     shown = grid.months_of(year, today)
     page = paginate(request, rows.order_by("path"), per_page=50)
-    scope = selectors.reviewer_scope(request.user)
-    if root is not None:
-        scope = scope.filter(path__startswith=root.path)
+    # the totals count the organisations the filters leave (name, subtree, a month's state), whatever their rules
+    scope = ReportGridFilterSet(filterset.data, queryset=selectors.reviewer_scope(request.user), request=request)
+    scope = scope.qs if scope.is_valid() else Organization.objects.none()
     return render(request, "reports/report_grid.html", {
         "filterset": filterset, "page": page, "year": year, "years": range(today.year - 4, today.year + 1),
         "month": month, "columns": grid.month_columns(scope, shown, today),
-        "rows": grid.grid_rows(page.object_list, shown, today),
+        "rows": [(org, cells, _report_to_open(cells, month)) for org, cells in grid.grid_rows(page.object_list, shown, today)],
     })
+
+
+def _review_list(request):
+    """The reports of the organisations the caller reviews, through the reports' filterset."""
+    require_any(request.user, Action.REVIEW_REPORT)
+    reports = (MonthlyReport.objects.restrict(request.user)
+               .filter(organization__in=selectors.reviewer_scope(request.user))
+               .select_related("organization", "reviewed_by").order_by("-month", "organization__path"))
+    filterset = MonthlyReportFilterSet(request.GET or None, queryset=reports, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, reports.none()
+    return filterset, filterset.qs
+
+
+@login_required
+def report_list(request):
+    """The reviewers' list: reports by month, organisation and status, sorted, paged and exported; submitted ones
+    can be approved several at once."""
+    filterset, reports = _review_list(request)
+    return list_response(request, ReportTable(reports), lambda table: render(
+        request, "reports/report_list.html", {**table, "filterset": filterset}))
+
+
+@login_required
+@require_POST
+def report_bulk_approve(request):
+    """Approve the ticked reports: every id must be a report of the caller's review list (else nothing is done);
+    each is then approved on its own (services.approve_reports), and those that could not be are named."""
+    _filterset, reports = _review_list(request)
+    ids = request.POST.getlist("selected")
+    if not ids or not all(i.isdigit() for i in ids):
+        messages.error(request, _("Tick the reports to approve."))
+        return _back_to_list(request)
+    wanted = {int(i) for i in ids}
+    chosen = list(MonthlyReport.objects.restrict(request.user)
+                  .filter(organization__in=selectors.reviewer_scope(request.user), pk__in=wanted)
+                  .select_related("organization").order_by("organization__path"))
+    unknown = wanted - {r.pk for r in chosen}
+    if unknown:
+        messages.error(request, _("%(n)s of the ticked reports are not among the reports you review (ids %(ids)s); "
+                                  "nothing was approved.") % {"n": len(unknown),
+                                                               "ids": ", ".join(str(i) for i in sorted(unknown))})
+        return _back_to_list(request)
+    try:
+        approved, refused = services.approve_reports(chosen, by=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return _back_to_list(request)
+    if approved:
+        messages.success(request, _("Approved: %(names)s.") % {"names": "、".join(str(r) for r in approved)})
+    for report, why in refused:
+        messages.error(request, _("Not approved: %(name)s — %(why)s") % {"name": report, "why": why})
+    return _back_to_list(request)
+
+
+def _back_to_list(request):
+    """The review list again, with the filters and sort it was sent from (a query string, never another address)."""
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(f"{reverse('reports:report_list')}?{query}" if query else reverse("reports:report_list"))
 
 
 @login_required

@@ -111,6 +111,16 @@ THIS_MONTH = timezone.localdate().replace(day=1)
 LAST_MONTH = S.months.previous_month(THIS_MONTH)
 
 
+def computable_month(w, where):
+    """A month the World's scheme at ``where`` may compute for real: last month once its reports are all due (a
+    month is never computed before: assessment.services.check_month_closed), else the month before."""
+    from assessment.selectors import month_is_open
+
+    if not month_is_open(w.scheme(where).scheme, LAST_MONTH, timezone.localdate()):
+        return LAST_MONTH
+    return S.months.previous_month(LAST_MONTH)
+
+
 # Runs of one scheme and month in several states live side by side as versions.
 RUN_VERSIONS = {S.RunStatus.PROVISIONAL: 1, S.RunStatus.APPEAL: 2, S.RunStatus.PUBLISHED: 3}
 
@@ -801,9 +811,12 @@ def api_rows(response):
 
 
 def context_rows(name, attribute="pk"):
-    """The rows a page hands its template under ``name`` (a page of them, a list, or tuples led by the row)."""
+    """The rows a page hands its template under ``name`` (a table, a page of them, a list, or tuples led by the
+    row)."""
     def rows(response):
         value = response.context[name]
+        if hasattr(value, "paginated_rows"):  # a list page's table (core.tables): the records of its page
+            value = [row.record for row in value.paginated_rows]
         if isinstance(value, Page):
             value = value.object_list
         return [getattr(row[0] if isinstance(row, tuple) else row, attribute) for row in value]
@@ -818,7 +831,8 @@ def sheet_rows(response):
 
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
         return [["" if cell is None else str(cell).strip() for cell in row]
-                for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
+                for sheet in workbook.worksheets if sheet.title != "说明"  # a template's instructions, not data
+                for row in sheet.iter_rows(values_only=True)]
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
 
 

@@ -58,6 +58,7 @@ from tests.matrix import (
     assert_unchanged,
     at,
     by_id,
+    computable_month,
     held,
     here,
     leaf_of,
@@ -286,6 +287,11 @@ CASES = [
          lambda w, where: {"save_account": "1", "first_name": "改名", "email": "x@example.org", "is_active": "on",
                            "new_password": ""}, ADMIN, variant="save_account",
          sees=MANAGED_ACCOUNTS),
+    # the users list's bulk grant: an account outside (not seen) or above (seen, not fully covered) among the ticked
+    # ones refuses the whole request, with the accounts named
+    Page("orgs:user_bulk_grant", here("orgs:user_bulk_grant"),
+         lambda w, where: {"selected": [w.account(where).pk], "organization": w.tree.branch.code, "role": "leader"},
+         ADMIN, refused=REDIRECT_WITH_MESSAGE, why="the users list says which ticked accounts are not the caller's"),
     # --- plans -----------------------------------------------------------------------------------------------
     Page("plans:plan_create", here("plans:plan_create"), lambda w, where: PLAN_FORM,
          PLANNING_AS_CURRENT_ROLE, anywhere=True,
@@ -364,6 +370,10 @@ CASES = [
     Page("reports:report_review", of_report(approved), review("reopen", reason="数据有误"), REVIEWERS, variant="reopen",
          also=DUAL_LEADS_THE_PROVINCE,
          sees=SEES_BRANCH),
+    # the reviewers' list approves the ticked reports: one the caller does not review refuses the whole request
+    Page("reports:report_bulk_approve", here("reports:report_bulk_approve"),
+         lambda w, where: {"selected": [submitted(w, where).pk]}, REVIEWERS, also=DUAL_LEADS_THE_PROVINCE,
+         refused=REDIRECT_WITH_MESSAGE, why="the review list says which ticked reports are not the caller's"),
     Page("reports:report_upload", here("reports:report_upload"),
          lambda w, where: {"file": report_csv(w, where)}, RECORDERS,
          refused=FORM_ERROR, why="rows of organisations the caller does not fill in are listed as errors"),
@@ -396,7 +406,7 @@ CASES = [
          ASSESSORS,
          sees=ASSESSING),
     Page("assessment:scheme_compute", of("assessment:scheme_compute", scheme_of),
-         lambda w, where: {"month": f"{THIS_MONTH:%Y-%m}"}, ASSESSORS,
+         lambda w, where: {"month": f"{computable_month(w, where):%Y-%m}"}, ASSESSORS,
          sees=ASSESSING),
     Page("assessment:indicator_add", of("assessment:indicator_add", scheme_of),
          lambda w, where: {"parent": w.scheme(where).top.pk, "name": "新指标", "max_points": "5", "rule": "manual",

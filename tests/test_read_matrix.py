@@ -63,9 +63,10 @@ def token(w, where):
 
 @pytest.fixture(autouse=True)
 def health_without_a_broker(settings):
-    """/healthz answers 503 when a broker is configured and no worker answers (.ci/run sets REDIS_URL, and no worker
-    runs during these tests): the matrix asks who may read it, not whether the stack is up, so it reads the health
-    of the web process alone (tests/integration/test_celery_worker.py checks the broker and worker parts)."""
+    """/healthz/ready reports the broker and the workers' heartbeats when a broker is configured (.ci/run sets
+    REDIS_URL, and no worker runs during these tests): the matrix asks who may read it, not whether the stack is up,
+    so it reads the health of the web process alone (tests/test_health.py and
+    tests/integration/test_celery_worker.py check the broker and worker parts)."""
     settings.REDIS_URL = ""
 
 
@@ -78,12 +79,18 @@ PUBLIC = [
     Read("login", here("login"), anywhere=True, public=200, ok=302,
          why="the log-in form; who is logged in already is sent on"),
     Read("healthz", here("healthz"), anywhere=True, public=200,
+         why="the ready check under its old address, for monitors that poll it"),
+    Read("healthz_live", here("healthz_live"), anywhere=True, public=200,
+         why="the container healthcheck: the process answers, no data"),
+    Read("healthz_ready", here("healthz_ready"), anywhere=True, public=200,
          why="polled by the load balancer and monitoring: whether the database, broker and workers answer, no data"),
     Read("set_language", here("set_language"), anywhere=True, public=302, ok=302,
          why="Django's language switch: it only sets a cookie (and not on GET)"),
     Read("schema", here("schema"), anywhere=True, public=200,
          why="the OpenAPI description of the API for other systems: endpoints and fields, no data"),
     Read("api_docs", here("api_docs"), anywhere=True, public=200, why="the browsable form of that description"),
+    Read("favicon", here("favicon"), anywhere=True, public=302, ok=302,
+         why="browsers ask every site for /favicon.ico, before any log-in: a redirect to the static icon, no data"),
 ]
 
 PERSONAL = [

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import MonthFilter, YearFilter
+from core.filtersets import MonthFilter, OrderingFilter, YearFilter
 from orgs.filtersets import IdFilter, SearchFilter, WithinFilter
 
 from . import pii
@@ -45,7 +45,7 @@ class VolunteerFilterSet(django_filters.FilterSet):
     registered_from = django_filters.DateFilter(field_name="registered_on", lookup_expr="gte",
                                                 label=_("Registered from"))
     registered_to = django_filters.DateFilter(field_name="registered_on", lookup_expr="lte", label=_("Registered until"))
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         fields=(("name", "name"), ("organization__path", "organization"), ("registered_on", "registered_on"),
                 ("confirmed_hours", "hours"), ("star", "star"), ("status", "status")),
         field_labels={"name": _("Name"), "organization__path": _("Organisation"), "registered_on": _("Registration date"),
@@ -94,7 +94,7 @@ class ActivityFilterSet(django_filters.FilterSet):
     period = PeriodFilter()
     date_from = django_filters.DateFilter(field_name="ends_at", lookup_expr="date__gte", label=_("Dates from"))
     date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("Dates until"))
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         fields=(("starts_at", "starts_at"), ("title", "title"), ("organization__path", "organization"),
                 ("signup_count", "signups"), ("status", "status")),
         field_labels={"starts_at": _("Start"), "title": _("Title"), "organization__path": _("Organiser"),

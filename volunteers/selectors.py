@@ -104,13 +104,15 @@ def children_figures(organization, month: datetime.date) -> list[tuple]:
     return [(child, found[child.pk]) for child in children]
 
 
-def changed_at():
-    """An expression of the latest moment any statistic was computed, for a cache key read in one query with
-    others (the dashboard's)."""
+def changed_at(path=None):
+    """An expression of the latest moment any statistic (of the subtree at ``path``, if given) was computed, for a
+    cache key or a stamp read in one query with others (the dashboard's)."""
     from django.db.models import Max, Subquery, Value
 
-    return Subquery(VolunteerStatistic.objects.order_by().annotate(g=Value(1)).values("g")
-                    .annotate(m=Max("computed_at")).values("m")[:1])
+    statistics = VolunteerStatistic.objects.order_by()
+    if path is not None:
+        statistics = statistics.filter(organization__path__startswith=path)
+    return Subquery(statistics.annotate(g=Value(1)).values("g").annotate(m=Max("computed_at")).values("m")[:1])
 
 
 def year_series(organization, year: int) -> list[Figures]:

@@ -38,9 +38,11 @@ urlpatterns = [
 
     # imports, exports and certificates
     path("import/", transfer.import_upload, name="import_upload"),
+    path("import/template/<str:kind>.xlsx", transfer.import_template_download, name="import_template"),
     path("import/<int:pk>/", transfer.import_detail, name="import_detail"),
     path("import/<int:pk>/progress/", transfer.import_progress, name="import_progress"),
     path("import/<int:pk>/apply/", transfer.import_apply, name="import_apply"),
+    path("records/", transfer.record_list, name="record_list"),
     path("records/export/", transfer.record_export, name="record_export"),
     path("<int:pk>/certificate/", transfer.certificate_issue, name="certificate_issue"),
     path("my-certificate/", transfer.my_certificate, name="my_certificate"),

@@ -18,6 +18,7 @@ from ..models import (
     Score,
     ScoreItem,
 )
+from ..selectors import score_url
 
 
 def acting(serializer):
@@ -87,12 +88,21 @@ class ScoreSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.code", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     month = serializers.DateField(source="run.month", read_only=True)
+    version = serializers.IntegerField(source="run.version", read_only=True)
+    scheme = serializers.IntegerField(source="run.scheme_id", read_only=True)
+    url = serializers.SerializerMethodField(help_text=_("The score's page at its stable address (scheme, month, "
+                                                        "organisation code), valid across recomputations."))
 
     class Meta:
         model = Score
-        fields = ["id", "run", "month", "organization", "organization_name", "total", "bonus", "deduction", "rank",
-                  "grade", "change", "ytd_total", "ytd_average"]
+        fields = ["id", "url", "run", "scheme", "month", "version", "organization", "organization_name", "total", "bonus",
+                  "deduction", "rank", "grade", "change", "ytd_total", "ytd_average"]
         read_only_fields = fields
+
+    def get_url(self, score) -> str:
+        url = score_url(score.run.scheme_id, score.run.month, score.organization.code, score.run.version)
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class ScoreDetailSerializer(ScoreSerializer):
@@ -101,6 +111,36 @@ class ScoreDetailSerializer(ScoreSerializer):
     class Meta(ScoreSerializer.Meta):
         fields = [*ScoreSerializer.Meta.fields, "items"]
         read_only_fields = fields
+
+
+class PreviewLineSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    indicator = serializers.IntegerField(source="indicator.pk", default=None)
+    indicator_name = serializers.CharField(source="indicator.name", default=None)
+    raw = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    points = serializers.DecimalField(max_digits=8, decimal_places=2)
+    explanation = serializers.CharField()
+
+
+class PreviewScoreSerializer(serializers.Serializer):
+    organization = serializers.CharField(source="organization.code")
+    organization_name = serializers.CharField(source="organization.name")
+    total = serializers.DecimalField(max_digits=8, decimal_places=2)
+    rank = serializers.IntegerField()
+    grade = serializers.CharField()
+    items = PreviewLineSerializer(many=True)
+
+
+class PreviewSerializer(serializers.Serializer):
+    """A month's scores as they stand, never stored: no run, no publication, no rank or year to date kept."""
+
+    preview = serializers.BooleanField()
+    counts = serializers.BooleanField(help_text=_("Always false: a preview counts nowhere."))
+    month = serializers.DateField()
+    reporting_closes = serializers.DateField(help_text=_("The last due date of the month's reports."))
+    month_open = serializers.BooleanField(help_text=_("True while the month's reports are not all due: it cannot be "
+                                                      "computed for real yet."))
+    scores = PreviewScoreSerializer(many=True)
 
 
 class ComputeSerializer(serializers.Serializer):

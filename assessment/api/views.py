@@ -1,17 +1,20 @@
 """REST endpoints of the monthly assessment: schemes and indicators, runs (recompute, appeal window,
 publish, the sheet), scores with their breakdown, manual points, bonuses and deductions, appeals."""
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin, query_param
+from core.dates import parse_month
 from core.spreadsheets import XLSX_CONTENT_TYPE, download
 from orgs.permissions import Action, require
 
-from .. import services, sheets
+from .. import compute, selectors, services, sheets
 from ..filtersets import AdjustmentFilterSet, ManualPointsFilterSet, RunFilterSet, ScoreFilterSet
 from ..models import Adjustment, Appeal, AssessmentRun, AssessmentScheme, Indicator, ManualPoints, Score
 from .serializers import (
@@ -21,6 +24,7 @@ from .serializers import (
     DecisionSerializer,
     IndicatorSerializer,
     ManualPointsSerializer,
+    PreviewSerializer,
     RunSerializer,
     SchemeSerializer,
     ScoreDetailSerializer,
@@ -47,6 +51,25 @@ class SchemeViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         run = services.request_computation(scheme, data.validated_data["month"], by=request.user,
                                              reason=data.validated_data.get("reason", ""))
         return Response(RunSerializer(run).data, status=202)
+
+
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM", required=True)],
+                   responses={200: PreviewSerializer})
+    @action(detail=True, methods=["get"])
+    def preview(self, request, pk=None):
+        """预览: a month scored as it stands, for the scheme's assessors; nothing is stored, published or sent
+        (``"preview": true``, ``"counts": false``). The only way to see a month whose reports are not all due."""
+        scheme = self.get_object()
+        require(request.user, Action.ASSESS, scheme)
+        month = query_param(request, "month", parse_month)
+        if month is None:
+            raise serializers.ValidationError({"month": [_("A month as YYYY-MM, please.")]})
+        month = services.check_preview_month(scheme, month)
+        closes = selectors.reporting_closes(scheme, month)
+        return Response(PreviewSerializer({
+            "preview": True, "counts": False, "month": month, "reporting_closes": closes,
+            "month_open": timezone.localdate() <= closes, "scores": compute.preview(scheme, month),
+        }).data)
 
 
 class IndicatorViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):

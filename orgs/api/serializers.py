@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.dates import MonthSerializerField
+
 from .. import services
 from ..choices import Role
 from ..models import Department, ImportJob, Organization, RoleAssignment
@@ -36,6 +38,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
     sector_display = serializers.CharField(source="get_sector_display", read_only=True)
     children_count = serializers.IntegerField(source="numchild", read_only=True)
     subtree_members = serializers.IntegerField(read_only=True, required=False)
+    reporting_from = MonthSerializerField(
+        required=False, allow_null=True,
+        help_text=_("YYYY-MM: the first month whose monthly report it owes; null: the month after it was created."))
 
     class Meta:
         model = Organization
@@ -54,6 +59,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "youth_count",
             "is_active",
             "display_order",
+            "reporting_from",
             "depth",
             "children_count",
             "subtree_members",
@@ -80,6 +86,16 @@ class OrganizationSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"parent_code": _("Use the move action to change the parent.")})
         services.update_organization(instance, by=self.context["request"].user, **validated_data)
         return instance
+
+
+class OrganizationPickSerializer(serializers.Serializer):
+    """An organisation as a picker offers it: ``path_label`` names the organisations above it that the caller sees."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    path_label = serializers.CharField()
 
 
 class MoveSerializer(serializers.Serializer):

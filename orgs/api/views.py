@@ -16,14 +16,15 @@ from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
 from .. import exports, importers, services
 from ..filtersets import DepartmentFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
 from ..models import Department, ImportJob, Organization, RoleAssignment
-from ..permissions import Action, has_any, role_assignments
-from ..selectors import visible_users
+from ..permissions import GRANTS, Action, has_any, role_assignments
+from ..selectors import picker_query, search_organizations, visible_users
 from .serializers import (
     DepartmentSerializer,
     ImportJobSerializer,
     ImportSerializer,
     MeSerializer,
     MoveSerializer,
+    OrganizationPickSerializer,
     OrganizationSerializer,
     RoleAssignmentSerializer,
     UserCreateSerializer,
@@ -67,6 +68,24 @@ class OrganizationViewSet(
         organization = self.get_object()
         ancestors = Organization.objects.get_ancestors(organization).restrict(request.user)
         return Response(self.get_serializer(ancestors, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description=_("The beginning of a code, or a part of a name or short name.")),
+            OpenApiParameter("purpose", OpenApiTypes.STR, enum=sorted(GRANTS),
+                             description=_("What the organisation is chosen for (a permission action; default view).")),
+            OpenApiParameter("within", OpenApiTypes.STR, description=_("Only below the organisation with this code.")),
+            OpenApiParameter("exclude", OpenApiTypes.STR, description=_("Leave out the subtree of this code.")),
+        ],
+        responses={200: OrganizationPickSerializer(many=True), 400: ErrorSerializer},
+    )
+    @action(detail=False, pagination_class=None, filter_backends=[])
+    def search(self, request):
+        """At most 20 organisations matching ``q`` among those the caller may do ``purpose`` to, best first, for a
+        picker (the portal's forms use the same search)."""
+        organizations, exclude = picker_query(request.user, request.query_params)  # a bad one: 400 by field
+        found = search_organizations(organizations, request.query_params.get("q"), exclude=exclude, user=request.user)
+        return Response(OrganizationPickSerializer(found, many=True).data)
 
     @extend_schema(request=MoveSerializer, responses=OrganizationSerializer)
     @action(detail=True, methods=["post"])

@@ -1,8 +1,7 @@
 """Template helpers of the report pages: a report status's badge colour and a grid cell's label."""
 from django import template
-from django.utils.translation import gettext as _
 
-from ..choices import ReportStatus
+from ..grid import state_label
 
 register = template.Library()
 
@@ -19,5 +18,4 @@ def report_badge(status):
 @register.filter
 def report_state(state):
     """The label of a grid cell: a report status, 未报 (missing) or 待报 (not due yet)."""
-    extra = {"missing": _("missing"), "pending": _("not due yet"), "not_required": _("not required")}
-    return extra.get(state) or ReportStatus(state).label
+    return state_label(state)

@@ -5,7 +5,8 @@
    fetches URL (once per URL, however many charts read it) and draws the JSON answer — or its entry KEY:
      {"title": "…", "categories": ["…", …], "kind": "bar", "draw": ["key", …] (the series drawn; all by default),
       "series": [{"key": "…", "name": "…", "data": [n or null, …], "unit": "%"}, …],
-      "links": ["/dashboard/…", …] (optional: a click on a category's bar or point opens its link)}
+      "links": ["/dashboard/…", …] (optional: a click on a category's bar or point opens its link),
+     "colors": ["#dc3545", …] (optional: one colour per category, for a chart of one series such as the lights)}
    Labels come from the JSON (Chinese), the toolbox saves the chart as an image, the chart follows the window's
    size. Every chart has a table of the same figures beside it in the page, so nothing depends on the drawing: when
    the data cannot be read the container is hidden and the table stays. */
@@ -29,7 +30,12 @@
     var wanted = spec.draw || null;
     var series = spec.series.filter(function (s) { return !wanted || wanted.indexOf(s.key) !== -1; });
     var unit = series.length && series.every(function (s) { return s.unit === "%"; }) ? "%" : "";
-    var category = { type: "category", data: spec.categories, axisLabel: { hideOverlap: true, interval: "auto" } };
+    // a horizontal chart names every category (its height follows their number, see draw); long names are cut
+    var category = horizontal
+      ? { type: "category", data: spec.categories,
+          axisLabel: { interval: 0, width: Math.min(150, Math.round(element.clientWidth * 0.3)), overflow: "truncate" } }
+      : { type: "category", data: spec.categories,
+          axisLabel: { hideOverlap: true, interval: spec.categories.length <= 8 ? 0 : "auto" } };
     var value = { type: "value", axisLabel: { formatter: "{value}" + unit } };
     var links = spec.links || [];
     return {
@@ -43,7 +49,9 @@
       yAxis: horizontal ? Object.assign({}, category, { inverse: true }) : value,
       series: series.map(function (s) {
         return {
-          name: s.name, type: kind === "line" ? "line" : "bar", data: s.data, barMaxWidth: 28, connectNulls: true,
+          name: s.name, type: kind === "line" ? "line" : "bar", barMaxWidth: 28, connectNulls: true,
+          data: spec.colors && series.length === 1
+            ? s.data.map(function (v, i) { return { value: v, itemStyle: { color: spec.colors[i] } }; }) : s.data,
           cursor: links.length ? "pointer" : "default",
         };
       }),
@@ -51,11 +59,18 @@
   }
 
   function draw(element, spec) {
-    if (!window.echarts || !spec || !spec.categories || !spec.categories.length) {
+    var empty = spec && spec.series && spec.series.every(function (s) {
+      return s.data.every(function (v) { return v === null || v === undefined; });
+    });
+    if (!window.echarts || !spec || !spec.categories || !spec.categories.length || empty) {
       element.classList.add("d-none");
       return null;
     }
     element.classList.add("chart-drawn");
+    if ((element.dataset.kind || spec.kind) === "hbar") {
+      // one band of 28 px per category and room for the legend and the value axis
+      element.style.height = Math.max(260, spec.categories.length * 28 + 70) + "px";
+    }
     var chart = window.echarts.getInstanceByDom(element) || window.echarts.init(element, null, { renderer: "canvas" });
     chart.setOption(option(spec, element.dataset.kind || spec.kind || "bar", element), true);
     var links = spec.links || [];

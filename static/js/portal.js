@@ -32,6 +32,27 @@ function portalDependentFields(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { portalDependentFields(document); });
 
+/* Behaviour the markup asks for with data attributes, never with inline handlers (the Content-Security-Policy allows
+   no inline script): data-confirm on a form asks before it is sent, data-autosubmit on a field sends its form on
+   change, data-select-on-focus selects a field's text, data-tree-toggle expands a row of the tree browser. */
+document.addEventListener("submit", function (event) {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();  // nor does the double-click guard below count it as sent
+  }
+}, true);
+document.addEventListener("change", function (event) {
+  if (event.target.matches("[data-autosubmit]") && event.target.form) event.target.form.submit();
+});
+document.addEventListener("focusin", function (event) {
+  if (event.target.matches("[data-select-on-focus]")) event.target.select();
+});
+document.addEventListener("click", function (event) {
+  const toggle = event.target.closest("[data-tree-toggle]");
+  if (toggle) portalToggle(toggle);
+});
+
 /* A second click on a form's button while the page is still sending the first does nothing (the services also
    treat a repeated progress entry as one). Only writes: a GET form (filters, downloads such as the Word and then
    the PDF of one circular) may be sent again at once. htmx requests disable their own elements with
@@ -46,3 +67,27 @@ document.addEventListener("submit", function (event) {
   form.dataset.submitting = "1";
   setTimeout(function () { delete form.dataset.submitting; }, 5000);  // a download keeps the page: allow again
 });
+
+/* List tables with a bulk action (core/tables.py, selection_column): the header's box ticks or clears every row's
+   box of the same bulk form. */
+document.addEventListener("change", function (event) {
+  const all = event.target;
+  if (!all.classList || !all.classList.contains("select-all")) return;
+  document.querySelectorAll('input.row-select[form="' + all.dataset.form + '"]').forEach(function (box) {
+    if (!box.disabled) box.checked = all.checked;
+  });
+});
+/* A form opened by its button (填报进度 on a work point page) comes in expanded: bring it into view and put the
+   cursor in its first field, so that nothing more needs a click. */
+function portalRevealOpened(root) {
+  const opened = root.querySelector("details[data-opened]");
+  if (!opened) return;
+  opened.removeAttribute("data-opened");
+  opened.scrollIntoView({block: "nearest", behavior: "smooth"});
+  // the first field still to fill (the date is already today's)
+  const fields = Array.from(opened.querySelectorAll("input:not([type=hidden]):not([type=file]):not([disabled]), select, textarea"));
+  const field = fields.find(function (f) { return !f.value; }) || fields[0];
+  if (field) field.focus({preventScroll: true});
+}
+document.addEventListener("htmx:afterSwap", function (event) { portalRevealOpened(event.detail.target); });
+document.addEventListener("DOMContentLoaded", function () { portalRevealOpened(document); });

@@ -67,7 +67,8 @@ def test_the_lifetime_is_read_from_the_environment():
     import sys
 
     code = "import django; django.setup(); from knox.settings import knox_settings; print(knox_settings.TOKEN_TTL)"
-    env = {"DJANGO_SETTINGS_MODULE": "league_portal.settings", "API_TOKEN_TTL_HOURS": "1.5", "PATH": "/usr/bin:/bin"}
+    env = {"DJANGO_SETTINGS_MODULE": "league_portal.settings", "API_TOKEN_TTL_HOURS": "1.5", "PATH": "/usr/bin:/bin",
+           "DEBUG": "true"}  # a local run: production would ask for SECRET_KEY and the rest (tests/test_deploy.py)
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True)
     assert out.stdout.strip() == "1:30:00", out.stderr
 

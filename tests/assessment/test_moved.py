@@ -10,7 +10,7 @@ from notifications import kinds
 from notifications.models import Notification
 
 # pages the assessment gained after the move: no notification ever linked to them under /plans/
-ADDED_AFTER_THE_MOVE = {"score_trend"}
+ADDED_AFTER_THE_MOVE = {"score_trend", "scheme_preview", "score_page"}
 
 
 def pages():

@@ -4,6 +4,7 @@ import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
@@ -16,6 +17,11 @@ from orgs.models import Organization
 from tests.assessment.scoring import MAY, compute_may
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+def organisation_rows(sheet):
+    """The rows of a 考核评分表 that score an organisation (numbered in column A), as values."""
+    return [r for r in sheet.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
 
 
 def test_an_assessor_creates_the_ready_scheme_and_edits_an_indicator(client, people, tree):
@@ -97,12 +103,37 @@ def test_the_sheet_has_merged_headers_and_the_apis_values(client, api, people, m
     assert sheet.freeze_panes == "D5" and sheet.page_setup.orientation == "landscape"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     assert sheet["K5"].number_format == "0.00" and sheet["A5"].border.left.style == "thin"
-    rows = {r[1]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    rows = {r[1]: r for r in organisation_rows(sheet)}
     by_api = {s["organization"]: s for s in api.login(people.assessor).get(f"/api/v1/scores/?run={run.pk}").json()["results"]}
     for code, row in rows.items():
         assert Decimal(str(row[10])) == Decimal(by_api[code]["total"]) and row[11] == by_api[code]["rank"]
     assert rows["A1a"][3:7] == (15, 10, 20, 8) and rows["A1a"][7] == 10 and rows["A1a"][8] == -2 and rows["A1a"][12] == "合格"
     assert notes["A1"].value == "组织编码" and any("台账规范" in (r[5] or "") for r in notes.iter_rows(values_only=True))
+
+
+def test_the_sheet_prints_with_fitting_headers_totals_page_numbers_and_a_sign_off_line(
+        people, month_data, django_capture_on_commit_callbacks):
+    from assessment import sheets
+
+    leaf = month_data.scheme.indicators.get(name="任务完成")
+    leaf.name = "重点任务按时序进度完成情况及台账资料规范完整程度"
+    leaf.save()
+    run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
+    sheet = load_workbook(io.BytesIO(sheets.month_workbook(run))).worksheets[0]
+    assert sheet.print_title_rows == "$3:$4" and "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0 and sheet.page_setup.paperSize == 9
+    # 25 wide characters (50 units) in a 10-unit column: six bold lines, far above the default 15 points
+    assert sheet.row_dimensions[4].height > 15 * 5 and sheet.row_dimensions[1].height > 15
+    scored = organisation_rows(sheet)
+    totals = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] in ("合计", "平均")}
+    assert len(scored) == 3 and set(totals) == {"合计", "平均"}
+    for column in range(3, 11):  # every points column: indicators, bonus, deduction, appeal, total
+        figures = [r[column] for r in scored if r[column] is not None]
+        assert totals["合计"][column] == pytest.approx(sum(figures))
+        assert totals["平均"][column] == pytest.approx(sum(figures) / len(figures))
+    assert totals["合计"][10] == pytest.approx(61 + 24 + 30) and totals["平均"][10] == pytest.approx(115 / 3)
+    last = [c.value for c in sheet[sheet.max_row] if c.value][0]
+    assert all(word in last for word in ("制表单位：共青团甲市委员会", "制表人：", "审核人：", "日期："))
 
 
 def test_the_year_workbook_has_a_sheet_per_published_month_and_totals(client, people, month_data,
@@ -112,8 +143,14 @@ def test_the_year_workbook_has_a_sheet_per_published_month_and_totals(client, pe
     client.force_login(people.assessor)
     workbook = load_workbook(io.BytesIO(client.get(f"/assessment/schemes/{month_data.scheme.pk}/year.xlsx").content))
     assert workbook.sheetnames == ["年度汇总", "5月", "5月计分说明"]
-    summary = list(workbook["年度汇总"].iter_rows(min_row=3, values_only=True))
+    summary = list(workbook["年度汇总"].iter_rows(min_row=4, values_only=True))
     assert summary[0][:3] == ("A1a", "一区幸福社区团支部", 61) and summary[0][-1] == 1
+    sheet = workbook["年度汇总"]
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$3" and "&P" in sheet.oddFooter.center.text
+    assert "A1:F1" in {str(r) for r in sheet.merged_cells.ranges} and sheet.row_dimensions[1].height >= 16 * 1.45
+    assert all(s.page_setup.orientation == "landscape" for s in workbook.worksheets)
 
 
 def test_a_large_sheet_is_written_in_the_background_and_offered_in_the_bell(client, people, month_data, settings,
@@ -130,7 +167,7 @@ def test_a_large_sheet_is_written_in_the_background_and_offered_in_the_bell(clie
     notification = Notification.objects.get(user=people.assessor, url=f"/notifications/downloads/{download.pk}/")
     assert "评分表" in notification.title
     fetched = client.get(notification.url)
-    assert fetched.status_code == 200 and load_workbook(io.BytesIO(b"".join(fetched.streaming_content))).worksheets[0].max_row == 7
+    assert fetched.status_code == 200 and load_workbook(io.BytesIO(b"".join(fetched.streaming_content))).worksheets[0].max_row == 11
     client.force_login(people.staff)
     assert client.get(notification.url).status_code == 404
 
@@ -147,12 +184,12 @@ def test_an_organisation_sees_its_score_appeals_and_the_assessor_decides(client,
     assert client.get(f"/assessment/scores/{score.pk}/").status_code == 404  # provisional: not shown yet
     with freeze_time("2026-06-10 09:00:00+08:00"):
         services.open_appeals(run, by=people.assessor)
-        html = client.get(f"/assessment/scores/{score.pk}/").content.decode()
+        html = client.get(f"/assessment/scores/{score.pk}/", follow=True).content.decode()  # to its stable address
         assert "61.00" in html and 'id="appeal-form"' in html and "台账规范" in html
         client.post(f"/assessment/scores/{score.pk}/appeal/", {"reason": "团课记录漏计", "files": [SimpleUploadedFile("记录.png", PNG)]})
         appeal = Appeal.objects.get()
         assert appeal.evidence.get().original_name == "记录.png"
-        assert 'id="appeal-form"' not in client.get(f"/assessment/scores/{score.pk}/").content.decode()
+        assert 'id="appeal-form"' not in client.get(score.get_absolute_url()).content.decode()
         client.force_login(people.assessor)
         assert "团课记录漏计" in client.get(f"/assessment/runs/{run.pk}/").content.decode()
         with django_capture_on_commit_callbacks(execute=True):
@@ -161,7 +198,7 @@ def test_an_organisation_sees_its_score_appeals_and_the_assessor_decides(client,
     score = Score.objects.get(run=run, organization=tree.branch)
     assert score.total == 63
     client.force_login(people.reporter)
-    html = client.get(f"/assessment/scores/{score.pk}/").content.decode()
+    html = client.get(score.get_absolute_url()).content.decode()
     assert "核实，加2分" in html and "63.00" in html
 
 
@@ -224,7 +261,7 @@ def test_score_pages_take_the_same_number_of_queries_for_more_organisations(clie
         run = compute_may(month_data.scheme, people.assessor, reason="再算", callbacks=django_capture_on_commit_callbacks)
         score = Score.objects.get(run=run, organization=tree.branch)
         counts = []
-        for url in [f"/assessment/runs/{run.pk}/", f"/assessment/scores/{score.pk}/", "/assessment/schemes/"]:
+        for url in [f"/assessment/runs/{run.pk}/", score.get_absolute_url(), "/assessment/schemes/"]:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
@@ -260,6 +297,6 @@ def test_the_month_sheet_with_english_active_shows_the_appeal_column(people, mon
             ItemKind.BONUS, ItemKind.DEDUCTION, ItemKind.APPEAL])
         assert items.get(kind=ItemKind.APPEAL).explanation.startswith("Appeal accepted")
         sheet = load_workbook(io.BytesIO(sheets.month_workbook(run))).worksheets[0]
-    rows = {r[1]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    rows = {r[1]: r for r in organisation_rows(sheet)}
     assert rows["A1a"][7:11] == (10, -2, 2, 63)  # bonus, deduction, appeal, total
     assert rows["B1"][9] == 0

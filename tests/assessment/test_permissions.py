@@ -9,6 +9,7 @@ the organisation scored.
 Provisional scores: the expectations here are today's rule (only the scheme's assessors see a provisional run and
 its scores). That rule is moving into ``restrict()``; the oracle of the lists is ``tests.matrix.visible``.
 """
+from assessment.selectors import score_url
 from tests.matrix import (
     ASSESSING,
     ASSESSORS,
@@ -22,6 +23,7 @@ from tests.matrix import (
     S,
     World,
     api_reads,
+    at,
     context_rows,
     here,
     leaf_of,
@@ -60,6 +62,20 @@ def provisional_score(w, where):
     return w.score(where, PROVISIONAL)
 
 
+def score_page(make, version=False):
+    """(world, where) -> the stable address of the score ``make`` gives."""
+    def url(w, where):
+        score = make(w, where)
+        return score_url(score.run.scheme_id, score.run.month, score.organization.code,
+                         score.run.version if version else None)
+    return url
+
+
+def preview_of(name):
+    """(world, where) -> the preview of the scheme at ``where``, for January of its year."""
+    return lambda w, where: at(name, scheme_of(w, where).pk, month=f"{scheme_of(w, where).year}-01")
+
+
 READS = [
     # --- schemes and indicators ------------------------------------------------------------------------------------
     Read("assessment:scheme_list", here("assessment:scheme_list"), anywhere=True,
@@ -70,9 +86,11 @@ READS = [
     Read("assessment:scheme_year_sheet", of("assessment:scheme_year_sheet", scheme_of), SEES_SCHEME, may=ASSESSING),
     Read("assessment:indicator_add", of("assessment:indicator_add", scheme_of), ASSESSING),
     Read("assessment:indicator_edit", of("assessment:indicator_edit", leaf_of), ASSESSING),
+    # 预览: the assessors' alone; the others who see the scheme get 404 (as for a scheme they could not assess)
+    Read("assessment:scheme_preview", preview_of("assessment:scheme_preview"), SEES_SCHEME, may=ASSESSING, refused=404),
     # --- a month's run ---------------------------------------------------------------------------------------------
     Read("assessment:run_detail", of("assessment:run_detail", published), SEES_SCHEME,
-         listing=Listing(M.Score, context_rows("page"))),
+         listing=Listing(M.Score, context_rows("table"))),
     Read("assessment:run_detail", of("assessment:run_detail", provisional), ASSESSING, variant="provisional"),
     Read("assessment:run_progress", of("assessment:run_progress", published), SEES_SCHEME),
     Read("assessment:run_progress", of("assessment:run_progress", provisional), ASSESSING, variant="provisional"),
@@ -82,8 +100,13 @@ READS = [
     Read("assessment:run_sheet", of("assessment:run_sheet", provisional), ASSESSING, variant="provisional"),
     Read("assessment:run_entries", of("assessment:run_entries", published), SEES_SCHEME, may=ASSESSING),
     # --- scores and appeals ----------------------------------------------------------------------------------------
-    Read("assessment:score_detail", of("assessment:score_detail", published_score), SEES_ASSESSED),
-    Read("assessment:score_detail", of("assessment:score_detail", provisional_score), ASSESSING,
+    # a score at its stable address (scheme, month, organisation code); the provisional one names its version, or the
+    # address would show the published version to those who see that one
+    Read("assessment:score_page", score_page(published_score), SEES_ASSESSED),
+    Read("assessment:score_page", score_page(provisional_score, version=True), ASSESSING, variant="provisional"),
+    # the address by id that links kept before: sent on to the stable one
+    Read("assessment:score_detail", of("assessment:score_detail", published_score), SEES_ASSESSED, ok=302),
+    Read("assessment:score_detail", of("assessment:score_detail", provisional_score), ASSESSING, ok=302,
          variant="provisional"),
     # the score page's trend chart: the same scoping as the page
     Read("assessment:score_trend", of("assessment:score_trend", published_score), SEES_ASSESSED),
@@ -98,6 +121,7 @@ READS = [
     # --- the API ---------------------------------------------------------------------------------------------------
     *api_reads("assessmentscheme", M.AssessmentScheme, scheme_of, SEES_SCHEME),
     *api_reads("indicator", M.Indicator, leaf_of, SEES_SCHEME),
+    Read("api:assessmentscheme-preview", preview_of("api:assessmentscheme-preview"), SEES_SCHEME, may=ASSESSING),
     *api_reads("assessmentrun", M.AssessmentRun, published, SEES_SCHEME),
     *api_reads("assessmentrun", M.AssessmentRun, provisional, ASSESSING, variant="provisional"),
     Read("api:assessmentrun-sheet", of("api:assessmentrun-sheet", published), SEES_SCHEME, may=ASSESSING),

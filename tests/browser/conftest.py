@@ -1,6 +1,7 @@
 """Browser tests drive Debian's Chromium through Playwright and save screenshots in tests/artifacts/."""
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -27,8 +28,11 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+def page(browser, request):
+    # the pages' own scripts keep the enforced policy (tests/browser/test_csp_flow.py, which asks for ``enforced``);
+    # elsewhere the tests' own probes (wait_for_function, injected axe-core) may run beside it
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  bypass_csp="enforced" not in request.fixturenames)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -65,3 +69,37 @@ def login(live_server):
         page.click("button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
     return do
+
+
+@pytest.fixture
+def pick():
+    """Choose in a picker (static/js/pickers.js): type ``typed`` into the search box of the field ``field_id``, wait for
+    the server's answer to the whole text and click the offered option that shows ``choose`` (by default what was
+    typed). Returns the dropdown."""
+    def do(page, field_id, typed, choose=None):
+        dropdown = search_picker(page, field_id, typed)
+        dropdown.locator(".option", has_text=choose or typed).first.click()
+        page.wait_for_function("id => document.getElementById(id).value !== ''", arg=field_id)
+        return dropdown
+    return do
+
+
+def search_picker(page, field_id, typed):
+    """Type ``typed`` into a picker and wait until the answer to it is shown; returns the dropdown."""
+    def answers(response):
+        query = parse_qs(urlparse(response.url).query)
+        return "/search/" in response.url and query.get("q") == [typed]
+
+    with page.expect_response(answers):
+        open_picker(page, field_id).press_sequentially(typed)
+    dropdown = page.locator(f"#{field_id}-ts-dropdown")
+    dropdown.locator(".picker-loading").wait_for(state="detached")
+    return dropdown
+
+
+def open_picker(page, field_id):
+    """Focus a picker's search box (hidden off screen while a choice is shown, until the box is clicked)."""
+    page.locator(f"[data-picker-for={field_id}] .ts-control").click()
+    control = page.locator(f"#{field_id}-ts-control")
+    control.wait_for()
+    return control

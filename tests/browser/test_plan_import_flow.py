@@ -30,3 +30,20 @@ def test_staff_create_a_draft_plan_from_a_document(page, live_server, demo, logi
     assert plan.sections.count() == 4 and plan.status == "draft"
     assert Target.objects.get(point__section__plan=plan, point__number="2", order=0).value == 95
     shot(page, "plan-imported")
+
+
+GLUED = Path(__file__).resolve().parent.parent / "plan_fixtures" / "dev" / "glued-school-2020.txt"
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_items_read_with_low_confidence_are_marked_for_the_user(page, live_server, demo, login, shot, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, "demo_staff")
+    page.goto(f"{live_server.url}/plans/import/")
+    page.fill("#id_text", GLUED.read_text(encoding="utf-8"))
+    with page.expect_navigation():
+        page.click("button:has-text('识别文档')")
+    assert "待确认" in page.locator("#doubtful-summary").inner_text()
+    marked = page.locator(".review-section").first.locator(".low-confidence").first
+    assert marked.is_visible() and "标题紧贴在上文之后" in marked.inner_text()
+    shot(page, f"plan-import-low-confidence-{width}")

@@ -111,3 +111,51 @@ def test_the_reviewer_grid_and_settings_look_right(page, live_server, demo, logi
     shot(page, "report-settings")
     page.goto(f"{live_server.url}/notifications/")
     shot(page, "notifications")
+
+
+def _open_this_months_report(page, live_server, login):
+    branch = Organization.objects.get(code="3601010001001")
+    month = months.month_start(timezone.localdate())
+    login(page, "demo_reporter")
+    page.goto(f"{live_server.url}/reports/")
+    page.locator("#report-months form").filter(has=page.locator(f"input[value='{month:%Y-%m-%d}']")).locator("button").click()
+    page.wait_for_url("**/reports/*/")
+    return MonthlyReport.objects.get(organization=branch, month=month)
+
+
+def test_an_upload_right_after_typing_keeps_the_text(phone, live_server, demo, login, shot, tmp_path):
+    """Issue 14: on the phone, a photo attached within a second or two of typing dropped the last words typed."""
+    page = phone
+    report = _open_this_months_report(page, live_server, login)
+    photo = tmp_path / "支委会.png"
+    photo.write_bytes(PIXEL)
+    text = "召开支委会，讨论青年大学习组织工作，最后一句刚刚打完"
+    page.fill("#work_done", text)
+    page.set_input_files("#attachment-form input[type=file]", str(photo))  # at once: the autosave has not run yet
+    page.click("#attachment-form button[type=submit]")
+    page.locator("#attachment-list", has_text="支委会.png").wait_for()
+    page.reload()
+    assert page.input_value("#work_done") == text
+    assert MonthlyReport.objects.get(pk=report.pk).work_done == text
+    assert fits_the_screen(page)
+    shot(page, "report-upload-after-typing-phone")
+
+
+def test_a_failed_autosave_says_so(phone, live_server, demo, login, shot):
+    page = phone
+    _open_this_months_report(page, live_server, login)
+    page.route("**/autosave/", lambda route: route.abort())  # offline
+    page.fill("#problems", "网络不好时输入的内容")
+    failed = page.locator("#autosave-status #autosave-failed")
+    failed.wait_for()
+    assert "自动保存失败" in failed.inner_text() and "已于" not in page.locator("#autosave-status").inner_text()
+    assert page.input_value("#problems") == "网络不好时输入的内容"
+    shot(page, "report-autosave-failed-phone")
+    page.unroute("**/autosave/")
+    page.route("**/autosave/", lambda route: route.fulfill(status=500, body="Server Error"))  # a server error
+    page.fill("#problems", "服务器出错时输入的内容")
+    page.locator("#autosave-status #autosave-failed").wait_for()
+    page.unroute("**/autosave/")
+    page.fill("#problems", "恢复后输入的内容")
+    page.locator("#autosave-status", has_text="自动保存").wait_for()
+    page.locator("#autosave-status #autosave-failed").wait_for(state="detached")

@@ -54,7 +54,7 @@ def code_url(screen, old=None):
 
 
 def test_volunteers_sign_in_and_out_and_the_organiser_confirms_their_hours(page, browser, live_server,
-                                                                          transactional_db, login, shot, settings):
+                                                                          transactional_db, login, pick, shot, settings):
     settings.VOLUNTEER_SIGNIN_WINDOW_SECONDS = 6
     city = OrganizationFactory(name="共青团青川市委员会", code="QC", level=Level.CITY, kind=Kind.COMMITTEE)
     branch = OrganizationFactory(parent=city, name="新华中心学校团支部", code="QC01")
@@ -91,7 +91,7 @@ def test_volunteers_sign_in_and_out_and_the_organiser_confirms_their_hours(page,
     assert both_widths(page, shot, "activity-list-empty") <= 375
     page.click("#new-activity")
     now = timezone.localtime()
-    page.fill("#id_organization", "QC")
+    pick(page, "id_organization", "QC")
     page.fill("#id_title", "赣江护河巡河行动")
     page.select_option("#id_category", "environment")
     page.fill("#id_place", "赣江西岸")

@@ -25,7 +25,7 @@ def both(page, shot, name):
 
 
 def test_staff_import_volunteers_and_a_certificate_is_verified(page, live_server, transactional_db, login, shot,
-                                                               tmp_path, settings):
+                                                               tmp_path, settings, pick):
     settings.MEDIA_ROOT = tmp_path
     city = OrganizationFactory(name="共青团青川市委员会", code="QC", level=Level.CITY, kind=Kind.COMMITTEE)
     OrganizationFactory(parent=city, name="新华中心学校团支部", code="QC01")
@@ -43,7 +43,7 @@ def test_staff_import_volunteers_and_a_certificate_is_verified(page, live_server
     login(page, "imp_staff")
     page.goto(f"{live_server.url}/volunteers/")
     page.click("#import-link")
-    page.fill("#id_organization", "QC")
+    pick(page, "id_organization", "QC")
     page.set_input_files("#id_file", str(bad))
     both(page, shot, "volunteer-import-form")
     page.click("#import-form button[type=submit]")
@@ -52,7 +52,7 @@ def test_staff_import_volunteers_and_a_certificate_is_verified(page, live_server
     both(page, shot, "volunteer-import-problems")
 
     page.goto(f"{live_server.url}/volunteers/import/")
-    page.fill("#id_organization", "QC")
+    pick(page, "id_organization", "QC")
     page.set_input_files("#id_file", str(good))
     page.click("#import-form button[type=submit]")
     page.locator("#import-preview").wait_for()

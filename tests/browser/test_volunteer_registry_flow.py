@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_administrator_registers_reveals_and_finds_the_audit_row(page, browser, live_server, transactional_db,
-                                                                     login, shot):
+                                                                     login, pick, shot):
     city = OrganizationFactory(name="共青团青川市委员会", code="QC", level=Level.CITY, kind=Kind.COMMITTEE)
     branch = OrganizationFactory(parent=city, name="新华中心学校团支部", code="QC01")
     admin = UserFactory(username="vol_admin", first_name="赵管理")
@@ -25,7 +25,7 @@ def test_an_administrator_registers_reveals_and_finds_the_audit_row(page, browse
     page.click("nav >> text=志愿者")
     page.wait_for_url(f"{live_server.url}/volunteers/")
     page.click("text=注册志愿者")
-    page.fill("#id_organization", branch.code)
+    pick(page, "id_organization", branch.code)
     page.fill("#id_name", "陈小青")
     page.fill("#id_id_number", number)
     page.fill("#id_mobile", "13912345678")

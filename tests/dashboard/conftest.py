@@ -20,6 +20,13 @@ NOW = "2026-06-10 09:00:00+08:00"
 JANUARY = timezone.make_aware(datetime.datetime(2026, 1, 1))
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Stored circulars go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def known(tree, people, report_setup, django_capture_on_commit_callbacks):
     """City A → district A1 → A1a, B1, C1 (reporting on May: approved, 2 days late, missing); city A → district A2

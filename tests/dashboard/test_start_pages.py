@@ -40,7 +40,12 @@ def test_the_assessor_sees_what_to_do_next(client, people, known):
     rows = response.context["schemes"]
     assert [(r["scheme"], r["step"]) for r in rows] == [(known.scheme, "done")]
     assert response.context["latest_run"] == known.appeal
-    assert 'id="start-appeals"' in response.content.decode()
+    html = response.content.decode()
+    assert 'id="start-appeals"' in html
+    # last month is published: the page names this month's computation as what comes next
+    assert rows[0]["next_month"] == datetime.date(2026, 6, 1)
+    assert rows[0]["next_compute_on"] == datetime.date(2026, 7, known.scheme.compute_day)
+    assert "2026-06" in html and f"2026-07-{known.scheme.compute_day:02d}" in html
 
 
 def test_the_administrator_sees_gaps_in_the_tree(client, people, known, tree):
@@ -54,3 +59,14 @@ def test_the_administrator_sees_gaps_in_the_tree(client, people, known, tree):
     assert "坏文件.xlsx" in html
     never = {u.username for u in response.context["never_logged_in"]}
     assert "reporter_a1a" in never and "admin_b" not in never
+
+
+def test_the_assessor_is_told_the_month_is_computed_after_its_deadline(client, people, known):
+    known.scheme.compute_day = 3  # before the reports' due day (the 5th)
+    known.scheme.save()
+    with freeze_time("2026-12-01 09:00:00+08:00"):
+        client.force_login(people.assessor)
+        response = client.get("/")
+    (row,) = response.context["schemes"]
+    assert row["step"] == "compute" and row["compute_on"] == datetime.date(2026, 12, 6)  # not 12-03
+    assert "2026-12-06" in response.content.decode()

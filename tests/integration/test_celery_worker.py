@@ -89,11 +89,27 @@ def test_a_task_travels_through_redis_to_a_real_worker(worker, tree):
     assert result.get(timeout=60) == {"organizations": 6, "problems": {}}
 
 
-def test_healthz_sees_the_broker_and_the_worker(worker, client):
-    body = client.get("/healthz").json()
+def test_ready_sees_the_broker_and_the_heartbeat_of_a_real_worker(worker, client, settings):
+    """The heartbeat beat sends to each queue, taken by the worker, written into the cache both processes share
+    (Redis: the test settings' own cache is in memory), read by /healthz/ready."""
+    from league_portal.tasks import heartbeat
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": os.environ["REDIS_URL"]}}
+    settings.HEALTH_HEARTBEAT_QUEUES = [worker.queue]
+    assert client.get("/healthz/ready").json()["checks"]["workers"]["status"] == "stale"  # nothing beat yet
+    heartbeat.apply_async(kwargs={"queue": worker.queue}, queue=worker.queue)
+    deadline = time.monotonic() + 60
+    while (body := client.get("/healthz/ready").json())["checks"]["workers"]["status"] != "ok":
+        assert time.monotonic() < deadline, body
+        time.sleep(0.5)
     assert body["checks"]["broker"]["status"] == "ok"
-    assert body["checks"]["worker"]["status"] == "ok", body
+    assert body["checks"]["workers"]["queues"][worker.queue]["age_seconds"] < 60
     assert body["status"] == "ok"
+    worker.kill()  # a dead worker: stale, reported, and the web stays ready
+    settings.HEALTH_HEARTBEAT_STALE_SECONDS = 0
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200 and response.json()["checks"]["workers"]["status"] == "stale"
 
 
 def test_the_morning_reminders_run_on_a_real_worker(worker, people, tree):

@@ -4,7 +4,7 @@ from orgs.models import Organization
 def test_subtree_totals_add_up_members_of_the_whole_subtree(tree):
     totals = {o.code: o for o in Organization.objects.with_subtree_totals()}
     assert totals["A"].subtree_members == 4 + 3 + 20
-    assert totals["A"].subtree_size == 3
+    assert totals["A"].organizations_below == 2  # A1 and A1a: the organisations below it, not itself
     assert totals["P"].subtree_members == 5 + 4 + 3 + 20 + 6 + 7
     assert totals["A1a"].subtree_members == 20
 

@@ -1,9 +1,12 @@
 """The pieces of the one permission layer (orgs/permissions.py) that pages and services build on."""
+import datetime
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
+from django.utils import timezone
 
 from assessment.models import (
     Adjustment,
@@ -16,6 +19,8 @@ from assessment.models import (
     Score,
     ScoreItem,
 )
+from dashboard.choices import CircularKind
+from dashboard.models import Circular
 from orgs.choices import Role
 from orgs.models import Department, ImportJob, Organization, OrganizationMove, RoleAssignment
 from orgs.permissions import Action, ScopedByOrganization, can, get_visible_or_404, organizations_held
@@ -45,6 +50,7 @@ OWNERS = {
     ReportAttachment: "report__organization",
     AssessmentScheme: "organization", Indicator: "scheme__organization", AssessmentRun: "scheme__organization",
     Score: "organization", ScoreItem: "score__organization", ManualPoints: "indicator__scheme__organization",
+    Circular: "organization",
     Adjustment: "scheme__organization", Appeal: "organization", AppealEvidence: "appeal__organization",
     Volunteer: "organization", VolunteerMove: "volunteer__organization", UnmaskEvent: "volunteer__organization",
     StarScale: "organization", Activity: "organization", Signup: "activity__organization",
@@ -117,6 +123,8 @@ def test_every_scoped_row_answers_who_owns_it(tree, people, report_setup, django
     ReportAttachment.objects.create(report=MonthlyReport.objects.first(), file="reports/x.png", **stored)
     appeal = Appeal.objects.create(run=run, organization=tree.branch, reason="漏计")
     AppealEvidence.objects.create(appeal=appeal, file="appeals/x.png", **stored)
+    Circular.objects.create(organization=tree.city_a, month=datetime.date(2026, 5, 1), kind=CircularKind.DOCX,
+                            name="x.docx", file="circulars/x.docx", size=1, stamp="ab", made_at=timezone.now())
     add_volunteer_rows(tree, people)
     for model in OWNERS:
         row = model._base_manager.order_by("pk").first()
@@ -128,8 +136,6 @@ def test_every_scoped_row_answers_who_owns_it(tree, people, report_setup, django
 
 
 def add_volunteer_rows(tree, people):
-    import datetime
-
     from orgs.permissions import SYSTEM
     from tests.volunteers.conftest import activity_of, volunteer_of
     from volunteers import services as volunteer_services

@@ -7,6 +7,7 @@ not see answers 404; a page one sees but may not use answers 403; lists hold not
 from tests.matrix import (
     MANAGED_ACCOUNTS,
     OWN,
+    SEE_CITY_B,
     SEES_BRANCH,
     SEES_COMMITTEE,
     Listing,
@@ -20,6 +21,7 @@ from tests.matrix import (
     of,
     read_tests,
     sheet_codes,
+    who,
     world_fixtures,
 )
 
@@ -49,7 +51,7 @@ READS = [
     Read("orgs:tree", here("orgs:tree"), anywhere=True,
          listing=Listing(M.Organization, context_rows("roots")), check=roots_shown),
     Read("orgs:tree", here("orgs:tree", q="团"), anywhere=True, variant="search",
-         listing=organizations(context_rows("page"))),
+         listing=organizations(context_rows("table"))),
     Read("orgs:export", here("orgs:export", file_format="csv"), anywhere=True, variant="csv",
          listing=organizations(sheet_codes, key="code")),
     Read("orgs:export", here("orgs:export"), anywhere=True, variant="xlsx",
@@ -61,13 +63,25 @@ READS = [
     Read("orgs:organization_edit", of("orgs:organization_edit", World.branch), SEES_BRANCH, may=ADMIN),
     Read("orgs:organization_move", of("orgs:organization_move", World.branch), SEES_BRANCH, may=ADMIN),
     Read("orgs:organization_create", of("orgs:organization_create", World.branch), SEES_BRANCH, may=ADMIN),
+    # --- pickers: what a form's search box offers, JSON; never beyond restrict(), nor outside by a typed code ------
+    Read("orgs:organization_search", here("orgs:organization_search", q="团"), anywhere=True,
+         listing=organizations(api_rows)),
+    Read("orgs:organization_search", here("orgs:organization_search", q="Bb"), anywhere=True, variant="an outside code",
+         listing=Listing(M.Organization, api_rows, item=World.branch, shown=who(outside=SEE_CITY_B))),
+    Read("orgs:organization_search", here("orgs:organization_search", q="团", purpose="change_org"), anywhere=True,
+         variant="to move under", listing=Listing(M.Organization, api_rows, item=World.branch, shown=who(ADMIN))),
+    Read("orgs:user_search", here("orgs:user_search"), anywhere=True, may=ADMIN,
+         listing=Listing(M.User, api_rows, item=World.account, shown=MANAGED_ACCOUNTS)),
+    Read("orgs:user_search", here("orgs:user_search", purpose="grant"), anywhere=True, may=ADMIN, variant="to grant",
+         listing=Listing(M.User, api_rows, item=World.account, shown=who(ADMIN))),
     # --- imports: the uploader's own -------------------------------------------------------------------------------
     Read("orgs:import", here("orgs:import"), anywhere=True, may=ADMIN),
+    Read("orgs:import_template", here("orgs:import_template"), anywhere=True, may=ADMIN),
     Read("orgs:import_job", of("orgs:import_job", World.import_job), OWN),
     Read("orgs:import_job_progress", of("orgs:import_job_progress", World.import_job), OWN),
     # --- accounts --------------------------------------------------------------------------------------------------
     Read("orgs:user_list", here("orgs:user_list"), anywhere=True, may=ADMIN,
-         listing=Listing(M.User, context_rows("page"), item=World.account, shown=MANAGED_ACCOUNTS)),
+         listing=Listing(M.User, context_rows("table"), item=World.account, shown=MANAGED_ACCOUNTS)),
     Read("orgs:user_create", here("orgs:user_create"), anywhere=True, may=ADMIN),
     Read("orgs:user_detail", of("orgs:user_detail", World.account), MANAGED_ACCOUNTS),
     # --- the API ---------------------------------------------------------------------------------------------------
@@ -79,6 +93,10 @@ READS = [
     Read("api:organization-children", of("api:organization-children", World.branch), SEES_BRANCH),
     Read("api:organization-children", of("api:organization-children", World.committee), SEES_COMMITTEE,
          variant="of a committee", listing=Listing(M.Organization, api_rows)),
+    Read("api:organization-search", here("api:organization-search", q="团"), anywhere=True,
+         listing=organizations(api_rows)),
+    Read("api:organization-search", here("api:organization-search", q="A1", purpose="manage_users"), anywhere=True,
+         variant="to grant at", listing=Listing(M.Organization, api_rows, item=World.branch, shown=who(ADMIN))),
     Read("api:organization-ancestors", of("api:organization-ancestors", World.branch), SEES_BRANCH,
          listing=Listing(M.Organization, api_rows)),
     *api_reads("department", M.Department, World.department, SEES_BRANCH),

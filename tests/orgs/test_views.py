@@ -37,9 +37,9 @@ def test_children_rows_load_for_expansion(client, people, tree):
 def test_search_by_name_or_code_lists_matches_in_scope(client, people):
     client.force_login(people.leader)
     response = client.get(reverse("orgs:tree"), {"q": "支部"})
-    assert [o.code for o in response.context["page"]] == ["A1a"]
+    assert [o.code for o in [row.record for row in response.context["table"].page.object_list]] == ["A1a"]
     response = client.get(reverse("orgs:tree"), {"q": "Bb"})
-    assert list(response.context["page"]) == []
+    assert [row.record for row in response.context["table"].page.object_list] == []
 
 
 def test_queries_per_tree_page_do_not_grow_with_the_tree(client, people, tree, django_assert_max_num_queries):
@@ -146,7 +146,7 @@ def test_admins_create_users_and_grant_roles_in_the_portal(client, people, tree)
 
 def test_the_user_list_shows_only_role_holders_in_scope(client, people):
     client.force_login(people.admin)
-    names = [u.username for u in client.get(reverse("orgs:user_list")).context["page"]]
+    names = [row.record.username for row in client.get(reverse("orgs:user_list")).context["table"].paginated_rows]
     assert "admin_b" not in names and "reporter_a1a" in names
 
 
@@ -195,3 +195,35 @@ def test_anonymous_users_are_sent_to_login(client, tree):
 def test_a_user_without_roles_sees_a_hint(client, people):
     client.force_login(people.nobody)
     assert "还没有角色" in client.get("/").content.decode()
+
+
+def test_the_import_template_has_drop_downs_and_a_filled_copy_imports(client, people):
+    client.force_login(people.admin)
+    assert 'id="import-template"' in client.get(reverse("orgs:import")).content.decode()
+    response = client.get(reverse("orgs:import_template"))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == HEADER.strip().split(",") and sheet.max_row == 1
+    lists = {str(v.sqref).split(":")[0]: v.formula1.strip('"').split(",") for v in sheet.data_validations.dataValidation
+             if v.type == "list"}
+    assert set(lists) == {"D2", "E2", "F2"} and "基层" in lists["D2"] and "团支部" in lists["E2"] and "学校" in lists["F2"]
+    assert sheet.protection.sheet and sheet["A1"].protection.locked and sheet.freeze_panes == "A2"
+    assert book.sheetnames == ["组织架构", "说明"]
+    for column, value in enumerate(["A1b", "新支部", "A1", "基层", "团支部", "学校", 12, 30], start=1):
+        sheet.cell(row=2, column=column, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = client.post(reverse("orgs:import"), {"file": SimpleUploadedFile("模板.xlsx", buffer.getvalue())})
+    assert "文件有效" in response.content.decode()
+    client.post(reverse("orgs:import_confirm"), {"token": response.context["token"]})
+    created = Organization.objects.get(code="A1b")
+    assert (created.name, created.parent_path, created.member_count, created.youth_count) == (
+        "新支部", Organization.objects.get(code="A1").path, 12, 30)
+
+
+def test_the_export_carries_the_same_drop_downs(client, people):
+    client.force_login(people.admin)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("orgs:export")).content)).worksheets[0]
+    assert {v.type for v in sheet.data_validations.dataValidation} == {"list", "whole"}
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"

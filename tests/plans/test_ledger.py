@@ -32,6 +32,32 @@ def test_the_ledger_has_a_row_per_target_and_organisation_with_chinese_headers(c
     assert sheet["J2"].number_format == "0%"
 
 
+def test_the_ledger_is_a_template_that_prints(client, people, plan):
+    client.force_login(people.leader)
+    book = load_workbook(io.BytesIO(client.get(f"/plans/{plan.plan.pk}/ledger.xlsx").content))
+    sheet = book.worksheets[0]
+    checks = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    assert checks["M2"].type == "decimal" and checks["M2"].formula1 == "0" and checks["N2"].type == "date"
+    assert sheet.protection.sheet and sheet["A1"].protection.locked and not sheet["M2"].protection.locked
+    assert book.sheetnames == ["台账", "说明"] and any("本次填报数" in str(r) for r in book["说明"].values)
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$1:$1" and "&P" in sheet.oddFooter.center.text
+
+
+def test_a_ledger_filled_in_with_openpyxl_on_the_template_imports(client, people, plan):
+    client.force_login(people.staff)
+    book = load_workbook(io.BytesIO(client.get(f"/plans/{plan.plan.pk}/ledger.xlsx").content))
+    sheet = book.worksheets[0]
+    sheet["M3"], sheet["N3"], sheet["O3"] = 7, "2026-05-20", "模板填报"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = client.post(f"/plans/{plan.plan.pk}/ledger/import/", {"file": SimpleUploadedFile("台账.xlsx", buffer.getvalue())})
+    assert response.status_code == 302
+    entry = ProgressEntry.objects.get()
+    assert (entry.assignment.organization.code, entry.value, str(entry.reported_on), entry.note) == (
+        "A1", 7, "2026-05-20", "模板填报")
+
+
 def test_the_ledger_follows_the_viewed_organisation_and_the_users_reach(client, people, plan):
     client.force_login(people.reporter)
     _sheet, rows = ledger_rows(client.get(f"/plans/{plan.plan.pk}/ledger.xlsx").content)

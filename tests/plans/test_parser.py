@@ -35,7 +35,7 @@ def test_the_command_prints_the_expected_shape(tmp_path):
     first = plan["sections"][0]["points"][0]
     assert set(first) >= {"number", "group", "title", "text", "targets"}
     assert first["targets"][0] == {"text": "年内开展不少于40场宣讲活动", "metric": "宣讲活动", "comparator": ">=",
-                                   "value": 40, "unit": "场", "deadline": "年内"}
+                                   "value": 40, "unit": "场", "deadline": "年内", "confidence": 0.95, "reason": "比较词“不少于”"}
 
 
 @pytest.mark.parametrize("content, name", [(b"", "empty.txt"), (b"\x00\x01\x02\x03" * 100, "x.txt"), (b"PK\x03\x04broken", "x.docx")])

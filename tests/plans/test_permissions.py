@@ -47,7 +47,7 @@ ORGANIZATIONS_LISTED = Listing(M.Organization, sheet_codes, key="code")
 READS = [
     # --- pages -----------------------------------------------------------------------------------------------------
     Read("plans:plan_list", here("plans:plan_list"), anywhere=True,
-         listing=listing(M.Plan, context_rows("page"), plan_of, SEES_PLAN)),
+         listing=listing(M.Plan, context_rows("table"), plan_of, SEES_PLAN)),
     Read("plans:plan_create", here("plans:plan_create"), anywhere=True, may={"admin", "staff"},
          why="a plan is created for the current role's organisation: dual's first role is the province's leader"),
     Read("plans:plan_import", here("plans:plan_import"), anywhere=True, may=PLANNERS),

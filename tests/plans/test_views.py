@@ -182,3 +182,28 @@ def test_points_get_groups_and_tags_by_hand(client, people, plan):
     client.post(url, {**base, "title": "第二个", "group": point.group.pk})
     assert plan.section.points.get(title="第二个").group == point.group
     assert "（二）加强基层组织建设" in client.get(f"/plans/{plan.plan.pk}/").content.decode()
+
+
+def test_behind_the_proxy_an_evidence_file_is_sent_by_the_proxy(client, people, plan, settings, tmp_path):
+    """With MEDIA_ACCEL_REDIRECT the portal checks the right and answers headers only; the proxy (Caddy in
+    docker-compose.yml) serves the file from MEDIA_ROOT at that internal path. Without it the portal sends the bytes."""
+    from plans import services
+
+    settings.MEDIA_ROOT = tmp_path
+    entry = services.record_progress(plan.branch, by=people.reporter, reported_on=datetime.date(2026, 5, 1), value=Decimal(1),
+                                     files=[SimpleUploadedFile("照片 1.png", PNG, content_type="image/png")])
+    evidence = entry.evidence.get()
+    client.force_login(people.leader)
+    assert b"".join(client.get(f"/plans/evidence/{evidence.pk}/").streaming_content) == PNG
+    settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    response = client.get(f"/plans/evidence/{evidence.pk}/")
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"].startswith("/protected-media/")
+    path = response["X-Accel-Redirect"].encode("latin-1").decode()  # raw UTF-8 on the wire
+    assert path.startswith("/protected-media/evidence/") and path.endswith("/照片_1.png")
+    assert (tmp_path / path.removeprefix("/protected-media/")).read_bytes() == PNG
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline; filename*=utf-8''")
+    client.force_login(people.outsider)
+    response = client.get(f"/plans/evidence/{evidence.pk}/")
+    assert response.status_code == 404 and "X-Accel-Redirect" not in response

@@ -46,7 +46,9 @@ def test_an_old_address_redirects_permanently_to_the_new_one(client, method, old
 
 def test_every_page_has_its_old_address_tested():
     tested = {resolve(new.partition("?")[0]).url_name for _method, _old, new in OLD}
-    assert tested == {p.name for p in urlpatterns}
+    # pages born in the reports app never had an address under /plans/
+    born_here = {"report_list", "report_bulk_approve"}
+    assert tested == {p.name for p in urlpatterns} - born_here
 
 
 def test_a_head_request_is_redirected_like_a_get(client):

@@ -62,6 +62,11 @@ READS = [
     # --- the reviewers' --------------------------------------------------------------------------------------------
     Read("reports:report_grid", here("reports:report_grid"), anywhere=True, may=REVIEWERS,
          listing=Listing(M.Organization, context_rows("page"), item=World.branch, shown=REVIEWED)),
+    Read("reports:report_list", here("reports:report_list"), anywhere=True, may=REVIEWERS,
+         listing=Listing(M.MonthlyReport, context_rows("table"), item=World.report, shown=REVIEWED)),
+    Read("reports:report_list", here("reports:report_list", export="xlsx", sort="-month"), anywhere=True,
+         may=REVIEWERS, variant="export this list",
+         listing=Listing(M.Organization, sheet_codes, item=World.branch, shown=REVIEWED, key="code")),
     Read("reports:report_export", here("reports:report_export"), anywhere=True, may=REVIEWERS,
          listing=Listing(M.Organization, sheet_codes, item=World.branch, shown=REVIEWED, key="code")),
     # --- the settings ----------------------------------------------------------------------------------------------

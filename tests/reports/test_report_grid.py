@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.cell import range_boundaries
 
 from core.spreadsheets import read_table
 from orgs.choices import Kind, Level
@@ -130,6 +131,15 @@ def test_the_offline_form_round_trips(client, people, report_setup, plan):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("组织编码", "组织名称", "月份") and "状态" not in rows[0] and [r[0] for r in rows[1:]] == ["A1a"]
+    # a template: drop-downs and checks, the header locked and the rows free, frozen, a 说明 sheet, printable
+    checks = {sheet.cell(row=1, column=range_boundaries(str(v.sqref))[0]).value: v
+              for v in sheet.data_validations.dataValidation}
+    assert checks["支部委员会（次）"].type == "whole" and checks["青年大学习参学率（%）"].type == "decimal"
+    assert (checks["支部委员会（次）"].formula1, checks["支部委员会（次）"].formula2) == ("0", "31")  # the field's bounds
+    assert checks["青年大学习参学率（%）"].operator == "greaterThanOrEqual" and "不小于 0" in checks["青年大学习参学率（%）"].error
+    assert sheet.protection.sheet and sheet["A1"].protection.locked and not sheet["D2"].protection.locked
+    assert sheet.freeze_panes == "A2" and sheet.page_setup.orientation == "landscape"
+    assert sheet.parent.sheetnames[1] == "说明" and "上传" in str(list(sheet.parent["说明"].values))
     sheet.cell(row=2, column=rows[0].index("支部委员会（次）") + 1, value=3)
     sheet.cell(row=2, column=rows[0].index("青年大学习参学率（%）") + 1, value="92%")
     sheet.cell(row=2, column=rows[0].index("存在问题") + 1, value="部分团员未参学")

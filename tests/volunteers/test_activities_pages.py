@@ -44,17 +44,17 @@ def test_the_list_filters_sorts_and_counts(tree, staff):
         services.sign_up(busy, volunteer_of(tree.branch, name=f"志愿者{i}"), by=SYSTEM)
     activity_of(tree.city_b, title="乙市活动")
     page = staff.get(reverse("volunteers:activity_list"), {"sort": "-signups"})
-    assert [a.pk for a in page.context["page"]] == [busy.pk, quiet.pk]
-    assert page.context["page"][0].signup_count == 3
-    assert [a.pk for a in staff.get(reverse("volunteers:activity_list"), {"period": "upcoming"}).context["page"]] == [quiet.pk]
-    assert [a.pk for a in staff.get(reverse("volunteers:activity_list"), {"category": "culture", "q": "马拉松"})
-            .context["page"]] == [busy.pk]
-    assert [a.pk for a in staff.get(reverse("volunteers:activity_list"), {"within": "A1"}).context["page"]] == [busy.pk]
+    assert [row.record.pk for row in page.context["table"].paginated_rows] == [busy.pk, quiet.pk]
+    assert page.context["table"].paginated_rows[0].record.signup_count == 3
+    assert [row.record.pk for row in staff.get(reverse("volunteers:activity_list"), {"period": "upcoming"}).context["table"].paginated_rows] == [quiet.pk]
+    assert [row.record.pk for row in staff.get(reverse("volunteers:activity_list"), {"category": "culture", "q": "马拉松"})
+            .context["table"].paginated_rows] == [busy.pk]
+    assert [row.record.pk for row in staff.get(reverse("volunteers:activity_list"), {"within": "A1"}).context["table"].paginated_rows] == [busy.pk]
 
 
 def test_an_invalid_filter_lists_nothing_and_says_why(staff):
     response = staff.get(reverse("volunteers:activity_list"), {"date_from": "not a date", "within": "B"})
-    assert response.status_code == 200 and not response.context["page"].object_list
+    assert response.status_code == 200 and not list(response.context["table"].paginated_rows)
     assert response.context["filterset"].errors
 
 

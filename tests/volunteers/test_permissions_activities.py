@@ -74,7 +74,7 @@ def explains(w, role, response):
     return response.context["volunteer"] is None and "还没有关联志愿者" in body_text(response)
 
 
-ACTIVITIES = Listing(M.Activity, context_rows("page"), item=activity, shown=SEES_BRANCH)
+ACTIVITIES = Listing(M.Activity, context_rows("table"), item=activity, shown=SEES_BRANCH)
 MANAGE_INSIDE = VOLUNTEER_MANAGERS  # the reporter manages its branch, whose activity is the ``inside`` one
 
 READS = [

@@ -64,7 +64,7 @@ def exported_names(response):
     return [row[0] for row in sheet_rows(response)[1:]]
 
 
-VOLUNTEERS = Listing(M.Volunteer, context_rows("page"), item=volunteer, shown=SEES_BRANCH)
+VOLUNTEERS = Listing(M.Volunteer, context_rows("table"), item=volunteer, shown=SEES_BRANCH)
 AUDITORS = who(UNMASKERS)
 
 READS = [

@@ -15,6 +15,7 @@ from tests.matrix import (
     Read,
     api_rows,
     at,
+    context_rows,
     here,
     of,
     read_tests,
@@ -54,9 +55,16 @@ def exported_records(w, role, response):
 READS = [
     # --- pages -----------------------------------------------------------------------------------------------------
     Read("volunteers:import_upload", here("volunteers:import_upload"), anywhere=True, may=VOLUNTEER_MANAGERS),
+    *(Read("volunteers:import_template", lambda w, where, kind=kind: at("volunteers:import_template", kind),
+           anywhere=True, may=VOLUNTEER_MANAGERS, variant=kind) for kind in ("volunteers", "records")),
     Read("volunteers:import_detail", of("volunteers:import_detail", volunteer_import), OWN),
     Read("volunteers:import_progress", of("volunteers:import_progress", volunteer_import), OWN),
     Read("volunteers:record_export", here("volunteers:record_export"), anywhere=True, check=exported_records),
+    Read("volunteers:record_list", here("volunteers:record_list"), anywhere=True,
+         listing=Listing(M.ServiceRecord, context_rows("table"), item=lambda w, where: w.service_record(where),
+                         shown=SEES_BRANCH)),
+    Read("volunteers:record_list", here("volunteers:record_list", export="xlsx", sort="-hours"), anywhere=True,
+         variant="export this list", check=exported_records),
     Read("volunteers:my_certificate", here("volunteers:my_certificate"), anywhere=True, may=set(), refused=404,
          why="a volunteer's own certificate, through the account linked to the registration; none of the World's "
              "users is a volunteer (tests/volunteers/test_transfer_pages.py downloads one)"),

@@ -31,7 +31,7 @@ def zhang(tree, number):
 
 
 def listed(response):
-    return [v.name for v in response.context["page"]]
+    return [row.record.name for row in response.context["table"].paginated_rows]
 
 
 def test_the_list_shows_only_masked_numbers(client, people, zhang, number):
@@ -83,9 +83,9 @@ def test_columns_sort_both_ways_and_the_page_size_is_chosen(client, people, tree
     assert listed(client.get(LIST, {"sort": "registered_on"})) == ["甲", "乙", "丙"]
     response = client.get(LIST, {"sort": "-registered_on", "page_size": "20"})
     assert listed(response) == ["丙", "乙", "甲"]
-    assert response.context["page"].paginator.per_page == 20
-    assert "sort=registered_on" in response.context["sort_links"]["registered_on"][0]  # the header turns it round
-    assert client.get(LIST, {"page_size": "100000"}).context["page"].paginator.per_page == 50
+    assert response.context["table"].paginator.per_page == 20
+    assert "sort=registered_on" in response.content.decode()  # the header turns it round
+    assert client.get(LIST, {"page_size": "100000"}).context["table"].paginator.per_page == 50
 
 
 def test_export_this_list_is_masked_filtered_and_keeps_formulas_as_text(client, people, tree, zhang, number):

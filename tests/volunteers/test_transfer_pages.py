@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 
 from orgs.permissions import SYSTEM
@@ -47,6 +48,37 @@ def test_the_page_uploads_polls_and_applies_an_import(client, tree, people, djan
     assert response.status_code == 302
     assert Volunteer.objects.count() == 2
     assert "import-done" in client.get(f"/volunteers/import/{job.pk}/").content.decode()
+
+
+def test_the_import_templates_have_drop_downs_and_a_filled_copy_imports(client, tree, people,
+                                                                      django_capture_on_commit_callbacks):
+    client.force_login(people.staff)
+    assert 'id="template-records"' in client.get("/volunteers/import/").content.decode()
+    records = openpyxl.load_workbook(io.BytesIO(client.get("/volunteers/import/template/records.xlsx").content))
+    hours = {str(v.sqref).split(":")[0]: v for v in records.worksheets[0].data_validations.dataValidation}["D2"]
+    assert (hours.type, hours.formula1, hours.formula2) == ("decimal", "0", "24")
+    assert client.get("/volunteers/import/template/nothing.xlsx").status_code == 404
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/volunteers/import/template/volunteers.xlsx").content))
+    sheet = book.worksheets[0]
+    lists = {sheet.cell(row=1, column=openpyxl.utils.cell.range_boundaries(str(v.sqref))[0]).value:
+             v.formula1.strip('"').split(",") for v in sheet.data_validations.dataValidation if v.type == "list"}
+    assert lists["性别"] == ["男", "女"] and "居民身份证" in lists["证件类型"] and "共青团员" in lists["政治面貌"]
+    assert sheet.protection.sheet and book.sheetnames == ["志愿者", "说明"]
+    filled = row("王五", resident_id(male=False))
+    filled[1:3] = [lists["性别"][1], lists["证件类型"][0]]
+    for column, value in enumerate(filled, start=1):
+        sheet.cell(row=2, column=column, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/volunteers/import/", {"kind": "volunteers", "organization": "A1", "platform": "",
+                                            "file": SimpleUploadedFile("志愿者.xlsx", buffer.getvalue())})
+    job = VolunteerImport.objects.get()
+    assert job.status == "done", job.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/volunteers/import/{job.pk}/apply/")
+    volunteer = Volunteer.objects.get()
+    assert (volunteer.name, volunteer.gender, volunteer.organization.code) == ("王五", "female", "A1a")
 
 
 def test_the_page_lists_the_problems_by_page(client, tree, people, django_capture_on_commit_callbacks):

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.forms import add_errors, edit_page
-from core.pagination import paginate
+from core.tables import list_response
 from orgs.permissions import Action, can, get_visible_or_404, has_any, require_any
 
 from .. import services, signin
@@ -29,20 +29,10 @@ from ..filtersets import ActivityFilterSet, ServiceRecordFilterSet, VolunteerFil
 from ..forms.activities import ActivityForm, DecideForm, RecordForm
 from ..models import Activity, ServiceRecord, SignIn, Signup, Volunteer
 from ..selectors import own_volunteer
-from .registry import PAGE_SIZES, _page_size, _query
+from ..tables import ActivityTable
 
-SORTABLE = ("starts_at", "title", "organization", "signups", "status")
 CANDIDATES = 10  # volunteers offered by the search on an activity's page
 RECORDS_SHOWN = 500
-
-
-def _sort_links(request):
-    current = request.GET.get("sort", "")
-    links = {}
-    for key in SORTABLE:
-        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
-        links[key] = (_query(request, sort=f"-{key}" if direction == "asc" else key, page=None), direction)
-    return links
 
 
 @login_required
@@ -50,12 +40,9 @@ def activity_list(request):
     activities = Activity.objects.restrict(request.user).select_related("organization").with_counts()
     filterset = ActivityFilterSet(request.GET or None, queryset=activities, request=request)
     shown = filterset.qs if not filterset.is_bound or filterset.is_valid() else activities.none()
-    size = _page_size(request)
-    return render(request, "volunteers/activity_list.html", {
-        "filterset": filterset, "page": paginate(request, shown, per_page=size), "sort_links": _sort_links(request),
-        "page_sizes": PAGE_SIZES, "page_size": size,
-        "can_create": has_any(request.user, Action.MANAGE_VOLUNTEERS),
-    })
+    return list_response(request, ActivityTable(shown), lambda table: render(
+        request, "volunteers/activity_list.html", {
+            **table, "filterset": filterset, "can_create": has_any(request.user, Action.MANAGE_VOLUNTEERS)}))
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from core.forms import add_errors, edit_page
 from core.pagination import paginate
 from core.spreadsheets import XLSX_CONTENT_TYPE, Column, write_large_xlsx
+from core.tables import list_response
 from orgs.models import Organization
 from orgs.permissions import Action, can, get_visible_or_404, has_any, organizations_held, require_any
 
@@ -27,11 +28,7 @@ from ..filtersets import UnmaskEventFilterSet, VolunteerFilterSet
 from ..forms.registry import LeaveForm, RevealForm, StarScaleForm, VolunteerForm, VolunteerMoveForm
 from ..models import Activity, Signup, StarScale, UnmaskEvent, Volunteer
 from ..stars import hours_to_next_star, scale_for
-
-PAGE_SIZES = (20, 50, 100, 200)
-DEFAULT_PAGE_SIZE = 50
-# The sortable columns of the list: (the filterset's ``sort`` value, header)
-SORTABLE = ("name", "organization", "registered_on", "hours", "star", "status")
+from ..tables import VolunteerTable
 
 
 def _filtered(request):
@@ -43,33 +40,6 @@ def _filtered(request):
     return filterset, filterset.qs
 
 
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
-    except ValueError:
-        return DEFAULT_PAGE_SIZE
-    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
-
-
-def _query(request, **changes) -> str:
-    query = request.GET.copy()
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value not in (None, ""):
-            query[name] = value
-    return query.urlencode()
-
-
-def _sort_links(request):
-    """{column: (query string that sorts by it, current direction "asc"/"desc"/"")} for the table headers."""
-    current = request.GET.get("sort", "")
-    links = {}
-    for key in SORTABLE:
-        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
-        links[key] = (_query(request, sort=f"-{key}" if direction == "asc" else key, page=None), direction)
-    return links
-
-
 def _scale_organizations(user):
     """The provinces and cities whose star scale ``user`` sets (administrators there)."""
     return [o for o in organizations_held(user, Action.CHANGE_ORG) if o.level in services.SCALE_LEVELS]
@@ -78,15 +48,13 @@ def _scale_organizations(user):
 @login_required
 def volunteer_list(request):
     filterset, volunteers = _filtered(request)
-    size = _page_size(request)
-    page = paginate(request, volunteers, per_page=size)
-    return render(request, "volunteers/volunteer_list.html", {
-        "filterset": filterset, "page": page, "sort_links": _sort_links(request), "page_sizes": PAGE_SIZES,
-        "page_size": size, "export_query": _query(request, page=None, page_size=None),
-        "can_register": has_any(request.user, Action.MANAGE_VOLUNTEERS),
-        "can_audit": has_any(request.user, Action.UNMASK_PII),
-        "scale_organizations": _scale_organizations(request.user),
-    })
+    return list_response(request, VolunteerTable(volunteers), export=_volunteer_workbook, render_page=lambda table: render(
+        request, "volunteers/volunteer_list.html", {
+            **table, "filterset": filterset,
+            "can_register": has_any(request.user, Action.MANAGE_VOLUNTEERS),
+            "can_audit": has_any(request.user, Action.UNMASK_PII),
+            "scale_organizations": _scale_organizations(request.user),
+        }))
 
 
 def export_columns():
@@ -105,16 +73,21 @@ def export_rows(volunteers):
                v.get_platform_display(), v.platform_number, v.get_status_display(), v.confirmed_hours, v.star)
 
 
+def _volunteer_workbook(volunteers):
+    workbook = write_large_xlsx(export_columns(), export_rows(volunteers), sheet_title=_("Volunteers"))
+    name = f"volunteers-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(workbook, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
 @login_required
 def volunteer_export(request):
-    """"Export this list": the filtered, sorted registry as .xlsx, streamed (any length)."""
+    """The filtered, sorted registry as .xlsx, streamed (any length); the list's "export this list" (``?export=xlsx``)
+    writes the same workbook."""
     filterset, volunteers = _filtered(request)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("The filter is not valid: %(errors)s") % {"errors": filterset.errors.as_text()})
         return redirect("volunteers:volunteer_list")
-    workbook = write_large_xlsx(export_columns(), export_rows(volunteers), sheet_title=_("Volunteers"))
-    name = f"volunteers-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(workbook, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return _volunteer_workbook(volunteers)
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.forms import add_errors
 from core.pagination import paginate
 from core.spreadsheets import XLSX_CONTENT_TYPE
+from core.tables import list_response
 from orgs.choices import ImportStatus
 from orgs.permissions import Action, get_visible_or_404, require_any
 
@@ -26,7 +27,8 @@ from ..filtersets import ServiceRecordFilterSet
 from ..forms.transfer import ImportForm
 from ..models import ServiceRecord, Volunteer, VolunteerImport
 from ..selectors import own_volunteer
-from ..sheets import records_workbook
+from ..sheets import import_template, records_workbook
+from ..tables import ServiceRecordTable
 
 PROBLEMS_PER_PAGE = 100
 
@@ -52,6 +54,17 @@ def import_upload(request):
     return render(request, "volunteers/import_upload.html", {
         "form": form, "recent": recent, "volunteer_headers": imports.headers_of(VolunteerImport.Kind.VOLUNTEERS),
         "record_headers": imports.headers_of(VolunteerImport.Kind.RECORDS)})
+
+
+@login_required
+def import_template_download(request, kind):
+    """The empty import template of ``kind`` ("volunteers" or "records") for those who keep volunteers."""
+    require_any(request.user, Action.MANAGE_VOLUNTEERS)
+    if kind not in VolunteerImport.Kind.values:
+        raise Http404
+    name = "志愿者导入模板.xlsx" if kind == VolunteerImport.Kind.VOLUNTEERS else "志愿服务记录导入模板.xlsx"
+    return HttpResponse(import_template(kind), content_type=XLSX_CONTENT_TYPE,
+                        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=name)})
 
 
 def _import(request, pk):
@@ -106,6 +119,19 @@ def filtered_records(request):
     if filterset.is_bound and not filterset.is_valid():
         return filterset, records.none()
     return filterset, filterset.qs
+
+
+@login_required
+def record_list(request):
+    """The service records the caller sees, filtered, sorted and paged; "export this list" writes the records
+    workbook of exactly these rows."""
+    filterset, records = filtered_records(request)
+
+    def workbook(rows):
+        return FileResponse(records_workbook(rows), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
+                            filename=f"service-records-{timezone.localdate():%Y%m%d}.xlsx")
+    return list_response(request, ServiceRecordTable(records), export=workbook, render_page=lambda table: render(
+        request, "volunteers/record_list.html", {**table, "filterset": filterset}))
 
 
 @login_required

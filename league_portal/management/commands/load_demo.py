@@ -27,15 +27,20 @@ class Command(BaseCommand):
             f"{tree['unchanged']} unchanged; departments added: {result['departments']}."
         )
         plans = plans_demo.load()
-        if plans["plans"]:  # the demo tree has existed since the year began: its organisations owe every month's report
+        if plans["plans"]:
+            # The demo tree has existed since the year began and reports from January (the start month an
+            # administrator sets for a tree taken over from elsewhere): without it, organisations created today would
+            # owe reports only from next month (reports.selectors.owing_reports).
             import datetime
 
             from django.utils import timezone
 
             from orgs.models import Organization
 
-            new_year = timezone.make_aware(datetime.datetime(timezone.localdate().year, 1, 1))
+            january = datetime.date(timezone.localdate().year, 1, 1)
+            new_year = timezone.make_aware(datetime.datetime.combine(january, datetime.time.min))
             Organization.objects.filter(created_at__gt=new_year).update(created_at=new_year)
+            Organization.objects.filter(reporting_from__isnull=True).update(reporting_from=january)
         if plans["plans"]:  # a new demo year: its monthly reports (the scores below are computed from them)
             reports_demo.load()
         self.stdout.write(f"Plans: {plans['plans']} new (a plan that exists is left as it is).")

@@ -1,0 +1,81 @@
+"""The tables of the organisation app's list pages: organisations (a search's results, an organisation's children)
+and users with their roles."""
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.tables import PortalTable, selection_column
+
+
+class OrganizationTable(PortalTable):
+    """Organisations with their subtree's totals (``Organization.objects.with_subtree_totals()``)."""
+
+    name = tables.Column(verbose_name=_("Name"), linkify=True, order_by=("name", "path"))
+    code = tables.Column(verbose_name=_("Code"), order_by=("code",))
+    level = tables.Column(verbose_name=_("Level"), order_by=("depth", "path"))
+    kind = tables.Column(verbose_name=pgettext_lazy("organisation", "Kind"), order_by=("kind", "path"))
+    subtree_members = tables.Column(verbose_name=_("Members in subtree"), attrs={"td": {"class": "num"}},
+                                    order_by=("subtree_members", "path"))
+    organizations_below = tables.Column(verbose_name=pgettext_lazy("count", "Organisations below"),
+                                        attrs={"td": {"class": "num"}}, order_by=("organizations_below", "path"))
+    is_active = tables.BooleanColumn(verbose_name=_("Active"), yesno=(_("Yes"), _("No")), order_by=("is_active", "path"))
+
+    export_name = _("Organisations")
+    export_widths = {"name": 30, "code": 14}
+
+    class Meta(PortalTable.Meta):
+        attrs = {**PortalTable.Meta.attrs, "id": "org-tree"}
+
+    def render_code(self, value):
+        return format_html("<code>{}</code>", value)
+
+    def value_code(self, value):
+        return value
+
+    def render_level(self, record):
+        return record.get_level_display()
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def value_is_active(self, value):
+        return str(_("Yes") if value else _("No"))
+
+
+class UserTable(PortalTable):
+    """Accounts with the roles the viewer sees (``visible_users`` with ``visible_roles`` prefetched)."""
+
+    selected = selection_column("bulk-grant")
+    username = tables.Column(verbose_name=_("User name"), linkify=("orgs:user_detail", {"pk": tables.A("pk")}),
+                             order_by=("username",))
+    first_name = tables.Column(verbose_name=_("Full name"), order_by=("first_name", "username"))
+    roles = tables.Column(verbose_name=_("Roles"), accessor="pk", orderable=False)
+    last_login = tables.Column(verbose_name=_("Last login"), order_by=("last_login", "username"))
+    is_active = tables.BooleanColumn(verbose_name=_("Active"), yesno=(_("Yes"), _("No")),
+                                     order_by=("is_active", "username"))
+
+    export_name = _("Users")
+    export_widths = {"username": 16, "roles": 50, "last_login": 17}
+    export_formats = {"last_login": "yyyy-mm-dd hh:mm"}
+
+    class Meta(PortalTable.Meta):
+        attrs = {**PortalTable.Meta.attrs, "id": "user-table"}
+
+    def render_roles(self, record):
+        return format_html_join(" ", '<span class="badge text-bg-light border">{} · {}</span>',
+                                ((r.organization.display_name, r.get_role_display()) for r in record.visible_roles))
+
+    def value_roles(self, record):
+        return "; ".join(f"{r.organization.display_name} · {r.get_role_display()}" for r in record.visible_roles)
+
+    def render_last_login(self, record, value):
+        # e-mail and last log-in are shown only of accounts the viewer fully covers (orgs.selectors.manageable)
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if record.is_manageable and value else "—"
+
+    def value_last_login(self, record):
+        return record.last_login if record.is_manageable else None
+
+    def value_is_active(self, value):
+        return str(_("Yes") if value else _("No"))
