@@ -215,19 +215,23 @@ NOISE_LINE = re.compile(
     r"(版权所有|copyright|ICP备|公网安备|技术支持|联系电话|联系我们|邮编|地址[:：]|点击[:：数量]|浏览次数|阅读次数|来源[:：]|"
     r"发布时间|发布日期|更新时间|作者[:：]|编辑[:：]|责任编辑|当前位置|现在的位置|您的位置|首页\s*+[>›»]|今天是|字体[:：]|"
     r"【\s*+[大中小]\s*+】|打印本页|关闭窗口|上一篇|下一篇|分享到|扫一扫|设为首页|加入收藏|网站地图|栏目名称|相关链接|"
-    r"^\s*+(通知公告|近年工作|新闻中心|首页)\s*+$|违法和不良信息|举报电话|all rights reserved|备案号|本文档由|如有侵权|"
+    r"^\s*+(通知公告|近年工作|新闻中心|首页)\s*+$|^\s*+(首页\s*+[|｜]|相关推荐|相关文章|热门推荐|往期回顾|猜你喜欢)|违法和不良信息|举报电话|all rights reserved|备案号|本文档由|如有侵权|"
     r"^\s*+(附件\s*+\d*+|（[^）]{0,20}+供稿）|\([^)]{0,20}+供稿\))\s*+$)",
     re.IGNORECASE,
 )
 # what document-sharing sites put inside the text: "read more" links and their own names after a title
 INLINE_NOISE = re.compile(
     r"(点击查看更多|点击阅读全文|展开阅读全文|查看全文|继续阅读|下载文档|收藏此文档)\s*+(>>|》》|»|>)?"
+    r"|[.…]{0,6}+此处隐藏[:：]?\d{1,6}+个?字[.…]{0,6}+"
     r"|[-_—|] ?(豆丁网|百度文库|道客巴巴|原创力文档|人人文库|360文库|淘豆网|文档投稿赚钱网|docin|doc88)"
 )
 # a section heading glued to the end of a line ("…制定本计划一、总体目标"): the line is finished
 GLUED_AT_END = re.compile(rf"[\u4e00-\u9fff][{CN_NUMERAL}]{{1,3}}+、[^。，,；;！？!?\s{CN_NUMERAL}]{{2,24}}+$")
 # the page number a document-sharing site starts each page with ("2、主业。")
 CHUNK_MARK = re.compile(r"(\d{1,3}+)、")
+# what a page appends to a title on the same line ("…2022年度工作计划 来源：网友投稿 发布时间：…"): the
+# line keeps its title, the rest goes
+TRAILING_META = re.compile(r"\s(来源[:：]|发布时间|发布日期|作者[:：]|浏览|阅读[:：量]|点击[:：数量])")
 NOTICE_HEAD = re.compile(r"^\s*+(温馨提示|友情提示|特别提示|注意事项|说明)[:：]?\s*+$")
 DATE_LINE = re.compile(r"[\d\s/:.\-年月日时分秒]+")
 SENTENCE_END = tuple("。！？!?；;：:”」』）)")
@@ -246,7 +250,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 ENUMERATED = re.compile(
     rf"([{CN_NUMERAL}]{{1,3}}+是|其[{CN_NUMERAL}]{{1,3}}+(?=[、，,：:])|(?<![{CN_NUMERAL}])第[{CN_NUMERAL}]{{1,3}}+(?=[，,、：:]))"
 )
-TITLE_WORDS = re.compile(r"(工作要点|工作计划|工作安排|工作思路|任务书|重点工作|工作任务)")
+TITLE_WORDS = re.compile(r"(工作要点|工作计划|工作安排|工作思路|工作打算|任务书|重点工作|工作任务)")
 YEAR = re.compile(r"(20\d\d|19\d\d)\s*+年")
 
 
@@ -282,7 +286,11 @@ def clean_lines(text: str) -> list[str]:
             continue
         in_notice = False
         if len(line) < 200 and NOISE_LINE.search(line):
-            continue
+            meta = TRAILING_META.search(line)
+            head = line[:meta.start()].strip() if meta else ""
+            if not (head and TITLE_WORDS.search(head) and not NOISE_LINE.search(head)):
+                continue
+            line = head
         if DATE_LINE.fullmatch(line) and not line.isdigit():  # dates and times alone (a number alone may be a table cell)
             continue
         lines.append((line, blank_before))
@@ -370,6 +378,8 @@ def split_run_on(lines):
             before = line[at - 1]
             if before in BREAK_BEFORE:
                 how = "inline"
+            elif kind == "group" and "\u4e00" <= before <= "\u9fff" and before != "第" and _after_a_heading(line, start, at):
+                how = "inline"  # 一、突出政治引领，筑牢青年思想根基（一）加强理论武装。
             elif kind == "section" and "\u4e00" <= before <= "\u9fff" and GLUED_HEADING.match(line, match.end()):
                 how = "glued"
             else:
@@ -380,6 +390,12 @@ def split_run_on(lines):
             _count(counters, kind, number)
         out.append(line[start:])
     return [line for line in out], doubtful
+
+
+def _after_a_heading(line, start, at):
+    """Whether line[start:at] is a section heading alone (一、突出政治引领，筑牢根基): no sentence in it."""
+    match = SECTION.match(line[start:at])
+    return bool(match) and len(match.group(2)) <= 30 and not any(mark in match.group(2) for mark in "。；;！？!?")
 
 
 def _line_mark(line):
@@ -438,7 +454,7 @@ def find_title(lines):
     candidates = [
         line for line in lines[:40]
         if TITLE_WORDS.search(line) and len(line) <= 60 and "/" not in line and ">" not in line and not SECTION.match(line)
-        and not line.endswith(("。", "，"))
+        and not line.endswith(("。", "，")) and len(YEAR.findall(line)) < 3  # a navigation line lists several years
     ]
     title = next((c for c in candidates if YEAR.search(c)), candidates[0] if candidates else "")
     years = [int(m.group(1)) for m in YEAR.finditer(title)]
@@ -596,9 +612,13 @@ def _enumerated_points(body):
     """Points written as 一是…二是…, 第一，…第二，… or 其一、…其二、… inside the paragraphs of a section
     (texts as lists of parts)."""
     points = []
+    previous, style = None, None  # the sequence runs on across paragraphs (第一，… on a line each)
     for group, paragraph in body:
         parts = ENUMERATED.split(paragraph)
-        previous, style = None, None
+        if len(parts) > 1 and _ordinal(parts[1])[0] == "一":
+            previous = None  # a paragraph may start its own 一是…二是…
+        elif parts[0].strip() and previous is not None and points:
+            points[-1]["text"].append(parts[0])  # a paragraph before the next ordinal goes on the last point
         for i in range(1, len(parts) - 1, 2):
             number = parts[i]
             numeral, this_style = _ordinal(number)
@@ -625,7 +645,7 @@ def _ordinal(number):
 UNITS = sorted(
     ["个", "处", "场次", "场", "次", "期", "批", "人次", "万人", "人", "名", "家", "张", "元", "万元", "亿元", "小时", "学时",
      "%", "所", "支", "项", "篇", "户", "遍", "座", "条", "部", "本", "份", "件", "天", "课时", "万小时", "公里", "平方米",
-     "亩", "岗位", "队", "届", "间", "批次", "台", "套"],
+     "亩", "岗位", "队", "届", "间", "批次", "台", "套", "对"],
     key=len, reverse=True,
 )
 # A number starts where its run of digits (or numerals) starts: tried inside a run it would
@@ -659,6 +679,8 @@ def _not_a_count(text, match, before):
         return True  # 1+100, 8+4
     if not match.group("mult") and text[match.end("num"):].startswith(NOT_TARGET_AFTER):
         return True
+    if unit == "对" and text[match.end():match.end() + 1] in "0123456789" + CN_NUMERAL + "象":
+        return True  # 1对1帮扶, 一对一, 对象
     if number[0].isdigit():
         return False
     if unit == "%" or chinese_to_int(number) is None:
@@ -738,7 +760,36 @@ def find_targets(text: str, limit: int = MAX_TARGETS, year: int | None = None) -
             "deadline": deadline.group(1) if deadline and deadline.group(1) != "每年" else None,
         }, confidence, reason))
         last_end = end + len(TAIL_WORDS.match(tail).group()) if TAIL_WORDS.match(tail) else end
-    return found
+    return found + _full_coverage(text, found, limit - len(found), year)
+
+
+def _full_coverage(text, found, limit, year):
+    """全覆盖 promised ("实现…成绩单全覆盖"): a target of 100 %, unless the clause already holds a
+    number, says it is not reached (未, 尚未) or reports it reached."""
+    extra = []
+    for match in FULL_COVERAGE.finditer(text):
+        if len(extra) >= limit:
+            break
+        start, end = match.span()
+        clause_start, clause_end = _clause_bounds(text, start, end)
+        clause = text[clause_start:clause_end].strip()
+        head = text[clause_start:start]
+        if any(clause_start <= text.find(t["text"]) < clause_end for t in found if t["text"]) or any(word in head for word in NOT_YET) \
+                or TARGET.search(clause) or _reached(text, start, year) or not (PROMISE.search(head) or not head.strip()):
+            continue
+        metric = _without_words_at_end(head, PROMISE_WORDS).strip()[-40:]
+        metric = metric[len(next((w for w in PROMISE_WORDS if metric.startswith(w)), "")):]
+        deadline = DEADLINE.search(text[max(0, clause_start - 12):clause_end])
+        extra.append(_rated({"text": clause, "metric": (metric + "覆盖率") if metric else "覆盖率", "comparator": ">=", "value": 100,
+                             "unit": "%", "deadline": deadline.group(1) if deadline and deadline.group(1) != "每年" else None},
+                            FAIR, "“全覆盖”，按 100% 理解"))
+    return extra
+
+
+FULL_COVERAGE = re.compile(r"全覆盖")
+PROMISE = re.compile(r"实现|做到|达到|推动|推进|确保|力争|基本")
+PROMISE_WORDS = ("实现", "做到", "达到", "推动", "推进", "确保", "力争", "基本")
+NOT_YET = ("未", "没有", "不能")
 
 
 # A count that is a condition or a scope rather than a commitment: "团员人数超过20人的社区", "50人以上的企业"
@@ -746,8 +797,10 @@ CONDITION_BEFORE = ("超过", "满", "不足", "不到", "达到", "以上", "�
 RANGE_MARKS = ("至", "到", "-", "~", "～", "—")
 RANGE_ENDS = set("0123456789个人名场次期项家元%所支件条间")
 SCORING_WORDS = ("扣", "加分", "得分", "满分", "记分", "计分")
+ATTENDANCE = re.compile(r"(?:余|多)?(?:参加|出席|参与)(?:了)?(?:本次|此次)?(?:会议|大会|仪式|座谈会)")
+ALL_OF_THEM = re.compile(r"[^，,。；;、]{0,8}?(?:全部|均已|均)")
 # results reached: 截至5月, 去年, 已建成, 达到了92%
-PAST_WORDS = ("截至", "截止", "去年", "上年", "上一年", "已经", "已", "了")
+PAST_WORDS = ("截至", "截止", "去年", "上年", "上一年", "已经", "已", "了", "过去", "一年来", "以来")
 PAST_NOT = ("为了", "了解", "除了", "了如", "已于")
 
 
@@ -766,6 +819,10 @@ def _not_a_commitment(text, start, end, head, tail, clause, unit, value, year):
         return True  # 每缺席1人扣1分, 得满分的80%
     if unit == "%" and value > 100:
         return True  # a share above 100 % (学习率超200%) is no plan's target
+    if ATTENDANCE.match(tail):
+        return True  # 共120余人参加会议: who came to the meeting a report tells of
+    if ALL_OF_THEM.match(tail):
+        return True  # 全校200个团支部全部完成…: how many there are, all of which do something
     return _reached(text, start, year)
 
 
@@ -869,10 +926,13 @@ def _without_sections(lines, title):
 # (序号, 工作任务, 达标值, 争取值, 牵头部室 …), then the rows, as many cells each.
 
 TABLE_HEADER = re.compile(
-    r"序号|工作任务|重点任务|目标任务|任务|工作内容|考核内容|内容|指标名称|指标|考核指标|单位|计量单位|分值|达标值|争取值|目标值|"
+    r"(?:20\d\d年度?)?+(?:完成值|实际值|完成情况|基数)|(?:20\d\d年度?)?+(?:达标值|争取值|目标值)|序号|工作任务|重点任务|目标任务|任务|工作内容|考核内容|内容|指标名称|指标|考核指标|单位|计量单位|分值|达标值|争取值|目标值|"
     r"基准值|年度目标|考核目标[^\n]{0,12}+|责任单位|责任部门|牵头部室|牵头部门|牵头单位|配合单位|完成时限|时限|时间|备注"
 )
 VALUE_HEADER = re.compile(r"达标值|争取值|目标值|年度目标|考核目标")
+UNIT_IN_NAME = re.compile(r"[（(]\s*+(" + "|".join(re.escape(u) for u in ["万元", "万人", "人次", "小时", "学时", "场次", "%", "个", "处", "场",
+                                                                     "次", "期", "批", "人", "名", "家", "张", "元", "所", "支",
+                                                                     "项", "篇", "户", "件", "条"]) + r")\s*+[）)]\s*+$")
 CELL_NUMBER = re.compile(r"(\d++(?:\.\d++)?)\s*+(万|亿)?")
 TABLE_END = re.compile(r"^(备注|评分标准|说明|注)[:：]")
 
@@ -908,6 +968,9 @@ def _table_section(title, header, rows):
                  and TABLE_HEADER.fullmatch(head) and head.startswith(("工作", "重点", "目标任务", "任务", "内容", "考核内容", "指标"))]
         name = " ".join(names) or row[0]
         unit_column = next((cell for head, cell in cells.items() if head in ("单位", "计量单位")), "")
+        named_unit = UNIT_IN_NAME.search(name)  # 推优入党人数（人）, 主题团日活动开展率（%）
+        if not unit_column and named_unit:
+            unit_column = named_unit.group(1)
         targets = []
         for head, cell in cells.items():
             if not VALUE_HEADER.search(head):
@@ -934,8 +997,11 @@ def _cell_target(name, cell, unit_column, tier):
             if not cell.endswith("%") else _value(match.group("num"), None)
         if value is None:
             return None
+        unit = "%" if cell.endswith("%") else simplified(unit_column).strip()
+        if unit[:1] in CN_BIG and len(unit) > 1:  # a 万元 column: 50 is 500000 元, as in a sentence (50万元)
+            value, unit = value * CN_BIG[unit[0]], unit[1:]
         target = {"text": cell, "comparator": ">=", "value": int(value) if value == value.to_integral_value() else float(value),
-                  "unit": "%" if cell.endswith("%") else simplified(unit_column), "deadline": None}
+                  "unit": unit, "deadline": None}
     second = "争取" in tier
     return _rated({**target, "text": f"{name} {cell}", "metric": name[:60]},
                   DOUBTFUL if second else FAIR, "表格“%s”一栏%s" % (tier, "（第二档，争取达到）" if second else ""))
