@@ -17,6 +17,8 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 # --- reading -------------------------------------------------------------------------------
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -484,8 +486,51 @@ LOW_CONFIDENCE = 0.7
 HEADING_LIKE = re.compile(r"[^。，,；;！？!?：:]{2,20}+")
 
 
+# Reasons are English msgids translated (zh_Hans) when an item is rated, in the language of the request
+# that parses: the review page and the API show them as the user reads the interface.
+R_SECTION = _("Number “%(number)s、” at the start of a line, in sequence")
+R_FIRST_NOT_ONE = _("The first section number is not “一”: sections before it may be missing")
+R_GLUED = _("The heading is glued to the text before it (no punctuation between): please confirm")
+R_SECTION_INLINE = _("The heading stood inside a line (after the end of a sentence): split onto a line of its own")
+R_LONG_TITLE = _("A long heading: it may be body text")
+R_GROUP_AS_POINT = _("No numbered points under the group heading “（%(number)s）”: listed as a point")
+R_POINT = _("Number “%(number)s” at the start of a line")
+R_THIRD_LEVEL = _("Three levels: item %(number)s under the heading “%(group)s.”")
+R_OUT_OF_SEQUENCE = _("Numbering out of sequence (the item before is %(previous)s): please confirm")
+R_POINT_INLINE = _("The number stood inside a line (after the end of a sentence): split into an item of its own")
+R_LEVEL_AS_POINT = _("No numbered points under the heading: listed as a point")
+R_ORDINAL = _("Ordinal “%(number)s” inside a paragraph")
+R_COMPARATOR = _("Comparison word “%(word)s”")
+R_NO_COMPARATOR = _("A number with a unit and no comparison word: read as “at least”")
+R_LIST_VALUE = _("One of a list of values: comparison word and metric carried over from the one before")
+R_CHINESE_NUMERAL = _("the value is written in Chinese numerals")
+R_NO_METRIC = _("no metric name recognised")
+R_FULL_COVERAGE = _("“Full coverage” (全覆盖), read as one hundred percent")
+R_GROUP_AS_SECTION = _("No “一、” top-level headings: “（%(number)s）” taken as a section")
+R_ONE_SECTION = _("No section numbers found: the whole text as one section")
+R_POINT_NO_SECTION = _("Number “%(number)s” at the start of a line, but under no section")
+R_PARAGRAPH_POINT = _("No numbering: a paragraph holding targets listed as a point")
+R_NOTHING = _("No structure found at all: the whole text as one point, please structure it by hand")
+R_TABLE_ROW = _("A row of a table")
+R_TABLE = _("Read from a table (one cell per line)")
+R_TABLE_COLUMN = _("Column “%(column)s” of a table")
+R_TABLE_SECOND = _("Column “%(column)s” of a table (the second tier, to strive for)")
+R_SUMMARY = _("this is the summary part: its numbers are results already reached, not targets")
+R_JOINED = _("%(first)s; %(second)s")
+
+
+def _reason(message, **values) -> str:
+    """``message`` in the active language, with its values."""
+    return str(message) % values if values else str(message)
+
+
+def _also(reason, message) -> str:
+    """A reason with a doubt added to it."""
+    return _reason(R_JOINED, first=reason, second=_reason(message))
+
+
 def _rated(item, confidence, reason):
-    item["confidence"], item["reason"] = confidence, reason
+    item["confidence"], item["reason"] = confidence, str(reason)
     return item
 
 
@@ -521,15 +566,15 @@ def parse_structure(lines, doubtful=None):
             if enumeration and _ordinal(enumeration.group())[0] == "一":
                 title = title[:enumeration.start()]  # 二、青年服务一是开展技能培训…
             if len(title) <= 50:
-                confidence, reason = SURE, "行首编号“%s、”，顺序连续" % match.group(1)
+                confidence, reason = SURE, _reason(R_SECTION, number=match.group(1))
                 if section is None and match.group(1) != "一":
-                    confidence, reason = DOUBTFUL, "第一个章节编号不是“一”，可能缺了前面的章节"
+                    confidence, reason = DOUBTFUL, R_FIRST_NOT_ONE
                 elif doubtful.get(index) == "glued":
-                    confidence, reason = DOUBTFUL, "标题紧贴在上文之后（之间没有标点），请确认"
+                    confidence, reason = DOUBTFUL, R_GLUED
                 elif doubtful.get(index) == "inline":
-                    confidence, reason = FAIR, "标题在行中（句末之后），已拆为单独一行"
+                    confidence, reason = FAIR, R_SECTION_INLINE
                 if len(title) > 30:
-                    confidence, reason = DOUBTFUL, "标题较长，可能是正文"
+                    confidence, reason = DOUBTFUL, R_LONG_TITLE
                 section = _rated({"number": match.group(1), "title": title, "points": [], "groups": [], "body": []},
                                  confidence, reason)
                 sections.append(section)
@@ -545,7 +590,7 @@ def parse_structure(lines, doubtful=None):
             group, heading_kind, previous_number = match.group(1), None, None
             body = match.group(2)
             section["groups"].append(_rated({"number": group, "group": None, "title": lead_phrase(body), "text": [body]},
-                                            FAIR, "分组标题“（%s）”下没有编号的要点，按要点列出" % group))
+                                            FAIR, _reason(R_GROUP_AS_POINT, number=group)))
             continue
         match = POINT.match(line)
         if match:
@@ -555,13 +600,13 @@ def parse_structure(lines, doubtful=None):
                 section["groups"].append({"number": number, "group": None, "title": lead_phrase(body), "text": [body],
                                           "level": True})
                 continue
-            confidence, reason = SURE, "行首编号“%s”" % number
+            confidence, reason = SURE, _reason(R_POINT, number=number)
             if heading_kind:
-                confidence, reason = FAIR, "三级结构：“%s.”标题下的第 %s 项" % (group, number)
+                confidence, reason = FAIR, _reason(R_THIRD_LEVEL, group=group, number=number)
             if previous_number is not None and number.isdigit() and int(number) not in (int(previous_number) + 1, 1):
-                confidence, reason = DOUBTFUL, "编号不连续（上一项是 %s），请确认" % previous_number
+                confidence, reason = DOUBTFUL, _reason(R_OUT_OF_SEQUENCE, previous=previous_number)
             elif doubtful.get(index) == "inline":
-                confidence, reason = FAIR, "编号在行中（句末之后），已拆为单独一项"
+                confidence, reason = FAIR, R_POINT_INLINE
             previous_number = number if number.isdigit() else None
             section["points"].append(_rated({"number": number, "group": group, "title": lead_phrase(body), "text": [body]},
                                             confidence, reason))
@@ -604,7 +649,7 @@ def _heads_a_level(lines, kinds, index, body):
 def _levels_as_points(groups):
     for g in groups:
         g.pop("level", None)
-        _rated(g, DOUBTFUL, "标题下没有编号的要点，按要点列出")
+        _rated(g, DOUBTFUL, R_LEVEL_AS_POINT)
     return groups
 
 
@@ -629,7 +674,7 @@ def _enumerated_points(body):
             previous, style = numeral, this_style
             body_text = parts[i + 1].lstrip("，,、：: ")
             points.append(_rated({"number": number, "group": group, "title": lead_phrase(body_text), "text": [body_text]},
-                                 FAIR if this_style == "是" else FAIR - 0.05, "段落中的序数“%s”" % number))
+                                 FAIR if this_style == "是" else FAIR - 0.05, _reason(R_ORDINAL, number=number)))
     return points
 
 
@@ -739,17 +784,17 @@ def find_targets(text: str, limit: int = MAX_TARGETS, year: int | None = None) -
         if _not_a_commitment(text, start, end, head, tail, clause, unit, value, year):
             continue
         comparator, word = _comparator(head, tail)
-        confidence, reason = (SURE, "比较词“%s”" % word) if word else (FAIR, "数字加单位，没有比较词，按“不少于”理解")
+        confidence, reason = (SURE, _reason(R_COMPARATOR, word=word)) if word else (FAIR, _reason(R_NO_COMPARATOR))
         if continues_list and found:
-            comparator, confidence, reason = found[-1]["comparator"], FAIR, "并列的数值，比较词和指标沿用前一项"
+            comparator, confidence, reason = found[-1]["comparator"], FAIR, _reason(R_LIST_VALUE)
         elif unit == "%" and not word and not tail.startswith("的"):
             if not RATE_WORDS.search(clause):
                 continue  # a bare percentage in passing (同比增长20%) is not a commitment
         metric = found[-1]["metric"] if continues_list and found else _metric(head, tail, unit)
         if not number[0].isdigit():
-            confidence, reason = min(confidence, FAIR), reason + "；数值是中文数字"
+            confidence, reason = min(confidence, FAIR), _also(reason, R_CHINESE_NUMERAL)
         if metric == unit or not metric:
-            confidence, reason = DOUBTFUL, reason + "；未识别出指标名称"
+            confidence, reason = DOUBTFUL, _also(reason, R_NO_METRIC)
         deadline = DEADLINE.search(text[max(0, clause_start - 12):clause_end])
         found.append(_rated({
             "text": clause,
@@ -782,7 +827,7 @@ def _full_coverage(text, found, limit, year):
         deadline = DEADLINE.search(text[max(0, clause_start - 12):clause_end])
         extra.append(_rated({"text": clause, "metric": (metric + "覆盖率") if metric else "覆盖率", "comparator": ">=", "value": 100,
                              "unit": "%", "deadline": deadline.group(1) if deadline and deadline.group(1) != "每年" else None},
-                            FAIR, "“全覆盖”，按 100% 理解"))
+                            FAIR, R_FULL_COVERAGE))
     return extra
 
 
@@ -897,26 +942,26 @@ def _without_sections(lines, title):
         sections = parse_structure(promoted)
         if sections:
             for section in sections:
-                _rated(section, FAIR, "没有“一、”一级标题，以“（%s）”作为章节" % section["number"])
+                _rated(section, FAIR, _reason(R_GROUP_AS_SECTION, number=section["number"]))
             return sections
-    section = _rated({"number": "", "title": title or "", "points": []}, DOUBTFUL, "没有找到章节编号，全文作为一个章节")
+    section = _rated({"number": "", "title": title or "", "points": []}, DOUBTFUL, R_ONE_SECTION)
     for line in lines:
         match = POINT.match(line)
         if match:
             section["points"].append(_rated({"number": _number_of_point(match), "group": None, "title": lead_phrase(match.group(4)),
-                                             "text": [match.group(4)]}, FAIR, "行首编号“%s”，但不在任何章节下" % _number_of_point(match)))
+                                             "text": [match.group(4)]}, FAIR, _reason(R_POINT_NO_SECTION, number=_number_of_point(match))))
         elif section["points"]:
             section["points"][-1]["text"].append(line)
     for point in section["points"]:
         point["text"] = "".join(point["text"])
     if not section["points"]:
         section["points"] = [_rated({"number": "", "group": None, "title": lead_phrase(line), "text": line},
-                                    DOUBTFUL, "没有编号：含量化指标的段落按要点列出")
+                                    DOUBTFUL, R_PARAGRAPH_POINT)
                              for line in lines if line != title and find_targets(line, limit=1)]
     if not section["points"] and any(line != title for line in lines):
         body = "\n".join(line for line in lines if line != title)
         section["points"] = [_rated({"number": "", "group": None, "title": lead_phrase(body)[:60], "text": body},
-                                    DOUBTFUL, "没有找到任何结构：全文作为一个要点，请手工整理")]
+                                    DOUBTFUL, R_NOTHING)]
     return [section] if section["points"] else []
 
 
@@ -981,8 +1026,8 @@ def _table_section(title, header, rows):
                 if target:
                     targets.append(target)
         points.append(_rated({"number": cells.get("序号", str(number)), "group": None, "title": name[:200],
-                              "text": " ".join(row), "targets": targets}, FAIR, "表格中的一行"))
-    return _rated({"number": "", "title": title or "目标分解表", "points": points}, FAIR, "从表格（每格一行）读出")
+                              "text": " ".join(row), "targets": targets}, FAIR, R_TABLE_ROW))
+    return _rated({"number": "", "title": title or "目标分解表", "points": points}, FAIR, R_TABLE)
 
 
 def _cell_target(name, cell, unit_column, tier):
@@ -1004,10 +1049,11 @@ def _cell_target(name, cell, unit_column, tier):
                   "unit": unit, "deadline": None}
     second = "争取" in tier
     return _rated({**target, "text": f"{name} {cell}", "metric": name[:60]},
-                  DOUBTFUL if second else FAIR, "表格“%s”一栏%s" % (tier, "（第二档，争取达到）" if second else ""))
+                  DOUBTFUL if second else FAIR, _reason(R_TABLE_SECOND if second else R_TABLE_COLUMN, column=tier))
 
 
-NO_STRUCTURE = "没有识别出章节和编号：全文作为一个章节列出（含量化指标的段落作为要点），请手工整理结构。"
+NO_STRUCTURE = _("No sections or numbering were recognised: the whole text is listed as one section (paragraphs holding "
+                 "targets as points); please structure it by hand.")
 SUMMARY_WORDS = re.compile(r"总结|回顾|完成情况|主要成绩|取得的成效|工作成效")
 PLAN_WORDS = re.compile(r"计划|要点|打算|安排|思路|任务|目标")
 
@@ -1045,10 +1091,10 @@ def parse_text(text: str) -> dict:
                 point["targets"] = [] if looking_back else find_targets(point["text"], limit=targets_left, year=year)
             targets_left -= len(point["targets"])
         if looking_back:
-            _rated(section, section["confidence"], section["reason"] + "；这是总结部分，其中的数字是已取得的成绩，不作为指标")
+            _rated(section, section["confidence"], _also(section["reason"], R_SUMMARY))
     structured = any(section["number"] for section in sections + tables) or bool(tables)
     plan = {"title": title, "year": year, "structured": structured, "sections": sections + tables,
-            "notice": "" if structured else NO_STRUCTURE}
+            "notice": "" if structured else str(NO_STRUCTURE)}
     if reading != original:
         _restore_script(plan, reading, original)
     return plan
@@ -1067,17 +1113,17 @@ def _restore_script(plan, reading, original):
             at = reading.find(value)
         return (original[at:at + len(value)], at) if at != -1 else (value, start)
 
-    plan["title"], _ = restore(plan["title"], 0)
+    plan["title"], _at = restore(plan["title"], 0)
     for section in plan["sections"]:
         section["title"], cursor = restore(section["title"], cursor)
         for group in section.get("groups", []):
-            group["title"], _ = restore(group["title"], cursor)
+            group["title"], _at = restore(group["title"], cursor)
         for point in section["points"]:
             point["title"], cursor = restore(point["title"], cursor)
-            point["text"], _ = restore(point["text"], cursor)
+            point["text"], _at = restore(point["text"], cursor)
             for target in point["targets"]:
                 target["text"], at = restore(target["text"], cursor)
-                target["metric"], _ = restore(target["metric"], at)
+                target["metric"], _at = restore(target["metric"], at)
 
 
 def doubtful_count(parsed: dict) -> int:

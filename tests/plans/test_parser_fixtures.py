@@ -172,3 +172,23 @@ def test_a_title_line_keeps_its_title_without_the_pages_metadata():
     assert (plan["title"], plan["year"]) == ("某公司团委2022年度工作计划", 2022)
     (section,) = plan["sections"]
     assert (section["title"], [p["title"] for p in section["points"]]) == ("强化引领", ["加强学习"])
+
+
+def test_the_reasons_are_translated_into_the_language_of_the_request(client, people):
+    """English msgids with Chinese translations: the same parse reads in either language."""
+    from django.utils import translation
+
+    text = "2024年工作计划一、强化引领\n1.开展宣讲。全年不少于40场。\n"
+    with translation.override("en"):
+        section = parse_text(text)["sections"][0]
+        assert "glued to the text before it" in section["reason"]
+        assert section["points"][0]["targets"][0]["reason"] == "Comparison word “不少于”"
+        assert "structure it by hand" in parse_text("今天天气很好。")["notice"]
+    with translation.override("zh-hans"):
+        assert "标题紧贴在上文之后" in parse_text(text)["sections"][0]["reason"]
+    from django.conf import settings
+
+    client.force_login(people.staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+    html = client.post("/plans/import/", {"text": text}).content.decode()
+    assert "To confirm" in html and "glued to the text before it" in html and "标题紧贴" not in html
