@@ -362,6 +362,11 @@ NOTIFICATION_CHANNELS = {
     "dingtalk": "notifications.channels.dingtalk.DingtalkChannel",
     "sms": "notifications.channels.sms.SmsChannel",
 }
+# Group robots post only to their providers' hosts (an administrator cannot point the portal at an internal address).
+NOTIFICATION_ROBOT_HOSTS = {
+    "wecom": env.list("NOTIFICATION_WECOM_HOSTS", default=["qyapi.weixin.qq.com"]),
+    "dingtalk": env.list("NOTIFICATION_DINGTALK_HOSTS", default=["oapi.dingtalk.com"]),
+}
 NOTIFICATION_DELIVERY_MAX_RETRIES = env.int("NOTIFICATION_DELIVERY_MAX_RETRIES", default=5)
 NOTIFICATION_DELIVERY_BACKOFF_SECONDS = env.int("NOTIFICATION_DELIVERY_BACKOFF_SECONDS", default=30)
 NOTIFICATION_DELIVERY_BACKOFF_MAX_SECONDS = env.int("NOTIFICATION_DELIVERY_BACKOFF_MAX_SECONDS", default=3600)

@@ -56,7 +56,8 @@ def markdown(notification) -> str:
         if notification.body:
             parts.append(notification.body)
         if notification.url:
-            parts.append(f"[{gettext('Open in the portal')}]({link(notification)})")
+            label = gettext("Open in the portal")
+            parts.append(f"[{label}]({link(notification)})")
         return "\n\n".join(parts)
 
 

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import Channel, DeliveryError, link
 
 
 class EmailChannel(Channel):
-    label = _("E-mail")
+    label = pgettext_lazy("channel", "E-mail")
     on_by_default = True
     needs = _("an e-mail address on your account")
 
