@@ -55,11 +55,13 @@ class PreferenceForm(forms.Form):
         return validate_mobile(self.cleaned_data["phone"])
 
     def rows(self):
-        """(kind label, [bound field per channel]) for the table."""
-        return [(label, [self[cell(channel.name, code)] for channel in self.channels]) for code, label in self.kinds]
+        """(kind label, [bound field per channel, None where the channel cannot carry the kind]) for the table."""
+        return [(label, [self[cell(channel.name, code)] if channel.offers(code) else None for channel in self.channels])
+                for code, label in self.kinds]
 
     def channels_by_kind(self) -> dict:
-        return {channel.name: [code for code, _label in self.kinds if self.cleaned_data.get(cell(channel.name, code))]
+        return {channel.name: [code for code, _label in self.kinds
+                               if channel.offers(code) and self.cleaned_data.get(cell(channel.name, code))]
                 for channel in self.channels}
 
 
@@ -87,11 +89,13 @@ class RobotForm(forms.Form):
                 self.fields["secret"].help_text = _("A secret is stored. Leave empty to keep it.")
         if channel != "dingtalk":
             del self.fields["secret"]
+        if stored is None:
+            del self.fields["remove"]
 
     def clean_webhook(self):
         url = self.cleaned_data["webhook"].strip()
         if not url:
-            if self.stored is None and not self.data.get(self.add_prefix("remove")):
+            if self.stored is None:
                 raise ValidationError(_("Enter the robot's webhook address."), code="required")
             return None
         return validate_webhook(self.channel, url)

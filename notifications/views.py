@@ -101,7 +101,7 @@ def organization_channels(request, pk):
     for form in forms:
         if form.channel == posted and form.is_valid():
             data = form.cleaned_data
-            if data["remove"]:
+            if data.get("remove"):
                 if form.stored is not None:
                     services.remove_organization_channel(form.stored, by=request.user)
                 messages.success(request, _("The robot was removed."))

@@ -36,6 +36,11 @@ class Channel:
     on_by_default = False  # for kinds a user has not chosen for (e-mail: on)
     needs = ""  # what a user must give for the channel to reach them, shown on the settings page
 
+    def offers(self, kind: str) -> bool:
+        """Whether this channel can carry ``kind`` at all (SMS: only kinds with a template); the settings page offers
+        only those."""
+        return True
+
     def reaches(self, recipient: Recipient, kind: str) -> bool:
         """Whether this channel has somewhere to send ``kind`` to ``recipient`` (an address, a robot, a template)."""
         raise NotImplementedError

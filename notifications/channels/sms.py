@@ -56,6 +56,9 @@ class SmsChannel(Channel):
     def provider(self) -> SmsProvider:
         return import_string(settings.NOTIFICATION_SMS["provider"])()
 
+    def offers(self, kind):
+        return template_for(kind) is not None
+
     def reaches(self, recipient, kind):
         return bool(recipient.phone) and template_for(kind) is not None
 

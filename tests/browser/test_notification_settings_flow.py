@@ -54,3 +54,33 @@ def test_a_user_chooses_channels_on_the_settings_page(page, live_server, transac
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
     shot(page, "organization-channels-375")
+
+
+def test_an_administrator_sends_a_given_up_delivery_again(page, live_server, transactional_db, login, shot):
+    from notifications.models import Delivery, Notification
+
+    organization = OrganizationFactory(name="城东区数据中心团支部")
+    admin = UserFactory(username="channel_admin", first_name="周管理")
+    admin.set_password("browser-test-pw")
+    admin.save()
+    RoleAssignmentFactory(user=admin, organization=organization, role=Role.ADMIN)
+    member = RoleAssignmentFactory(user=UserFactory(username="member", first_name="吴团员", email="wu@example.org"),
+                                   organization=organization, role=Role.REPORTER).user
+    notification = Notification.objects.create(user=member, kind="report_returned", title="2026-10 月报被退回")
+    delivery = Delivery.objects.create(notification=notification, channel="email", status="gave_up", attempts=6,
+                                       last_error="SMTPServerDisconnected: Connection unexpectedly closed")
+
+    login(page, "channel_admin")
+    page.goto(f"{live_server.url}/notifications/")
+    page.click("#channel-admin-links >> text=投递失败的通知")
+    table = page.locator("#delivery-table")
+    assert "2026-10 月报被退回" in table.inner_text() and "已放弃" in table.inner_text()
+    shot(page, "failed-deliveries-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    shot(page, "failed-deliveries-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    table.locator("button", has_text="重新发送").click()
+    page.locator(".alert-success", has_text="已重新排队发送").wait_for()
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.attempts == 7
+    assert "2026-10 月报被退回" not in page.locator("#delivery-table").inner_text()  # the list shows failures
