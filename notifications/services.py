@@ -110,7 +110,9 @@ def recipients(user_ids) -> dict:
 
 
 def wants(recipient, channel, kind) -> bool:
-    """Whether ``recipient`` chose ``channel`` for ``kind`` and the channel can reach them."""
+    """Whether ``recipient`` chose ``channel`` for ``kind`` and the channel can reach them (never a closed account)."""
+    if not recipient.user.is_active:
+        return False
     if recipient.preference is None:
         chosen = None if channel.on_by_default else set()
     else:

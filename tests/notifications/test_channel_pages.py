@@ -166,3 +166,22 @@ def test_deliveries_are_refused_to_who_does_not_manage_the_recipient(client, api
     assert api.post(f"/api/v1/notification-deliveries/{failed.pk}/retry/").status_code == 404
     assert Delivery.objects.get().status == DeliveryStatus.GAVE_UP
     assert Notification.objects.count() == 1
+
+
+def test_the_admin_shows_deliveries_and_robots_read_only_and_masked(client, people, failed, robots):
+    client.force_login(people.root)
+    listing = client.get("/admin/notifications/delivery/").content.decode()
+    assert "甲市团委的通知" in listing
+    assert client.get(f"/admin/notifications/delivery/{failed.pk}/change/").status_code == 200  # a view, no form
+    assert client.post(f"/admin/notifications/delivery/{failed.pk}/delete/", {"post": "yes"}).status_code == 403
+    robots_page = client.get("/admin/notifications/organizationchannel/").content.decode()
+    assert "…1234" in robots_page and "city-a-secret-key" not in robots_page and "SEC-city-b" not in robots_page
+    assert client.get("/admin/notifications/organizationchannel/add/").status_code == 403
+
+
+def test_a_closed_account_gets_nothing_outside_the_portal(people, django_capture_on_commit_callbacks):
+    people.staff.email, people.staff.is_active = "staff@example.org", False
+    people.staff.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify([people.staff], title="停用账号")
+    assert not Delivery.objects.exists()
