@@ -247,7 +247,7 @@ TASK_QUEUES = {
     "files": ["orgs.tasks.run_import_job", "volunteers.tasks.run_volunteer_import",
               "assessment.tasks.write_score_sheet", "plans.tasks.write_score_sheet",
               "dashboard.tasks.issue_published_circulars", "dashboard.tasks.issue_circular"],
-    "notifications": ["notifications.tasks.send_pending_email", "reports.tasks.send_report_reminders",
+    "notifications": ["notifications.tasks.deliver", "reports.tasks.send_report_reminders",
                       "reports.tasks.send_review_digest", "plans.tasks.send_report_reminders",
                       "plans.tasks.send_review_digest"],
     "rollups": ["plans.tasks.refresh_rollups", "plans.tasks.rebuild_rollups", "plans.tasks.fill_volunteer_targets",
@@ -351,6 +351,45 @@ SPECTACULAR_SETTINGS = {
         "VolunteerImportKindEnum": "volunteers.models.VolunteerImport.Kind",
     },
 }
+
+# Notification channels (notifications/channels/): the plug-ins by name, in the order the settings page shows them;
+# drop one to switch it off for everybody. Deliveries are retried with exponential back-off (base seconds, doubled
+# each time up to the maximum, with jitter) and given up after this many retries; webhooks and the SMS gateway get
+# short time-outs so that a slow provider never holds a worker.
+NOTIFICATION_CHANNELS = {
+    "email": "notifications.channels.email.EmailChannel",
+    "wecom": "notifications.channels.wecom.WecomChannel",
+    "dingtalk": "notifications.channels.dingtalk.DingtalkChannel",
+    "sms": "notifications.channels.sms.SmsChannel",
+}
+# Group robots post only to their providers' hosts (an administrator cannot point the portal at an internal address).
+NOTIFICATION_ROBOT_HOSTS = {
+    "wecom": env.list("NOTIFICATION_WECOM_HOSTS", default=["qyapi.weixin.qq.com"]),
+    "dingtalk": env.list("NOTIFICATION_DINGTALK_HOSTS", default=["oapi.dingtalk.com"]),
+}
+NOTIFICATION_DELIVERY_MAX_RETRIES = env.int("NOTIFICATION_DELIVERY_MAX_RETRIES", default=5)
+NOTIFICATION_DELIVERY_BACKOFF_SECONDS = env.int("NOTIFICATION_DELIVERY_BACKOFF_SECONDS", default=30)
+NOTIFICATION_DELIVERY_BACKOFF_MAX_SECONDS = env.int("NOTIFICATION_DELIVERY_BACKOFF_MAX_SECONDS", default=3600)
+NOTIFICATION_HTTP_TIMEOUT_SECONDS = env.float("NOTIFICATION_HTTP_TIMEOUT_SECONDS", default=5.0)
+# SMS through a gateway that takes JSON {"phone", "template", "params", "sign_name"} with a bearer token and answers
+# {"code": "OK", "message_id": …} (see notifications/channels/sms.py; another provider is a class of its own).
+# A kind of notification goes by SMS only if it has a template here: {kind: {"template": code, "params": [names
+# of the kind's title values]}}; "*" is the template of every other kind (its one parameter: the title).
+NOTIFICATION_SMS = {
+    "provider": env("NOTIFICATION_SMS_PROVIDER", default="notifications.channels.sms.HttpSmsProvider"),
+    "url": env("NOTIFICATION_SMS_URL", default=""),
+    "token": env("NOTIFICATION_SMS_TOKEN", default=""),
+    "sign_name": env("NOTIFICATION_SMS_SIGN_NAME", default="共青团工作平台"),
+}
+NOTIFICATION_SMS_TEMPLATES = env.json("NOTIFICATION_SMS_TEMPLATES", default={
+    "report_due_soon": {"template": "LP_REPORT_DUE_SOON", "params": ["org", "month", "due"]},
+    "report_due_today": {"template": "LP_REPORT_DUE_TODAY", "params": ["org", "month"]},
+    "report_missing": {"template": "LP_REPORT_MISSING", "params": ["org", "month", "days"]},
+    "report_returned": {"template": "LP_REPORT_RETURNED", "params": ["org", "month"]},
+})
+# Credentials the portal stores and uses again (group robots' webhooks and secrets, core/crypto.py): Fernet keys,
+# newest first. Without them one is derived from SECRET_KEY — set them in production.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # Volunteers' personal data (volunteers/pii.py): Fernet keys, newest first (rotate by prepending one), and the
 # key of the lookup hashes. Without them both are derived from SECRET_KEY — set them in production.

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds
-from .models import Download, Notification, Preference
+from .forms import masked
+from .models import Delivery, Download, Notification, OrganizationChannel, Preference
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -41,3 +42,48 @@ class DownloadAdmin(admin.ModelAdmin):
 class PreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "email", "changed_at"]
     raw_id_fields = ["user"]
+    exclude = ["phone"]  # personal: the user's own settings page and API show it
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Read-only: deliveries are written by the delivery task and retried from the failed deliveries page."""
+
+    list_display = ["notification", "recipient", "channel", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["notification__title", "notification__user__username", "provider_message_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["notification__user"]
+
+    @admin.display(description=_("user"), ordering="notification__user__username")
+    def recipient(self, delivery):
+        return delivery.notification.user
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrganizationChannel)
+class OrganizationChannelAdmin(admin.ModelAdmin):
+    """Read-only, masked: robots are set up by the organisation's administrators on its 通知渠道 page."""
+
+    list_display = ["organization", "channel", "enabled", "webhook_masked", "changed_at", "changed_by"]
+    list_filter = ["channel", "enabled"]
+    fields = ["organization", "channel", "enabled", "webhook_masked", "kinds", "changed_at", "changed_by"]
+    readonly_fields = fields
+
+    @admin.display(description=_("robot webhook address"))
+    def webhook_masked(self, robot):
+        return masked(robot.webhook)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -599,9 +599,10 @@ def test_no_page_pulls_an_object_from_elsewhere_into_the_subtree(client, world, 
 
 
 def test_every_page_write_is_in_the_matrix():
+    from tests.notifications.test_write_matrix_channels import PAGE_CASES as CHANNELS
     from tests.volunteers.test_write_matrix_transfer import PAGE_CASES as VOLUNTEER_TRANSFER
 
-    declared = {case.name for case in CASES + VOLUNTEER_TRANSFER}
+    declared = {case.name for case in CASES + VOLUNTEER_TRANSFER + CHANNELS}
     assert set(page_write_routes()) - WITHOUT_A_USER == declared
 
 

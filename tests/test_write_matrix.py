@@ -502,9 +502,10 @@ ELSEWHERE = {("post", "auth/token/"), ("post", "auth/logout/"), ("post", "auth/l
 
 
 def test_every_write_endpoint_is_in_the_matrix():
+    from tests.notifications.test_write_matrix_channels import API_CASES as CHANNELS
     from tests.volunteers.test_write_matrix_transfer import API_CASES as VOLUNTEER_TRANSFER
 
-    declared = {(c.method, c.route) for c in CASES + VOLUNTEER_TRANSFER}
+    declared = {(c.method, c.route) for c in CASES + VOLUNTEER_TRANSFER + CHANNELS}
     assert api_write_routes() - ELSEWHERE == declared
 
 
