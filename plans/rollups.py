@@ -38,6 +38,14 @@ def today():
 # --- own figures --------------------------------------------------------------------------
 
 
+def _no_jit():
+    """On PostgreSQL, no JIT compilation for this transaction: the grouped queries over a province cost enough
+    for the planner to compile them, which takes seconds (tens under load) and saves nothing on queries this size."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def _in(column, ids):
     """`` AND column IN (%s, …)`` and its parameters, or nothing for ``ids=None`` (every row)."""
     if ids is None:
@@ -59,6 +67,7 @@ def refresh_own_values(assignment_ids=None):
         assignment_ids = list(assignment_ids)
         if not assignment_ids:
             return
+    _no_jit()
     a, e, t = Assignment._meta.db_table, ProgressEntry._meta.db_table, Target._meta.db_table
     in_entries, entry_ids = _in("assignment_id", assignment_ids)
     in_rows, row_ids = _in("x.id", assignment_ids)
@@ -330,6 +339,7 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
     Combines every subtree in one grouped query, judges each row in Python (the rules above stay the one
     definition) and writes only the rows that changed, set-based; returns how many rows changed.
     """
+    _no_jit()
     on = on or today()
     now = timezone.now()
     targeted = Assignment.objects.filter(target__isnull=False)
