@@ -164,8 +164,62 @@ def main():
     {"rollup": bench_rollup, **JOBS}[args.job](args)
 
 
-CHILDREN = {}
-JOBS = {}
+# --- monthly scoring ----------------------------------------------------------------------------------------------
+
+
+def latest_run():
+    from assessment.models import AssessmentRun
+
+    return AssessmentRun.objects.select_related("scheme__organization").order_by("-month", "-version").first()
+
+
+def scoring_child():
+    """The portal's computation of the latest month, as the task runs it (compute: score, rank, store), in a fresh
+    process; returns its time, peak RSS and every total."""
+    from assessment import compute
+    from assessment.models import Score
+
+    run = latest_run()
+    before = peak_mb()
+    started = time.perf_counter()
+    count = compute.compute(run.pk)
+    seconds = time.perf_counter() - started
+    totals = {str(pk): str(total) for pk, total in Score.objects.filter(run=run).values_list("organization", "total")}
+    return {"seconds": seconds, "count": count, "peak_mb": peak_mb(), "before_mb": before, "totals": totals}
+
+
+def bench_scoring(args):
+    from django.db import transaction
+
+    from bench import scoring_floor
+
+    run = latest_run()
+    print(f"scoring: {run.scheme} {run.month:%Y-%m}, {run.scores.count():,} organisations")
+    floors = []
+    for _ in range(args.repeat):
+        with transaction.atomic():
+            load_at = load()
+            started = time.perf_counter()
+            floor = scoring_floor.totals(run.scheme, run.month)
+            floors.append(time.perf_counter() - started)
+        print(f"  floor (one SQL statement, totals): {floors[-1]:.2f} s, load {load_at:.2f}")
+    portals = []
+    for _ in range(args.repeat):
+        load_at = load()
+        portals.append(child("scoring"))
+        print(f"  portal compute.compute(): {portals[-1]['seconds']:.2f} s, {portals[-1]['count']:,} scores, peak RSS "
+              f"{portals[-1]['peak_mb']:.0f} MB (before {portals[-1]['before_mb']:.0f} MB), load {load_at:.2f}")
+    totals = portals[-1]["totals"]
+    differing = [pk for pk in floor if str(floor[pk]) != totals.get(str(pk))]
+    for pk in differing[:5]:
+        print(f"  DIFFERS {pk}: floor {floor[pk]} portal {totals.get(str(pk))}")
+    print(f"  totals equal for {len(floor) - len(differing):,} of {len(floor):,} organisations "
+          f"({len(totals):,} scored by the portal)")
+    print(f"  ratio portal / floor (best of {args.repeat}): {min(p['seconds'] for p in portals) / min(floors):.2f}")
+
+
+CHILDREN = {"scoring": scoring_child}
+JOBS = {"scoring": bench_scoring}
 
 if __name__ == "__main__":
     main()

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.bulk import update_rows
 from orgs.models import Organization
 
 from .choices import Aggregation, Comparator, Light, PlanStatus, PointStatus, ProgressRule
@@ -89,37 +90,6 @@ def refresh_own_values(assignment_ids=None):
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, entry_ids + entry_ids + row_ids)
-
-
-def _write(fields, rows):
-    """Write many rows' fields at once, for every (values…, pk) tuple.
-
-    On PostgreSQL one UPDATE … FROM unnest(arrays) per 20,000 rows (a round trip per row cost most of a full
-    rebuild); elsewhere one prepared UPDATE run for every row (cheap in an embedded database).
-    """
-    if not rows:
-        return
-    meta = Assignment._meta
-    quote = connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
-    prepared = [
-        [c.get_db_prep_save(v, connection) for c, v in zip(columns, row[:-1])] + [row[-1]] for row in rows
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = [c.db_type(connection) for c in columns] + ["bigint"]
-            names = [f"c{i}" for i in range(len(types))]
-            arrays = ", ".join(f"%s::{kind.split('(')[0]}[]" for kind in types)
-            assignments = ", ".join(f"{quote(c.column)} = v.{name}" for c, name in zip(columns, names))
-            sql = (f"UPDATE {quote(meta.db_table)} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "
-                   f"WHERE {quote(meta.db_table)}.{quote(meta.pk.column)} = v.{names[-1]}")
-            for start in range(0, len(prepared), 20000):
-                chunk = prepared[start:start + 20000]
-                cursor.execute(sql, [list(column) for column in zip(*chunk)])
-            return
-        assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
-        sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-        cursor.executemany(sql, prepared)
 
 
 # --- the arithmetic -----------------------------------------------------------------------
@@ -354,7 +324,7 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
         qualitative = qualitative.filter(point_id__in=point_ids)
     if point_ids is None or point_ids:
         changed += _judged_points(qualitative, on, now, ids=None if point_ids is None else list(qualitative.values_list("pk", flat=True)))
-    _write(ROLLUP_FIELDS, changed)
+    update_rows(Assignment, ROLLUP_FIELDS, changed)
     return len(changed)
 
 
@@ -376,7 +346,7 @@ def refresh_ancestors(assignment_id, on=None) -> int:
         ids = list(chain.values_list("pk", flat=True))
         subtree = _subtree_figures(target_ids=[assignment.target_id], assignment_ids=ids)
         changed = _judged_targets(chain.values_list(*TARGET_ROW), subtree, on, now)
-    _write(ROLLUP_FIELDS, changed)
+    update_rows(Assignment, ROLLUP_FIELDS, changed)
     return len(changed)
 
 
