@@ -198,31 +198,47 @@ def _subtree_figures(target_ids=None, assignment_ids=None):
 
     Set-based: each assignment with a figure is joined to the assignments of its target at every ancestor of its
     organisation (the prefixes of its materialized path, found through the path index), so one grouped query
-    combines every subtree; rows × depth pairs, not rows × rows. The latest figure is the one with the latest
-    date, then the newest assignment. ``assignment_ids`` limits the result to those assignments (an entry's
-    ancestors): then only their target's rows are read.
+    combines every subtree; rows × depth pairs, not rows × rows. ``assignment_ids`` limits the result to those
+    assignments (an entry's ancestors, a handful; ``target_ids`` is then ignored): then each is compared with its
+    target's rows by path prefix.
+    The latest figure (the latest date, then the newest assignment) needs a ranking, so it is read only for
+    targets combined by their latest figure.
     """
-    a, o = Assignment._meta.db_table, Organization._meta.db_table
-    depth = Organization.objects.aggregate(depth=Max("depth"))["depth"] or 1
+    a, o, t = Assignment._meta.db_table, Organization._meta.db_table, Target._meta.db_table
     in_targets, target_params = _in("d.target_id", target_ids)
     in_ancestors, ancestor_params = _in("anc.id", assignment_ids)
-    sql = f"""
-        SELECT anc_id, COUNT(*), SUM(v), MIN(v), MAX(CASE WHEN rn = 1 THEN v END)
-        FROM (
-            SELECT anc.id AS anc_id, d.own_value AS v, ROW_NUMBER() OVER (
-                PARTITION BY anc.id ORDER BY COALESCE(d.own_value_on, '0001-01-01') DESC, d.id DESC) AS rn
+    if assignment_ids is None:
+        depth = Organization.objects.aggregate(depth=Max("depth"))["depth"] or 1
+        pairs = f"""
             FROM {a} d
             JOIN {o} od ON od.id = d.organization_id
             JOIN ({_levels(depth)}) lv ON lv.k <= od.depth
             JOIN {o} oa ON oa.path = SUBSTR(od.path, 1, lv.k * {Organization.steplen})
             JOIN {a} anc ON anc.organization_id = oa.id AND anc.target_id = d.target_id
-            WHERE d.target_id IS NOT NULL AND d.own_value IS NOT NULL{in_targets}{in_ancestors}
-        ) x
-        GROUP BY anc_id
-    """
+            JOIN {t} t ON t.id = d.target_id
+            WHERE d.own_value IS NOT NULL{in_targets}"""
+        params = target_params
+    else:
+        pairs = f"""
+            FROM {a} anc
+            JOIN {o} oa ON oa.id = anc.organization_id
+            JOIN {a} d ON d.target_id = anc.target_id
+            JOIN {o} od ON od.id = d.organization_id AND SUBSTR(od.path, 1, LENGTH(oa.path)) = oa.path
+            JOIN {t} t ON t.id = d.target_id
+            WHERE d.own_value IS NOT NULL{in_ancestors}"""
+        params = ancestor_params
     with connection.cursor() as cursor:
-        cursor.execute(sql, target_params + ancestor_params)
-        return {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute(f"SELECT anc.id, COUNT(*), SUM(d.own_value), MIN(d.own_value) {pairs} GROUP BY anc.id", params)
+        figures = {pk: [count, total, least, None] for pk, count, total, least in cursor.fetchall()}
+        cursor.execute(f"""
+            SELECT anc_id, v FROM (
+                SELECT anc.id AS anc_id, d.own_value AS v, ROW_NUMBER() OVER (
+                    PARTITION BY anc.id ORDER BY COALESCE(d.own_value_on, '0001-01-01') DESC, d.id DESC) AS rn
+                {pairs} AND t.aggregation = %s
+            ) x WHERE rn = 1""", [*params, Aggregation.LATEST])
+        for pk, latest in cursor.fetchall():
+            figures[pk][3] = latest
+    return figures
 
 
 def _combined(aggregation, figures):
@@ -285,7 +301,7 @@ def _judged_points(assignments, on, now, ids=None):
     for milestone in Milestone.objects.filter(point_id__in=assignments.values("point_id")).order_by("pk"):
         milestones.setdefault(milestone.point_id, []).append(milestone)
     changed = []
-    for (pk, point_id, parent_id, deadline, *old, rolled_up_at, point_status, point_deadline, status) in assignments.values_list(
+    for (pk, point_id, parent_id, deadline, *old, rolled_up_at, point_status, point_deadline, status) in assignments.order_by().values_list(
         "pk", "point_id", "parent_id", "deadline", "actual_value", "completion", "expected", "light", "rolled_up_at",
         "point__status", "point__deadline", "plan__status",
     ).iterator(chunk_size=5000):
@@ -318,7 +334,8 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
     changed = []
     if target_ids is None or target_ids:
         subtree = _subtree_figures(target_ids=target_ids)
-        changed += _judged_targets(targeted.values_list(*TARGET_ROW).iterator(chunk_size=5000), subtree, on, now)
+        changed += _judged_targets(targeted.order_by().values_list(*TARGET_ROW).iterator(chunk_size=5000), subtree,
+                                   on, now)
     qualitative = Assignment.objects.filter(target__isnull=True)
     if point_ids is not None:
         qualitative = qualitative.filter(point_id__in=point_ids)
@@ -345,7 +362,7 @@ def refresh_ancestors(assignment_id, on=None) -> int:
         chain = Assignment.objects.filter(target_id=assignment.target_id, organization__path__in=prefixes)
         ids = list(chain.values_list("pk", flat=True))
         subtree = _subtree_figures(target_ids=[assignment.target_id], assignment_ids=ids)
-        changed = _judged_targets(chain.values_list(*TARGET_ROW), subtree, on, now)
+        changed = _judged_targets(chain.order_by().values_list(*TARGET_ROW), subtree, on, now)
     update_rows(Assignment, ROLLUP_FIELDS, changed)
     return len(changed)
 
