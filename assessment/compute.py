@@ -68,7 +68,8 @@ def gather(scheme, month, group) -> Facts:
     ).values("pk", "organization_id", "completion", "expected", "actual_value", "assigned_value", "point__is_key",
              "target__metric", "target__unit").order_by("organization_id", "point__section__order", "point__order", "pk"):
         facts.tasks[task["organization_id"]].append(task)
-    facts.reports = {r.organization_id: r for r in MonthlyReport.objects.filter(organization__in=group, month=month)}
+    facts.reports = {r.organization_id: r for r in MonthlyReport.objects.filter(organization__in=group, month=month)
+                     .only("organization_id", "month", "status", "values", "days_late")}  # not the long texts
     facts.owed = set(report_selectors.owing_reports(month, group).values_list("pk", flat=True))
     facts.manual = {(m.indicator_id, m.organization_id): m for m in ManualPoints.objects.filter(
         indicator__scheme=scheme, month=month, organization__in=group).select_related("entered_by")}
