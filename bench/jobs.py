@@ -218,8 +218,117 @@ def bench_scoring(args):
     print(f"  ratio portal / floor (best of {args.repeat}): {min(p['seconds'] for p in portals) / min(floors):.2f}")
 
 
-CHILDREN = {"scoring": scoring_child}
-JOBS = {"scoring": bench_scoring}
+# --- the 考核评分表 -------------------------------------------------------------------------------------------------
+
+
+def sheet_floor(run, path):
+    """The floor: XlsxWriter in constant-memory mode writing the same cells (values and one format per kind of
+    cell) from two plain queries, without the portal's layout work (heights, merges, print setup, text rules)."""
+    import xlsxwriter
+    from django.db import connection
+
+    from assessment.sheets import GRADES, ITEM_KINDS, indicator_tree
+
+    leaves = [leaf for _top, group in indicator_tree(run.scheme) for leaf in group]
+    book = xlsxwriter.Workbook(path, {"constant_memory": True})
+    box = {"border": 1, "align": "center"}
+    plain, points, total = book.add_format(box), book.add_format({**box, "num_format": "0.00"}), \
+        book.add_format({**box, "bold": True, "num_format": "0.00"})
+    sheet, notes = book.add_worksheet("评分表"), book.add_worksheet("计分说明")
+    names = {leaf.pk: leaf.name for leaf in leaves}
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT s.id, o.code, o.name, s.bonus, s.deduction, s.total, s.rank, s.grade, i.indicator_id, i.kind, i.raw,
+                   i.points, i.explanation
+            FROM plans_score s JOIN orgs_organization o ON o.id = s.organization_id
+            JOIN plans_scoreitem i ON i.score_id = s.id
+            WHERE s.run_id = %s ORDER BY s.rank, o.path, s.id, i.id""", [run.pk])
+        row, note_row, current, by_indicator, appeal = 3, 0, None, {}, 0
+
+        def flush(score):
+            nonlocal row
+            row += 1
+            _pk, code, name, bonus, deduction, total_, rank, grade = score
+            sheet.write_number(row, 0, row - 3, plain)
+            sheet.write_string(row, 1, code, plain)
+            sheet.write_string(row, 2, name, plain)
+            for col, value in enumerate([by_indicator.get(leaf.pk) for leaf in leaves] + [bonus, -deduction, appeal],
+                                        start=3):
+                if value is None:
+                    sheet.write_blank(row, col, None, points)
+                else:
+                    sheet.write_number(row, col, float(value), points)
+            sheet.write_number(row, 3 + len(leaves) + 3, float(total_), total)
+            sheet.write_number(row, 4 + len(leaves) + 3, rank, plain)
+            sheet.write_string(row, 5 + len(leaves) + 3, GRADES.get(grade, grade), plain)
+
+        while chunk := cursor.fetchmany(5000):
+            for record in chunk:
+                score, (indicator, kind, raw, item_points, explanation) = record[:8], record[8:]
+                if current is not None and score[0] != current[0]:
+                    flush(current)
+                    by_indicator, appeal = {}, 0
+                current = score
+                if kind == "indicator":
+                    by_indicator[indicator] = item_points
+                elif kind == "appeal":
+                    appeal += item_points
+                note_row += 1
+                notes.write_string(note_row, 0, score[1])
+                notes.write_string(note_row, 1, score[2])
+                notes.write_string(note_row, 2, names.get(indicator) or ITEM_KINDS[kind])
+                if raw is not None:
+                    notes.write_number(note_row, 3, float(raw))
+                notes.write_number(note_row, 4, float(item_points))
+                notes.write_string(note_row, 5, explanation)
+        if current is not None:
+            flush(current)
+    book.close()
+    return row - 3
+
+
+def sheet_child():
+    from assessment import sheets
+
+    run = latest_run()
+    before = peak_mb()
+    started = time.perf_counter()
+    content = sheets.month_workbook(run)
+    seconds = time.perf_counter() - started
+    Path("/tmp/bench_jobs_sheet.xlsx").write_bytes(content)
+    return {"seconds": seconds, "bytes": len(content), "peak_mb": peak_mb(), "before_mb": before}
+
+
+def bench_sheet(args):
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    run = latest_run()
+    print(f"考核评分表: {run.scheme} {run.month:%Y-%m}, {run.scores.count():,} organisations")
+    floors, portals = [], []
+    for _ in range(args.repeat):
+        load_at = load()
+        path = Path(tempfile.mkdtemp()) / "floor.xlsx"
+        started = time.perf_counter()
+        rows = sheet_floor(run, str(path))
+        floors.append(time.perf_counter() - started)
+        print(f"  floor (XlsxWriter constant memory, same cells): {floors[-1]:.2f} s, {rows:,} rows, load {load_at:.2f}")
+    for _ in range(args.repeat):
+        load_at = load()
+        portals.append(child("sheet"))
+        print(f"  portal sheets.month_workbook(): {portals[-1]['seconds']:.2f} s, {portals[-1]['bytes'] / 2**20:.1f} MB, "
+              f"peak RSS {portals[-1]['peak_mb']:.0f} MB (before {portals[-1]['before_mb']:.0f} MB), load {load_at:.2f}")
+    floor_rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(min_row=5, values_only=True))
+    portal_rows = list(load_workbook("/tmp/bench_jobs_sheet.xlsx", read_only=True).worksheets[0]
+                       .iter_rows(min_row=5, max_row=4 + len(floor_rows), values_only=True))
+    same = sum(1 for a, b in zip(floor_rows, portal_rows, strict=False) if list(a)[:len(b)] == list(b)[:len(a)])
+    print(f"  score rows with equal cells: {same:,} of {len(floor_rows):,}")
+    print(f"  ratio portal / floor (best of {args.repeat}): {min(p['seconds'] for p in portals) / min(floors):.2f}")
+
+
+CHILDREN = {"scoring": scoring_child, "sheet": sheet_child}
+JOBS = {"scoring": bench_scoring, "sheet": bench_sheet}
 
 if __name__ == "__main__":
     main()

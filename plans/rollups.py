@@ -39,12 +39,15 @@ def today():
 # --- own figures --------------------------------------------------------------------------
 
 
-def _no_jit():
+def _no_jit(parallel=True):
     """On PostgreSQL, no JIT compilation for this transaction: the grouped queries over a province cost enough
-    for the planner to compile them, which takes seconds (tens under load) and saves nothing on queries this size."""
+    for the planner to compile them, which takes seconds (tens under load) and saves nothing on queries this size.
+    Without ``parallel``, no parallel workers either: starting them costs more than a refresh after one entry."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            if not parallel:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def _in(column, ids):
@@ -193,21 +196,20 @@ def _levels(depth):
     return " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, max(depth, 1) + 1))
 
 
-def _subtree_figures(target_ids=None, assignment_ids=None):
+def _subtree_figures(target_ids=None, ancestors=None):
     """{assignment pk: (count, sum, minimum, latest)} of the own figures in each assignment's subtree.
 
     Set-based: each assignment with a figure is joined to the assignments of its target at every ancestor of its
     organisation (the prefixes of its materialized path, found through the path index), so one grouped query
-    combines every subtree; rows × depth pairs, not rows × rows. ``assignment_ids`` limits the result to those
-    assignments (an entry's ancestors, a handful; ``target_ids`` is then ignored): then each is compared with its
-    target's rows by path prefix.
+    combines every subtree; rows × depth pairs, not rows × rows. ``ancestors`` ((assignment pk, organisation path),
+    a handful, of one of ``target_ids``: an entry's ancestors) limits the result to those: the target's rows are
+    read once by its index and compared with each ancestor's path.
     The latest figure (the latest date, then the newest assignment) needs a ranking, so it is read only for
     targets combined by their latest figure.
     """
     a, o, t = Assignment._meta.db_table, Organization._meta.db_table, Target._meta.db_table
     in_targets, target_params = _in("d.target_id", target_ids)
-    in_ancestors, ancestor_params = _in("anc.id", assignment_ids)
-    if assignment_ids is None:
+    if ancestors is None:
         depth = Organization.objects.aggregate(depth=Max("depth"))["depth"] or 1
         pairs = f"""
             FROM {a} d
@@ -215,18 +217,18 @@ def _subtree_figures(target_ids=None, assignment_ids=None):
             JOIN ({_levels(depth)}) lv ON lv.k <= od.depth
             JOIN {o} oa ON oa.path = SUBSTR(od.path, 1, lv.k * {Organization.steplen})
             JOIN {a} anc ON anc.organization_id = oa.id AND anc.target_id = d.target_id
-            JOIN {t} t ON t.id = d.target_id
             WHERE d.own_value IS NOT NULL{in_targets}"""
-        params = target_params
-    else:
+    else:  # the target's rows (by its index) against a handful of ancestors
+        chain = " UNION ALL ".join(["SELECT %s AS id, %s AS path"] * len(ancestors))
         pairs = f"""
-            FROM {a} anc
-            JOIN {o} oa ON oa.id = anc.organization_id
-            JOIN {a} d ON d.target_id = anc.target_id
-            JOIN {o} od ON od.id = d.organization_id AND SUBSTR(od.path, 1, LENGTH(oa.path)) = oa.path
-            JOIN {t} t ON t.id = d.target_id
-            WHERE d.own_value IS NOT NULL{in_ancestors}"""
-        params = ancestor_params
+            FROM (SELECT x.id, x.own_value, x.own_value_on, x.target_id, ox.path FROM {a} x
+                  JOIN {o} ox ON ox.id = x.organization_id WHERE x.own_value IS NOT NULL{in_targets.replace("d.", "x.")}
+                 ) d
+            JOIN ({chain}) anc ON SUBSTR(d.path, 1, LENGTH(anc.path)) = anc.path
+            WHERE 1 = 1"""
+        target_params = target_params + [value for ancestor in ancestors for value in ancestor]
+    params = target_params
+    latest = f"AND d.target_id IN (SELECT id FROM {t} WHERE aggregation = %s)"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT anc.id, COUNT(*), SUM(d.own_value), MIN(d.own_value) {pairs} GROUP BY anc.id", params)
         figures = {pk: [count, total, least, None] for pk, count, total, least in cursor.fetchall()}
@@ -234,7 +236,7 @@ def _subtree_figures(target_ids=None, assignment_ids=None):
             SELECT anc_id, v FROM (
                 SELECT anc.id AS anc_id, d.own_value AS v, ROW_NUMBER() OVER (
                     PARTITION BY anc.id ORDER BY COALESCE(d.own_value_on, '0001-01-01') DESC, d.id DESC) AS rn
-                {pairs} AND t.aggregation = %s
+                {pairs} {latest}
             ) x WHERE rn = 1""", [*params, Aggregation.LATEST])
         for pk, latest in cursor.fetchall():
             figures[pk][3] = latest
@@ -349,6 +351,7 @@ def refresh(*, target_ids=None, point_ids=None, on=None) -> int:
 def refresh_ancestors(assignment_id, on=None) -> int:
     """After an entry on one assignment: recompute only it and the assignments of its target at its organisation's
     ancestors (a qualitative assignment combines nothing, so only itself); returns how many rows changed."""
+    _no_jit(parallel=False)
     on = on or today()
     now = timezone.now()
     assignment = Assignment.objects.select_related("organization").filter(pk=assignment_id).first()
@@ -360,8 +363,8 @@ def refresh_ancestors(assignment_id, on=None) -> int:
         path, step = assignment.organization.path, Organization.steplen
         prefixes = [path[:k] for k in range(step, len(path) + 1, step)]
         chain = Assignment.objects.filter(target_id=assignment.target_id, organization__path__in=prefixes)
-        ids = list(chain.values_list("pk", flat=True))
-        subtree = _subtree_figures(target_ids=[assignment.target_id], assignment_ids=ids)
+        ancestors = list(chain.order_by().values_list("pk", "organization__path"))
+        subtree = _subtree_figures(target_ids=[assignment.target_id], ancestors=ancestors)
         changed = _judged_targets(chain.order_by().values_list(*TARGET_ROW), subtree, on, now)
     update_rows(Assignment, ROLLUP_FIELDS, changed)
     return len(changed)
