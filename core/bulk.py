@@ -67,3 +67,10 @@ def insert_rows(model, fields, rows):
                 cursor.execute(sql, [list(values) for values in zip(*prepared[start:start + CHUNK], strict=True)])
             return
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", prepared)
+
+
+def insert_objects(model, objects):
+    """Insert unsaved instances as bulk_create() would (defaults set, auto_now fields filled by pre_save), through
+    insert_rows(): no keys read back, no signals."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    insert_rows(model, [f.name for f in fields], [[f.pre_save(obj, True) for f in fields] for obj in objects])
