@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import months
+from core.bulk import insert_rows, update_rows
 from plans.choices import PlanStatus
 from plans.models import Assignment
 from reports import selectors as report_selectors
@@ -67,7 +68,8 @@ def gather(scheme, month, group) -> Facts:
     ).values("pk", "organization_id", "completion", "expected", "actual_value", "assigned_value", "point__is_key",
              "target__metric", "target__unit").order_by("organization_id", "point__section__order", "point__order", "pk"):
         facts.tasks[task["organization_id"]].append(task)
-    facts.reports = {r.organization_id: r for r in MonthlyReport.objects.filter(organization__in=group, month=month)}
+    facts.reports = {r.organization_id: r for r in MonthlyReport.objects.filter(organization__in=group, month=month)
+                     .only("organization_id", "month", "status", "values", "days_late")}  # not the long texts
     facts.owed = set(report_selectors.owing_reports(month, group).values_list("pk", flat=True))
     facts.manual = {(m.indicator_id, m.organization_id): m for m in ManualPoints.objects.filter(
         indicator__scheme=scheme, month=month, organization__in=group).select_related("entered_by")}
@@ -193,6 +195,7 @@ def preview(scheme, month) -> list[Result]:
     return sorted(score_group(scheme, month), key=lambda r: (r.rank, r.organization.path))
 
 
+ITEM_FIELDS = ["kind", "indicator", "raw", "points", "explanation"]  # a Line, as ScoreItem stores it
 SCORE_FIELDS = ["total", "bonus", "deduction", "rank", "grade", "change", "ytd_total", "ytd_average"]
 
 
@@ -220,12 +223,14 @@ def compute(run_id):
                     setattr(score, name, value)
                 changed.append(score)
         Score.objects.filter(pk__in=[s.pk for s in kept.values()]).delete()  # no longer in the group
-        Score.objects.bulk_update(changed, SCORE_FIELDS, batch_size=1000)
+        # set-based writes (core.bulk): bulk_update's CASE expressions took most of a province's computation
+        update_rows(Score, SCORE_FIELDS, [[getattr(s, name) for name in SCORE_FIELDS] + [s.pk] for s in changed])
         Score.objects.bulk_create(fresh)
-        by_org = {s.organization_id: s for s in [*changed, *fresh]}
+        by_org = {s.organization_id: s.pk for s in [*changed, *fresh]}
         ScoreItem.objects.filter(score__run=run).delete()
-        ScoreItem.objects.bulk_create([
-            ScoreItem(score=by_org[result.organization.pk], **line._asdict())
+        insert_rows(ScoreItem, ["score", *ITEM_FIELDS], [
+            (by_org[result.organization.pk], line.kind, line.indicator.pk if line.indicator else None, line.raw,
+             line.points, line.explanation)
             for result in results for line in result.items
         ])
         run.status = RunStatus.APPEAL if run.appeal_until else RunStatus.PROVISIONAL

@@ -90,7 +90,7 @@ def score_reporting(indicator, report, owed=True, month=None):
         total -= per_day * report.days_late
         parts.append(_("%(days)d days late −%(points)s") % {"days": report.days_late, "points": fmt(per_day * report.days_late)})
     text = _("Report of %(month)s, %(status)s: %(parts)s") % {
-        "month": f"{report.month:%Y-%m}", "status": report.get_status_display(), "parts": "，".join(parts) or "0"}
+        "month": f"{report.month:%Y-%m}", "status": ReportStatus(report.status).label, "parts": "，".join(parts) or "0"}
     return Decimal(report.days_late) if report.days_late else None, min(max(total, ZERO), indicator.max_points), text
 
 

@@ -1,28 +1,21 @@
 """考核评分表: a month's scores as the Excel sheet assessors print, and the year's summary workbook.
 
-Written with openpyxl in write-only mode (rows stream out, memory stays flat for large groups):
-a merged title row, the issuing organisation and date, two header rows with each 一级指标 merged
-over its 二级指标 (their heights fit the wrapped names), one row per organisation with points, total,
-rank and grade, 合计 and 平均 rows, the 制表单位/制表人/审核人/日期 line to sign; frozen panes,
-borders, widths, number formats, printed by core.spreadsheets.print_layout (A4 landscape fitted to
-the page width, header rows on every page, page numbers); a second sheet holds every explanation.
+Written with XlsxWriter in constant-memory mode (each row goes to a temporary file once the next one starts, so
+memory stays flat for a province's 10,000 branches): a merged title row, the issuing organisation and date, two
+header rows with each 一级指标 merged over its 二级指标 (their heights fit the wrapped names), one row per
+organisation with points, total, rank and grade, 合计 and 平均 rows, the 制表单位/制表人/审核人/日期 line to sign;
+frozen panes, borders, widths, number formats, printed by core.spreadsheets.print_layout (A4 landscape fitted to
+the page width, header rows on every page, page numbers); a second sheet holds every explanation. Scores and
+items are read as plain values in one ordered pass, which writes both sheets at once.
 """
-from django.db.models import Prefetch
 from django.utils import timezone
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import cell, fitting_height, new_workbook, print_layout, workbook_bytes
+from core.spreadsheets import fitting_height, large_workbook, merge_down, print_layout, write_value
 
 from .choices import ItemKind, RunStatus
 from .models import AssessmentRun, Score, ScoreItem
 from .rules import fmt, ranks
 
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 POINTS_FORMAT = "0.00"
 GRADES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
 FIXED = ["序号", "组织编码", "组织名称"]
@@ -30,6 +23,18 @@ ITEM_KINDS = {ItemKind.BONUS: "加分", ItemKind.DEDUCTION: "扣分", ItemKind.A
 TAIL = [*ITEM_KINDS.values(), "总分", "排名", "等次"]
 FIXED_WIDTHS, LEAF_WIDTH, TAIL_WIDTHS = [6, 16, 30], 12, [8, 8, 9, 9, 7, 8]
 TITLE_SIZE = 16
+_BOX = {"border": 1, "valign": "vcenter", "text_wrap": True}
+STYLES = {  # XlsxWriter format properties, one format per kind of cell
+    "title": {"bold": True, "font_size": TITLE_SIZE, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "info": {"align": "left", "valign": "vcenter", "text_wrap": True},
+    "head": {"bold": True, "bg_color": "#DDEBF7", "align": "center", **_BOX},
+    "cell": {"align": "center", **_BOX},
+    "text": {"align": "left", **_BOX},
+    "points": {"align": "center", "num_format": POINTS_FORMAT, **_BOX},
+    "total": {"bold": True, "align": "center", "num_format": POINTS_FORMAT, **_BOX},
+    "sum_label": {"bold": True, "bg_color": "#DDEBF7", "align": "center", **_BOX},
+    "sign": {"align": "left", "valign": "bottom"},
+}
 
 
 def title_of(run):
@@ -46,69 +51,6 @@ def indicator_tree(scheme):
     return [(top, children[top.pk] or ([top] if top.rule else [])) for top in tops]
 
 
-def scores_of(run):
-    return (Score.objects.filter(run=run).select_related("organization").order_by("rank", "organization__path")
-            .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.all())))
-
-
-STYLES = {
-    # name: (font, fill, alignment, border, number format); a named style is set on a cell far faster than its parts
-    "title": (Font(bold=True, size=TITLE_SIZE), None, CENTER, None, None),
-    "info": (None, None, LEFT, None, None),
-    "head": (Font(bold=True), HEADER_FILL, CENTER, BORDER, None),
-    "cell": (None, None, CENTER, BORDER, None),
-    "text": (None, None, LEFT, BORDER, None),
-    "points": (None, None, CENTER, BORDER, POINTS_FORMAT),
-    "total": (Font(bold=True), None, CENTER, BORDER, POINTS_FORMAT),
-    "sum_label": (Font(bold=True), HEADER_FILL, CENTER, BORDER, None),
-    "sign": (None, None, Alignment(horizontal="left", vertical="bottom"), None, None),
-}
-
-
-def _named_styles():
-    styles = {}
-    for name, (font, fill, alignment, border, number_format) in STYLES.items():
-        style = NamedStyle(name=name, alignment=alignment)
-        if font:
-            style.font = font
-        if fill:
-            style.fill = fill
-        if border:
-            style.border = border
-        if number_format:
-            style.number_format = number_format
-        styles[name] = style
-    return styles
-
-
-def _cell(ws, value, style="cell"):
-    return cell(ws, value, style)
-
-
-def _title_rows(ws, title, info, widths):
-    """Rows 1 and 2: the title and the line under it, each merged across the table and as high as its text."""
-    last, across = get_column_letter(len(widths)), sum(widths)
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.merged_cells.add(f"A2:{last}2")
-    ws.row_dimensions[1].height = fitting_height([(title, across)], font_size=TITLE_SIZE, bold=True)
-    height = fitting_height([(info, across)])
-    if height:
-        ws.row_dimensions[2].height = height
-    ws.append([_cell(ws, title, "title")] + [None] * (len(widths) - 1))
-    ws.append([_cell(ws, info, "info")] + [None] * (len(widths) - 1))
-
-
-def _sign_off(ws, organization, width):
-    """An empty row, then the line the sheet is signed on: who made it, who made and checked it, and when."""
-    ws.append([])
-    row = ws.row_count + 1
-    ws.merged_cells.add(f"A{row}:{get_column_letter(width)}{row}")
-    ws.row_dimensions[row].height = 24
-    gap = "\u3000" * 8
-    ws.append([_cell(ws, f"制表单位：{organization.name}{gap}制表人：{gap}审核人：{gap}"
-                         f"日期：{timezone.localdate():%Y年%m月%d日}", "sign")])
-
-
 def column_sums(rows):
     """(合计, 平均) of each column of ``rows`` (lists of numbers or None): the average is over the values there are,
     None for a column without any."""
@@ -119,126 +61,179 @@ def column_sums(rows):
     return sums, [total / count if count else None for total, count in zip(sums, counts, strict=True)]
 
 
-def _month_sheet(workbook, run, sheet_title):
-    """Write the run's score sheet and its explanations sheet into a write-only workbook."""
+def _sheet(workbook, name):
+    return workbook.add_worksheet(name[:31])
+
+
+def _formats(workbook):
+    """{style: (format, the same marked to stay text)} for write_value()."""
+    return {name: (workbook.add_format(props), workbook.add_format({**props, "quote_prefix": True}))
+            for name, props in STYLES.items()}
+
+
+def _put(sheet, formats, row, column, value, style="cell"):
+    write_value(sheet, row, column, value, *formats[style], blank=True)
+
+
+def _title_rows(sheet, formats, title, info, widths):
+    """Rows 1 and 2: the title and the line under it, each merged across the table and as high as its text."""
+    across = sum(widths)
+    sheet.set_row(0, fitting_height([(title, across)], font_size=TITLE_SIZE, bold=True))
+    height = fitting_height([(info, across)])
+    if height:
+        sheet.set_row(1, height)
+    for row, text, style in ((0, title, "title"), (1, info, "info")):
+        sheet.merge_range(row, 0, row, len(widths) - 1, None, formats[style][0])
+        _put(sheet, formats, row, 0, text, style)
+
+
+def _sign_off(sheet, formats, row, organization, width):
+    """After an empty row, the line the sheet is signed on: who made it, who made and checked it, and when."""
+    row += 1
+    sheet.set_row(row, 24)
+    gap = "\u3000" * 8
+    sheet.merge_range(row, 0, row, width - 1, None, formats["sign"][0])
+    _put(sheet, formats, row, 0, f"制表单位：{organization.name}{gap}制表人：{gap}审核人：{gap}"
+                                 f"日期：{timezone.localdate():%Y年%m月%d日}", "sign")
+
+
+def _scored_rows(run):
+    """(score, [its items]) in rank order, read as plain values: the scores in one query, the items streamed in the
+    same order by a second one."""
+    scores = Score.objects.filter(run=run).order_by("rank", "organization__path", "pk").values_list(
+        "pk", "organization__code", "organization__name", "bonus", "deduction", "total", "rank", "grade")
+    items = ScoreItem.objects.filter(score__run=run).order_by(
+        "score__rank", "score__organization__path", "score_id", *ScoreItem._meta.ordering[1:],
+    ).values_list("score_id", "indicator_id", "kind", "raw", "points", "explanation").iterator(chunk_size=5000)
+    pending = next(items, None)
+    for score in scores:
+        own = []
+        while pending is not None and pending[0] == score[0]:
+            own.append(pending)
+            pending = next(items, None)
+        yield score, own
+
+
+def _month_sheet(workbook, formats, run, sheet_title):
+    """Write the run's score sheet and its explanations sheet; returns [(code, name, total)] of its scores."""
     tree = indicator_tree(run.scheme)
     leaves = [leaf for _top, group in tree for leaf in group]
-    scores = list(scores_of(run))
     widths = FIXED_WIDTHS + [LEAF_WIDTH] * len(leaves) + TAIL_WIDTHS
     width = len(widths)
-    ws = workbook.create_sheet(sheet_title[:31])
+    ws = _sheet(workbook, sheet_title)
+    notes = _sheet(workbook, f"{sheet_title}计分说明")
     # widths, print setup, heights and frozen panes are declared before the rows stream out
-    for index, chars in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = chars
+    for index, chars in enumerate(widths):
+        ws.set_column(index, index, chars)
     print_layout(ws, title_rows=(3, 4))
-    ws.freeze_panes = "D5"
+    ws.freeze_panes(4, 3)
     when = run.published_at or run.computed_at or timezone.now()
     state = {RunStatus.PUBLISHED: "已公布", RunStatus.SUPERSEDED: "已被新版本替代"}.get(run.status, "暂定，未公布")
     info = (f"发布单位：{run.scheme.organization.name}    日期：{timezone.localtime(when):%Y-%m-%d}    "
             f"版本：v{run.version}（{state}）    满分：{fmt(sum(leaf.max_points for leaf in leaves))}")
-    _title_rows(ws, title_of(run), info, widths)
+    _title_rows(ws, formats, title_of(run), info, widths)
     # two header rows: fixed and tail columns merged down, each 一级指标 merged over its 二级指标
-    first, second = [], []
-    for label in FIXED:
-        first.append(_cell(ws, label, "head"))
-        second.append(_cell(ws, None, "head"))
-    column = len(FIXED) + 1
-    top_texts, leaf_texts = [], []
+    top_texts, leaf_texts, column = [], [], len(FIXED)
     for top, group in tree:
-        top_text = f"{top.name}（{fmt(top.max_points)}分）"
-        top_texts.append((top_text, LEAF_WIDTH * len(group)))
-        for position, leaf in enumerate(group):
-            first.append(_cell(ws, top_text if position == 0 else None, "head"))
-            leaf_texts.append((f"{leaf.name}（{fmt(leaf.max_points)}分）", LEAF_WIDTH))
-            second.append(_cell(ws, leaf_texts[-1][0], "head"))
-        if len(group) > 1:
-            ws.merged_cells.add(f"{get_column_letter(column)}3:{get_column_letter(column + len(group) - 1)}3")
+        top_texts.append((f"{top.name}（{fmt(top.max_points)}分）", LEAF_WIDTH * len(group), column, len(group)))
+        leaf_texts += [(f"{leaf.name}（{fmt(leaf.max_points)}分）", LEAF_WIDTH) for leaf in group]
         column += len(group)
-    for label in TAIL:
-        first.append(_cell(ws, label, "head"))
-        second.append(_cell(ws, None, "head"))
-    for index in list(range(1, len(FIXED) + 1)) + list(range(width - len(TAIL) + 1, width + 1)):
-        letter = get_column_letter(index)
-        ws.merged_cells.add(f"{letter}3:{letter}4")
     # the names wrap inside their columns: each header row is as high as its longest name needs
-    for row, texts in ((3, top_texts), (4, leaf_texts)):
-        ws.row_dimensions[row].height = fitting_height(texts, bold=True) or 20
-    ws.append(first)
-    ws.append(second)
-    figures = []
-    for number, score in enumerate(scores, start=1):
-        by_indicator = {item.indicator_id: item.points for item in score.items.all() if item.kind == ItemKind.INDICATOR}
-        appeal = sum((item.points for item in score.items.all() if item.kind == ItemKind.APPEAL), start=0)
-        figures.append([by_indicator.get(leaf.pk) for leaf in leaves]
-                       + [score.bonus, -score.deduction, appeal, score.total])
-        ws.append(
-            [_cell(ws, number), _cell(ws, score.organization.code), _cell(ws, score.organization.name, "text")]
-            + [_cell(ws, value, "points") for value in figures[-1][:-1]]
-            + [_cell(ws, score.total, "total"), _cell(ws, score.rank), _cell(ws, GRADES.get(score.grade, score.grade))]
-        )
-    if scores:  # 合计 and 平均 of every points column, over the organisations that have a figure there
-        for label, values in zip(("合计", "平均"), column_sums(figures), strict=True):
-            row = ws.row_count + 1
-            ws.merged_cells.add(f"A{row}:C{row}")
-            ws.append([_cell(ws, label, "sum_label"), _cell(ws, None, "sum_label"), _cell(ws, None, "sum_label")]
-                      + [_cell(ws, value, "total") for value in values] + [_cell(ws, None), _cell(ws, None)])
-    _sign_off(ws, run.scheme.organization, width)
-    # the explanations
-    notes = workbook.create_sheet(f"{sheet_title}计分说明"[:31])
-    for index, chars in enumerate([16, 30, 22, 10, 8, 80], start=1):
-        notes.column_dimensions[get_column_letter(index)].width = chars
-    notes.freeze_panes = "A2"
+    ws.set_row(2, fitting_height([t[:2] for t in top_texts], bold=True) or 20)
+    ws.set_row(3, fitting_height(leaf_texts, bold=True) or 20)
+    down = list(range(len(FIXED))) + list(range(width - len(TAIL), width))
+    for index, label in zip(down, FIXED + TAIL, strict=True):
+        _put(ws, formats, 2, index, label, "head")
+    for text, _width, first, count in top_texts:
+        if count > 1:
+            ws.merge_range(2, first, 2, first + count - 1, None, formats["head"][0])
+        _put(ws, formats, 2, first, text, "head")
+    for index in down:
+        merge_down(ws, 2, index, 3)
+        _put(ws, formats, 3, index, None, "head")
+    for index, (text, _width) in enumerate(leaf_texts, start=len(FIXED)):
+        _put(ws, formats, 3, index, text, "head")
+    # the explanations sheet, written in the same pass
+    for index, chars in enumerate([16, 30, 22, 10, 8, 80]):
+        notes.set_column(index, index, chars)
+    notes.freeze_panes(1, 0)
     print_layout(notes)
-    notes.append([_cell(notes, h, "head") for h in ("组织编码", "组织名称", "指标", "原始数据", "得分", "计分说明")])
+    for index, label in enumerate(("组织编码", "组织名称", "指标", "原始数据", "得分", "计分说明")):
+        _put(notes, formats, 0, index, label, "head")
     names = {leaf.pk: leaf.name for leaf in leaves}
-    for score in scores:  # plain values: this sheet is read on screen, and styling every cell costs seconds
-        for item in score.items.all():
-            notes.append([score.organization.code, score.organization.name, names.get(item.indicator_id) or ITEM_KINDS[item.kind],
-                          item.raw, item.points, item.explanation])
-    return scores
-
-
-def _workbook():
-    return new_workbook(_named_styles())
+    figures, listed, row, note_row = [], [], 3, 0
+    for number, ((_pk, code, name, bonus, deduction, total, rank, grade), items) in enumerate(_scored_rows(run), 1):
+        by_indicator = {i[1]: i[4] for i in items if i[2] == ItemKind.INDICATOR}
+        appeal = sum((i[4] for i in items if i[2] == ItemKind.APPEAL), start=0)
+        figures.append([by_indicator.get(leaf.pk) for leaf in leaves] + [bonus, -deduction, appeal, total])
+        listed.append((code, name, total))
+        row += 1
+        values = [(number, "cell"), (code, "cell"), (name, "text"), *((v, "points") for v in figures[-1][:-1]),
+                  (total, "total"), (rank, "cell"), (GRADES.get(grade, grade), "cell")]
+        for index, (value, style) in enumerate(values):
+            _put(ws, formats, row, index, value, style)
+        for _score, indicator, kind, raw, points, explanation in items:  # plain values: read on screen
+            note_row += 1
+            for index, value in enumerate((code, name, names.get(indicator) or ITEM_KINDS[kind], raw, points,
+                                           explanation)):
+                write_value(notes, note_row, index, value)
+    if figures:  # 合计 and 平均 of every points column, over the organisations that have a figure there
+        for label, values in zip(("合计", "平均"), column_sums(figures), strict=True):
+            row += 1
+            ws.merge_range(row, 0, row, 2, None, formats["sum_label"][0])
+            _put(ws, formats, row, 0, label, "sum_label")
+            for index, value in enumerate(values, start=len(FIXED)):
+                _put(ws, formats, row, index, value, "total")
+            _put(ws, formats, row, width - 2, None)
+            _put(ws, formats, row, width - 1, None)
+    _sign_off(ws, formats, row + 1, run.scheme.organization, width)
+    return listed
 
 
 def month_workbook(run) -> bytes:
-    workbook = _workbook()
-    _month_sheet(workbook, run, f"{run.month.month}月评分表")
-    return workbook_bytes(workbook)
+    workbook, output = large_workbook()
+    _month_sheet(workbook, _formats(workbook), run, f"{run.month.month}月评分表")
+    workbook.close()
+    output.seek(0)
+    return output.read()
 
 
 def year_workbook(scheme) -> bytes:
     """A sheet per published month and a totals sheet: each organisation's monthly totals, sum, average, rank."""
-    workbook = _workbook()
+    workbook, output = large_workbook()
+    formats = _formats(workbook)
     runs = {}
     for run in AssessmentRun.objects.filter(scheme=scheme, status=RunStatus.PUBLISHED).order_by("month", "-version"):
         runs.setdefault(run.month, run)
     totals, names = {}, {}
-    summary = workbook.create_sheet("年度汇总")
+    summary = _sheet(workbook, "年度汇总")  # first in the book, written last (each sheet streams to its own file)
     for month, run in sorted(runs.items()):
-        for score in _month_sheet(workbook, run, f"{month.month}月"):
-            totals.setdefault(score.organization.code, {})[month.month] = score.total
-            names[score.organization.code] = score.organization.name
+        for code, name, total in _month_sheet(workbook, formats, run, f"{month.month}月"):
+            totals.setdefault(code, {})[month.month] = total
+            names[code] = name
     months = [m.month for m in sorted(runs)]
     widths = [16, 30] + [8] * len(months) + [10, 10, 7]
-    for index, chars in enumerate(widths, start=1):
-        summary.column_dimensions[get_column_letter(index)].width = chars
-    summary.freeze_panes = "C4"
+    for index, chars in enumerate(widths):
+        summary.set_column(index, index, chars)
+    summary.freeze_panes(3, 2)
     print_layout(summary, title_rows=(1, 3))
     name = scheme.title.removeprefix(f"{scheme.year}年")
-    _title_rows(summary, f"{scheme.year}年 {scheme.organization.display_name}{name}年度汇总",
+    _title_rows(summary, formats, f"{scheme.year}年 {scheme.organization.display_name}{name}年度汇总",
                 f"发布单位：{scheme.organization.name}    已公布月份：{len(months)}个    "
                 f"制表日期：{timezone.localdate():%Y-%m-%d}", widths)
-    summary.append([_cell(summary, h, "head") for h in ["组织编码", "组织名称", *(f"{m}月" for m in months),
-                                                                     "合计", "月均", "排名"]])
+    for index, label in enumerate(["组织编码", "组织名称", *(f"{m}月" for m in months), "合计", "月均", "排名"]):
+        _put(summary, formats, 2, index, label, "head")
     sums = {code: sum(by_month.values()) for code, by_month in totals.items()}
     rank = ranks(sums)
+    row = 2
     for code in sorted(totals, key=lambda c: (rank[c], c)):
         by_month = totals[code]
-        summary.append([_cell(summary, code), _cell(summary, names[code], "text")]
-                       + [_cell(summary, by_month.get(m), "points") for m in months]
-                       + [_cell(summary, sums[code], "total"),
-                          _cell(summary, sums[code] / len(by_month), "points"), _cell(summary, rank[code])])
-    _sign_off(summary, scheme.organization, len(widths))
-    return workbook_bytes(workbook)
+        row += 1
+        values = [(code, "cell"), (names[code], "text"), *((by_month.get(m), "points") for m in months),
+                  (sums[code], "total"), (sums[code] / len(by_month), "points"), (rank[code], "cell")]
+        for index, (value, style) in enumerate(values):
+            _put(summary, formats, row, index, value, style)
+    _sign_off(summary, formats, row + 1, scheme.organization, len(widths))
+    workbook.close()
+    output.seek(0)
+    return output.read()

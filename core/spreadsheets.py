@@ -532,11 +532,10 @@ def write_xlsx(columns: list[Column], rows, *, sheet_title: str, instructions: l
     return workbook_bytes(workbook)
 
 
-def write_large_xlsx(columns: list[Column], rows, *, sheet_title: str):
-    """A one-sheet workbook like write_xlsx() for lists of any length: XlsxWriter in constant-memory mode flushes
-    each row to disk as it is written, and the workbook itself is a temporary file (returned at its start), so
-    memory stays flat however many rows there are. Text gets the same rules as cell(): written as text, never
-    as a formula or a link, marked to stay text when it starts like a formula, cut to what a cell holds."""
+def large_workbook():
+    """An XlsxWriter workbook in constant-memory mode and the temporary file it writes to: each row is flushed to
+    disk once the next one starts, so memory stays flat however many rows there are. Text is never taken for a
+    formula, a link or a number."""
     import tempfile
 
     import xlsxwriter
@@ -545,6 +544,40 @@ def write_large_xlsx(columns: list[Column], rows, *, sheet_title: str):
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False,
                                             "remove_timezone": True})
+    return workbook, output
+
+
+def write_value(sheet, row, column, value, cell_format=None, text_format=None, *, date_format=None, blank=False):
+    """cell()'s rules for an XlsxWriter sheet: text written as text, cut to what a cell holds, and with
+    ``text_format`` (the format marked quote_prefix) when it starts like a formula; numbers, dates and booleans keep
+    their type. An empty value writes nothing, or a formatted blank with ``blank``."""
+    if value is None or value == "":
+        if blank and cell_format is not None:
+            sheet.write_blank(row, column, None, cell_format)
+    elif isinstance(value, str | Promise):
+        text = sheet_text(value)
+        sheet.write_string(row, column, text, text_format if text.startswith(FORMULA_START) else cell_format)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, cell_format)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, float(value), cell_format)
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, value, cell_format or date_format)
+    else:
+        sheet.write_string(row, column, sheet_text(value), cell_format)
+
+
+def merge_down(sheet, first_row, column, last_row):
+    """Merge a column's cells over rows of an XlsxWriter sheet in constant-memory mode, whose cells the caller
+    writes row by row: merge_range() would write the lower rows at once and flush the upper row half written."""
+    sheet.merge.append([first_row, column, last_row, column])
+
+
+def write_large_xlsx(columns: list[Column], rows, *, sheet_title: str):
+    """A one-sheet workbook like write_xlsx() for lists of any length (large_workbook(); returned as the temporary
+    file at its start). Text gets the same rules as cell(): written as text, never as a formula or a link, marked
+    to stay text when it starts like a formula, cut to what a cell holds."""
+    workbook, output = large_workbook()
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#999999",
                                   "align": "center", "valign": "vcenter", "text_wrap": True})
     stays_text = workbook.add_format({"quote_prefix": True})
@@ -562,19 +595,8 @@ def write_large_xlsx(columns: list[Column], rows, *, sheet_title: str):
     for count, row in enumerate(rows, start=1):
         for index, value in enumerate(row):
             number_format = formats[index] if index < len(formats) else None
-            if value is None or value == "":
-                continue
-            if isinstance(value, str | Promise):
-                text = sheet_text(value)
-                sheet.write_string(count, index, text, stays_text if text.startswith(FORMULA_START) else None)
-            elif isinstance(value, bool):
-                sheet.write_boolean(count, index, value)
-            elif isinstance(value, int | float | Decimal):
-                sheet.write_number(count, index, float(value), number_format)
-            elif isinstance(value, datetime.date):
-                sheet.write_datetime(count, index, value, number_format or day)
-            else:
-                sheet.write_string(count, index, sheet_text(value))
+            write_value(sheet, count, index, value, None if isinstance(value, str | Promise) else number_format,
+                        stays_text, date_format=day)
     sheet.autofilter(0, 0, count, max(len(columns) - 1, 0))
     workbook.close()
     output.seek(0)

@@ -64,16 +64,22 @@ def refreshes_batched():
         transaction.on_commit(_EnqueueRefresh(key, kwargs))
 
 
-def schedule_refresh(*, target_id=None, point_id=None):
-    """Refresh a target's (or a qualitative point's) roll-up after commit, once per burst.
+def schedule_refresh(*, target_id=None, point_id=None, assignment_id=None):
+    """Refresh a target's (or a qualitative point's) roll-up after commit, once per burst; after an entry on one
+    assignment (``assignment_id``) only that assignment and its target's assignments above it.
 
     The first commit claims a cache key that the task releases when it starts, so all entries
     that arrive before the worker runs cost one refresh; a rolled-back transaction runs no callback
-    and claims nothing. Loops over many rows run inside ``refreshes_batched()``.
+    and claims nothing. Loops over many rows run inside ``refreshes_batched()``, where entries on many assignments
+    of a target cost one refresh of the whole target.
     """
-    key = f"rollup-pending:{'t' if target_id else 'p'}:{target_id or point_id}"
-    kwargs = {"target_id": target_id, "point_id": point_id, "pending_key": key}
     batch = _batch.get()
+    if assignment_id is not None and batch is None:
+        key = f"rollup-pending:a:{assignment_id}"
+        kwargs = {"assignment_id": assignment_id, "pending_key": key}
+    else:
+        key = f"rollup-pending:{'t' if target_id else 'p'}:{target_id or point_id}"
+        kwargs = {"target_id": target_id, "point_id": point_id, "pending_key": key}
     if batch is not None:
         batch[key] = kwargs
     else:
@@ -370,10 +376,8 @@ def _record(assignment, *, entered_by, reported_on, value=None, numerator=None, 
     from .rollups import refresh_own_values
 
     refresh_own_values([assignment.pk])
-    if assignment.target_id:
-        schedule_refresh(target_id=assignment.target_id)
-    else:
-        schedule_refresh(point_id=assignment.point_id)
+    schedule_refresh(target_id=assignment.target_id, point_id=None if assignment.target_id else assignment.point_id,
+                     assignment_id=assignment.pk)
     return entry
 
 

@@ -6,10 +6,13 @@ from . import rollups, volunteer_targets
 
 
 @shared_task(time_limit=600, soft_time_limit=540)
-def refresh_rollups(target_id=None, point_id=None, pending_key=None):
-    """Refresh one target's or qualitative point's roll-up; idempotent, safe to retry."""
+def refresh_rollups(target_id=None, point_id=None, assignment_id=None, pending_key=None):
+    """Refresh one target's or qualitative point's roll-up, or after an entry one assignment and those above it;
+    idempotent, safe to retry."""
     if pending_key:
         cache.delete(pending_key)  # entries from now on schedule a new refresh
+    if assignment_id:
+        return rollups.refresh_ancestors(assignment_id)
     return rollups.refresh(
         target_ids=[target_id] if target_id else [], point_ids=[point_id] if point_id else []
     )

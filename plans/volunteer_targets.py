@@ -17,13 +17,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import update_rows
 from core.jobs import enqueue
 from core.months import month_end, month_start
 from volunteers import selectors as volunteer_selectors
 
 from .choices import PlanStatus
 from .models import Assignment
-from .rollups import PLACES, _write, refresh
+from .rollups import PLACES, refresh
 
 
 def figure_month(plan_year: int, on: datetime.date) -> datetime.date:
@@ -62,7 +63,7 @@ def fill(target_ids=None, on=None) -> int:
         as_of = min(month_end(month), on)
         if (value, as_of) != (old_value, old_on):
             changed.append((value, as_of, pk))
-    _write(["own_value", "own_value_on"], changed)
+    update_rows(Assignment, ["own_value", "own_value_on"], changed)
     return refresh(target_ids={row[4] for row in rows}, point_ids=[], on=on)
 
 

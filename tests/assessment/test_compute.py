@@ -70,16 +70,16 @@ def test_a_crash_midway_leaves_the_last_rows_and_a_retry_writes_the_same(month_d
                                                                          django_capture_on_commit_callbacks):
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     expected_rows, expected_items = rows(run), items(run)
-    original = ScoreItem.objects.bulk_create
+    original = compute.insert_rows
 
     def crash(*args, **kwargs):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(ScoreItem.objects, "bulk_create", crash)
+    monkeypatch.setattr(compute, "insert_rows", crash)  # the items are written last
     with pytest.raises(RuntimeError):
         compute.compute(run.pk)
     assert rows(run) == expected_rows and items(run) == expected_items  # the half-written rows were rolled back
-    monkeypatch.setattr(ScoreItem.objects, "bulk_create", original)
+    monkeypatch.setattr(compute, "insert_rows", original)
     with freeze_time("2026-06-10 09:00:00+08:00"):
         compute.compute(run.pk)
     assert rows(run) == expected_rows and items(run) == expected_items

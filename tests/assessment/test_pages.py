@@ -101,7 +101,7 @@ def test_the_sheet_has_merged_headers_and_the_apis_values(client, api, people, m
     assert sheet["D3"].value == "工作（70分）" and sheet["D4"].value == "任务完成（30分）" and sheet["G3"].value == "日常（10分）"
     assert [sheet.cell(row=3, column=c).value for c in range(8, 14)] == ["加分", "扣分", "申诉调整", "总分", "排名", "等次"]
     assert sheet.freeze_panes == "D5" and sheet.page_setup.orientation == "landscape"
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and (sheet.page_setup.fitToWidth or 1) == 1  # XlsxWriter omits the default 1
     assert sheet["K5"].number_format == "0.00" and sheet["A5"].border.left.style == "thin"
     rows = {r[1]: r for r in organisation_rows(sheet)}
     by_api = {s["organization"]: s for s in api.login(people.assessor).get(f"/api/v1/scores/?run={run.pk}").json()["results"]}
@@ -121,7 +121,7 @@ def test_the_sheet_prints_with_fitting_headers_totals_page_numbers_and_a_sign_of
     run = compute_may(month_data.scheme, people.assessor, callbacks=django_capture_on_commit_callbacks)
     sheet = load_workbook(io.BytesIO(sheets.month_workbook(run))).worksheets[0]
     assert sheet.print_title_rows == "$3:$4" and "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0 and sheet.page_setup.paperSize == 9
+    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0 and sheet.page_setup.paperSize == 9
     # 25 wide characters (50 units) in a 10-unit column: six bold lines, far above the default 15 points
     assert sheet.row_dimensions[4].height > 15 * 5 and sheet.row_dimensions[1].height > 15
     scored = organisation_rows(sheet)
@@ -146,7 +146,7 @@ def test_the_year_workbook_has_a_sheet_per_published_month_and_totals(client, pe
     summary = list(workbook["年度汇总"].iter_rows(min_row=4, values_only=True))
     assert summary[0][:3] == ("A1a", "一区幸福社区团支部", 61) and summary[0][-1] == 1
     sheet = workbook["年度汇总"]
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.orientation == "landscape" and (sheet.page_setup.fitToWidth or 1) == 1
     assert sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$1:$3" and "&P" in sheet.oddFooter.center.text
     assert "A1:F1" in {str(r) for r in sheet.merged_cells.ranges} and sheet.row_dimensions[1].height >= 16 * 1.45
