@@ -129,8 +129,8 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     within = WithinFilter(path_lookup="organization__path", label=_("Organisation (and below)"))
     since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("Since"))
     until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("Until"))
-    object_type = ObjectTypeFilter(label=_("Object type"), widget=forms.HiddenInput)
-    object_id = IdFilter(field_name="object_id", label=_("Object ID"), widget=forms.HiddenInput)
+    object_type = ObjectTypeFilter(label=_("Object type"))
+    object_id = IdFilter(field_name="object_id", label=_("Object ID"))
 
     class Meta:
         model = AuditEntry

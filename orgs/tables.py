@@ -88,7 +88,7 @@ class AuditEntryTable(PortalTable):
     """The audit log (``AuditEntry.objects.restrict(user)``), newest first."""
 
     at = tables.Column(verbose_name=_("Time"), order_by=("at", "pk"))
-    actor_name = tables.Column(verbose_name=_("By"), order_by=("actor_name", "at"))
+    actor_name = tables.Column(verbose_name=_("By"), order_by=("actor_name", "at"), empty_values=())
     address = tables.Column(verbose_name=_("Client address"), orderable=False)
     action = tables.Column(verbose_name=_("Action"), order_by=("action", "at"))
     object_repr = tables.Column(verbose_name=_("Object"), orderable=False)

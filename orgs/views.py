@@ -402,6 +402,8 @@ def user_detail(request, pk):
 
 def _audit_table(request, entries, context, template):
     filterset = AuditEntryFilterSet(request.GET or None, queryset=entries, request=request)
+    for name in ("object_type", "object_id"):  # the API's; a page names its object in its address
+        filterset.form.fields.pop(name)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else entries
     if filterset.is_bound and not filterset.is_valid():
         rows = entries.none()

@@ -298,10 +298,11 @@ def test_a_city_admin_cannot_reach_another_citys_entries_by_any_filter_or_addres
     """The attack: city A's administrator names city B in every way the log and the API take."""
     _inside, outside = entries
     client.force_login(people.admin)
-    for query in ({"within": "B"}, {"within": "Bb"}, {"object_type": "orgs.organization", "object_id": tree.other_branch.pk},
-                  {"q": "乙市"}, {"actor": "admin_b"}):
-        response = client.get(reverse("audit:entry_list"), query)
-        assert response.status_code == 200 and not list(response.context["table"].paginated_rows), query
+    by_object = {"object_type": "orgs.organization", "object_id": tree.other_branch.pk}  # the API's filter
+    for query in ({"within": "B"}, {"within": "Bb"}, {"q": "乙市"}, {"actor": "admin_b"}, by_object):
+        if query is not by_object:
+            response = client.get(reverse("audit:entry_list"), query)
+            assert response.status_code == 200 and not list(response.context["table"].paginated_rows), query
         answer = api.login(people.admin).get(reverse("api:auditentry-list"), query)
         assert answer.status_code == 400 or answer.json()["results"] == [], query  # a code out of reach is invalid
     assert client.get(reverse("audit:object_log", args=["orgs.organization", tree.other_branch.pk])).status_code == 404
