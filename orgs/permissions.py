@@ -228,6 +228,11 @@ class ScopedByOrganization:
         return reduce(getattr, self.scope_owner.split("__"), self) if self.scope_owner else self
 
 
+def has_audit_page(model) -> bool:
+    """Whether rows of ``model`` have an audit page: those owned by an organisation, whose administrators read it."""
+    return model is not None and issubclass(model, ScopedByOrganization) and hasattr(model.objects.all(), "restrict")
+
+
 class RestrictedQuerySetMixin:
     """Adds ``restrict(user, action)`` to a queryset of a model that declares its scope."""
 

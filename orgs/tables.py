@@ -11,6 +11,8 @@ from django.utils.translation import pgettext_lazy
 
 from core.tables import PortalTable, selection_column
 
+from .permissions import has_audit_page
+
 
 class OrganizationTable(PortalTable):
     """Organisations with their subtree's totals (``Organization.objects.with_subtree_totals()``)."""
@@ -103,6 +105,8 @@ class AuditEntryTable(PortalTable):
     class Meta(PortalTable.Meta):
         attrs = {**PortalTable.Meta.attrs, "id": "audit-table"}
         order_by = ("-at",)
+        # what was done to what comes first, so that a phone shows it before the table scrolls
+        sequence = ("at", "action", "object_repr", "actor_name", "changes", "organization", "address", "note")
 
     def render_at(self, value):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
@@ -120,7 +124,7 @@ class AuditEntryTable(PortalTable):
         return str(record.get_action_display())
 
     def render_object_repr(self, record, value):
-        if record.content_type_id and record.object_id:
+        if record.content_type_id and record.object_id and has_audit_page(record.content_type.model_class()):
             url = reverse("audit:object_log", args=[f"{record.content_type.app_label}.{record.content_type.model}",
                                                     record.object_id])
             return format_html('<a href="{}">{}</a>', url, value)

@@ -37,7 +37,7 @@ from .forms import (
     UserCreateForm,
 )
 from .models import AuditEntry, ImportJob, Organization, RoleAssignment
-from .permissions import Action, can, get_visible_or_404, require_any
+from .permissions import Action, can, get_visible_or_404, has_audit_page, require_any
 from .selectors import manageable_users, picker_query, scope_roots, search_organizations, search_users, visible_users
 from .tables import AuditEntryTable, OrganizationTable, UserTable
 
@@ -430,7 +430,7 @@ def audit_object(request, model, pk):
     except ContentType.DoesNotExist:
         raise Http404 from None
     model_class = content_type.model_class()
-    if model_class is None or not hasattr(model_class.objects, "restrict"):
+    if not has_audit_page(model_class):
         raise Http404
     obj = get_visible_or_404(request, model_class.objects.all(), pk, Action.VIEW_AUDIT)
     about = Q(content_type=content_type, object_id=obj.pk)

@@ -365,3 +365,38 @@ def test_the_api_lists_rows_read_only(api, people, entries):
     assert api.delete(detail).status_code == 405 and api.patch(detail, {"note": "x"}).status_code == 405
     assert api.post(reverse("api:auditentry-list"), {}).status_code == 405
     assert Organization.objects.exists()
+
+
+def test_rows_about_objects_no_organisation_owns_have_no_object_page(client, people, tree):
+    from orgs.models import ImportJob
+
+    job = ImportJob.objects.create(created_by=people.admin, original_name="orgs.csv", apply=True, status="done")
+    audit.record(people.admin, AuditAction.ORG_IMPORT, job, tree.city_a)
+    client.force_login(people.admin)
+    assert client.get(reverse("audit:object_log", args=["orgs.importjob", job.pk])).status_code == 404
+    assert client.get(reverse("audit:object_log", args=["auth.user", people.admin.pk])).status_code == 404
+    assert client.get(reverse("audit:object_log", args=["nothing.here", 1])).status_code == 404
+    listed = client.get(reverse("audit:entry_list")).content.decode()
+    assert "orgs.importjob" not in listed and "orgs.csv" in listed
+
+
+def test_the_api_filters_by_object(api, people, tree, entries):
+    inside, _outside = entries
+    audit.record(people.admin, AuditAction.ORG_EDIT, tree.district)
+    body = api.login(people.admin).get(reverse("api:auditentry-list"), {
+        "object_type": "orgs.organization", "object_id": tree.branch.pk}).json()
+    assert [row["id"] for row in body["results"]] == [inside.pk]
+
+
+def test_the_row_shares_the_writes_transaction(people, tree, monkeypatch):
+    """A service that fails after recording (here: the step after the grant) rolls its audit row back with it."""
+    user = UserFactory(username="newcomer")
+    RoleAssignment.objects.create(user=user, organization=tree.branch, role=Role.REPORTER)
+
+    def broken(user):
+        raise RuntimeError("after the row was written")
+
+    monkeypatch.setattr(services, "forget_roles", broken)
+    with pytest.raises(RuntimeError):
+        services.assign_role(user, tree.district, Role.STAFF, by=people.admin)
+    assert not AuditEntry.objects.exists() and not RoleAssignment.objects.filter(role=Role.STAFF, user=user).exists()
