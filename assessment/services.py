@@ -21,6 +21,8 @@ from core import months
 from core.files import store_file, validate_evidence
 from core.jobs import enqueue
 from notifications.services import Message, Text, send
+from orgs import audit
+from orgs.choices import AuditAction
 from orgs.permissions import Action, actor, require, require_write
 from reports import selectors as report_selectors
 from volunteers.choices import VolunteerFigure
@@ -114,8 +116,10 @@ def publish(run, *, by):
         raise ValidationError(_("Decide the pending appeals first."))
     AssessmentRun.objects.filter(scheme=run.scheme, month=run.month, status=RunStatus.PUBLISHED).update(
         status=RunStatus.SUPERSEDED)
+    before = audit.snapshot(run, ("status",))
     run.status, run.published_at, run.published_by = RunStatus.PUBLISHED, timezone.now(), actor(by)
     run.save(update_fields=["status", "published_at", "published_by"])
+    audit.record(by, AuditAction.SCORES_PUBLISH, run, changes=audit.diff(before, audit.snapshot(run, ("status",))))
     _tell_group(run, kinds.SCORES_PUBLISHED, gettext_noop("The %(month)s scores of “%(scheme)s” are published"))
     return run
 
@@ -193,9 +197,13 @@ def set_manual_points(indicator, organization, month, *, by, points_given, comme
         raise ValidationError(_("Between 0 and %(max)s points.") % {"max": fmt(indicator.max_points)})
     if not (comment or "").strip():
         raise ValidationError(_("A comment is required."))
+    before = audit.snapshot(ManualPoints.objects.filter(indicator=indicator, organization=organization,
+                                                       month=months.month_start(month)).first(), ("points", "comment"))
     entry, _created = ManualPoints.objects.update_or_create(
         indicator=indicator, organization=organization, month=months.month_start(month),
         defaults={"points": value, "comment": comment.strip(), "entered_by": actor(by)})
+    audit.record(by, AuditAction.POINTS_SET, entry,
+                 changes=audit.diff(before, audit.snapshot(entry, ("points", "comment"))))
     return entry
 
 
@@ -208,13 +216,18 @@ def add_adjustment(scheme, organization, month, *, by, kind, points_given, reaso
         raise ValidationError(_("The points must be more than 0."))
     if not (reason or "").strip():
         raise ValidationError(_("A reason is required."))
-    return Adjustment.objects.create(scheme=scheme, organization=organization, month=months.month_start(month),
-                                     kind=kind, points=value, reason=reason.strip(), entered_by=actor(by))
+    adjustment = Adjustment.objects.create(scheme=scheme, organization=organization, month=months.month_start(month),
+                                           kind=kind, points=value, reason=reason.strip(), entered_by=actor(by))
+    audit.record(by, AuditAction.ADJUSTMENT_ADD, adjustment, changes=audit.diff({}, audit.snapshot(
+        adjustment, ("kind", "points", "month", "reason"))))
+    return adjustment
 
 
 @transaction.atomic
 def remove_adjustment(adjustment, *, by):
     require(by, Action.ASSESS, adjustment.scheme)
+    audit.record(by, AuditAction.ADJUSTMENT_REMOVE, adjustment, changes=audit.diff(
+        audit.snapshot(adjustment, ("kind", "points", "month", "reason")), {}))
     adjustment.delete()
 
 
@@ -275,7 +288,9 @@ def save_scheme(scheme, *, by):
         raise ValidationError({"thresholds": _("Give the lowest scores of 优秀, 良好 and 合格.")})
     if not values[0] >= values[1] >= values[2] >= 0:
         raise ValidationError({"thresholds": _("优秀 ≥ 良好 ≥ 合格 ≥ 0, please.")})
+    before = audit.snapshot(AssessmentScheme.objects.filter(pk=scheme.pk).first() if scheme.pk else None)
     scheme.save()
+    audit.record(by, AuditAction.SCHEME_SAVE, scheme, changes=audit.diff(before, audit.snapshot(scheme)))
     return scheme
 
 
@@ -290,7 +305,9 @@ def save_indicator(indicator, *, by):
                 indicator.max_points, indicator.rule, indicator.params, indicator.parent_id):
             raise ValidationError(_("Published scores rest on this indicator: its points and rule can no longer "
                                     "change (the name and standard text can). Issue a new scheme for new rules."))
+    before = audit.snapshot(Indicator.objects.filter(pk=indicator.pk).first() if indicator.pk else None)
     indicator.save()
+    audit.record(by, AuditAction.INDICATOR_SAVE, indicator, changes=audit.diff(before, audit.snapshot(indicator)))
     return indicator
 
 
@@ -299,6 +316,7 @@ def delete_indicator(indicator, *, by):
     require(by, Action.ASSESS, indicator)
     if in_published_scores(indicator):
         raise ValidationError(_("Published scores rest on this indicator; it cannot be deleted."))
+    audit.record(by, AuditAction.INDICATOR_DELETE, indicator, changes=audit.diff(audit.snapshot(indicator), {}))
     indicator.delete()
 
 
@@ -307,6 +325,7 @@ def delete_scheme(scheme, *, by):
     require(by, Action.ASSESS, scheme)
     if scheme.runs.filter(status__in=FROZEN).exists():
         raise ValidationError(_("The scheme has published scores; make it inactive instead."))
+    audit.record(by, AuditAction.SCHEME_DELETE, scheme, changes=audit.diff(audit.snapshot(scheme), {}))
     scheme.delete()
 
 

@@ -15,6 +15,7 @@ def portal(request):
         "my_roles": role_assignments(user),
         "current_role": role if role else None,
         "can_manage_users": has_any(user, Action.MANAGE_USERS),
+        "can_view_audit": has_any(user, Action.VIEW_AUDIT),
         "can_change_orgs": has_any(user, Action.CHANGE_ORG),
         # called by the template only when the menu asks: whether the account is a registered volunteer's
         "is_volunteer": lambda: own_volunteer(user) is not None,

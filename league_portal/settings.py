@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # first: everything after it (the SSL redirect, axes, throttles, logs) sees the real client address
     "league_portal.middleware.TrustedProxyMiddleware",
+    # the client address and request id that audit rows (orgs.audit) record
+    "core.context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -179,6 +181,8 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 # Uploaded spreadsheets and documents are read in memory; larger ones are refused with a message.
+# How long audit rows (orgs.AuditEntry) are kept, in days; a nightly task deletes older ones.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=1095)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # Zip-based files (.xlsx, .docx): parts, unpacked size (counted as they unpack), packing ratio.
 UPLOAD_ZIP_MAX_MEMBERS = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=1000)
@@ -290,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
     "issue-published-circulars": {
         "task": "dashboard.tasks.issue_published_circulars",
         "schedule": crontab(minute="*/15"),
+    },
+    "prune-audit-entries": {
+        "task": "orgs.tasks.prune_audit",
+        "schedule": crontab(hour=3, minute=50),
     },
     "purge-expired-api-tokens": {
         "task": "accounts.tasks.purge_expired_tokens",

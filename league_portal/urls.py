@@ -39,6 +39,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("switch-role/", views.switch_role, name="switch_role"),
     path("orgs/", include("orgs.urls")),
+    path("audit/", include("orgs.audit_urls")),
     path("plans/reports/", include(moved_from_plans)),  # the reports' old addresses: permanent redirects
     path("plans/", include(assessment_moved_from_plans)),  # the assessment's old addresses: permanent redirects
     path("plans/", include("plans.urls")),

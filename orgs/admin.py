@@ -3,7 +3,7 @@ from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Department, Organization, OrganizationMove, RoleAssignment
+from .models import AuditEntry, Department, Organization, OrganizationMove, RoleAssignment
 
 
 class DepartmentInline(admin.TabularInline):
@@ -43,4 +43,24 @@ class OrganizationMoveAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OrganizationMove._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: audit rows are written by the services and removed only by the retention task."""
+
+    list_display = ["at", "actor_name", "address", "action", "object_repr", "organization"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "object_repr", "note", "address"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

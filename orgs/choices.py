@@ -44,3 +44,30 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Done")
     INVALID = "invalid", _("The file has errors")
     FAILED = "failed", _("Could not be read")
+
+
+class AuditAction(models.TextChoices):
+    """What an audit row (orgs.AuditEntry) records; every app's audited writes are named here, so the log can
+    offer them all as a filter."""
+
+    ROLE_GRANT = "role.grant", _("Role granted")
+    ROLE_REVOKE = "role.revoke", _("Role revoked")
+    ORG_CREATE = "org.create", _("Organisation created")
+    ORG_EDIT = "org.edit", _("Organisation edited")
+    ORG_MOVE = "org.move", _("Organisation moved")
+    ORG_IMPORT = "org.import", _("Organisations imported")
+    POINTS_SET = "points.set", _("Assessor points entered")
+    ADJUSTMENT_ADD = "adjustment.add", _("Bonus or deduction added")
+    ADJUSTMENT_REMOVE = "adjustment.remove", _("Bonus or deduction removed")
+    SCHEME_SAVE = "scheme.save", _("Scheme saved")
+    SCHEME_DELETE = "scheme.delete", _("Scheme deleted")
+    INDICATOR_SAVE = "indicator.save", _("Indicator saved")
+    INDICATOR_DELETE = "indicator.delete", _("Indicator deleted")
+    SCORES_PUBLISH = "scores.publish", _("Scores published")
+    REPORT_APPROVE = "report.approve", _("Report approved")
+    REPORT_RETURN = "report.return", _("Report returned")
+    REPORT_REOPEN = "report.reopen", _("Report reopened")
+    PII_UNMASK = "pii.unmask", _("Personal data shown")
+    VOLUNTEER_EDIT = "volunteer.edit", _("Volunteer edited")
+    VOLUNTEER_IMPORT = "volunteer.import", _("Volunteers imported")
+    PLAN_IMPORT = "plan.import", _("Plan imported")

@@ -7,8 +7,8 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .choices import Kind, Level, Role, Sector
-from .models import Department, Organization, RoleAssignment
+from .choices import AuditAction, Kind, Level, Role, Sector
+from .models import AuditEntry, Department, Organization, RoleAssignment
 from .selectors import visible_users
 from .widgets import OrganizationPicker, UserPicker
 
@@ -109,3 +109,29 @@ class RoleAssignmentFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is not None:  # the picker names the chosen account only if the caller sees it
             self.filters["user"].extra["widget"] = UserPicker(queryset=visible_users(request.user))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ObjectTypeFilter(django_filters.CharFilter):
+    """``?object_type=orgs.organization``: the rows about objects of that model (app label and model name)."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        app_label, _dot, model = value.strip().lower().partition(".")
+        return qs.filter(content_type__app_label=app_label, content_type__model=model)
+
+
+class AuditEntryFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=("object_repr", "note", "actor_name"), label=_("Object or note"))
+    actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("By (user name)"))
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Action"))
+    within = WithinFilter(path_lookup="organization__path", label=_("Organisation (and below)"))
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("Since"))
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("Until"))
+    object_type = ObjectTypeFilter(label=_("Object type"))
+    object_id = IdFilter(field_name="object_id", label=_("Object ID"))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "actor", "action", "within", "since", "until", "object_type", "object_id"]

@@ -22,8 +22,8 @@ from core.jobs import enqueue
 from core.spreadsheets import Column, SpreadsheetError, Table, read_table
 from core.uploads import Deadline, sheet_limits
 
-from . import services
-from .choices import ImportStatus, Kind, Level, Sector
+from . import audit, services
+from .choices import AuditAction, ImportStatus, Kind, Level, Sector
 from .models import ImportJob, Organization
 from .permissions import Action, can, require_any
 from .signals import import_job_finished
@@ -333,7 +333,19 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
         services.update_organization(org, by=by, **{name: row.values[name] for name in row.changes})
         if row.action == "move":
             services.move_organization(org, parent_of(row), by=by, reason=_("Spreadsheet import"))
+    _record_import(plan, by, depth)
     return plan.summary
+
+
+def _record_import(plan, by, depth):
+    """One audit row for the import as a whole (each organisation's own change has its row too), under the
+    highest organisation it touched."""
+    touched = sorted((r for r in plan.rows if r.action != "unchanged"), key=lambda r: (depth[r.code], r.row))
+    if not touched:
+        return
+    top = Organization.objects.get(code=touched[0].code)
+    audit.record(by, AuditAction.ORG_IMPORT, None, top, object_repr=str(top),
+                 changes={action: [None, count] for action, count in plan.summary.items() if count})
 
 
 # --- large files: checked and carried out by Celery -------------------------------------------------

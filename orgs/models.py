@@ -1,15 +1,17 @@
-"""The organisation tree, its departments, the roles users hold in it and the history of moves."""
+"""The organisation tree, its departments, the roles users hold in it, the history of moves and the audit log."""
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from .choices import ImportStatus, Kind, Level, Role, Sector
-from .permissions import RestrictedQuerySet, RestrictedQuerySetMixin, ScopedByOrganization
+from .choices import AuditAction, ImportStatus, Kind, Level, Role, Sector
+from .permissions import Action, RestrictedQuerySet, RestrictedQuerySetMixin, ScopedByOrganization
 
 
 class OrganizationQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
@@ -238,3 +240,53 @@ class ImportJob(models.Model):
             ImportStatus.FAILED: gettext_noop("Organisation import “%(name)s” could not be read"),
         }
         return titles[self.status], {"name": self.original_name}
+
+
+class AuditEntryQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """Audit rows are read by the administrators of the organisation they concern and of those above it;
+        whoever else sees the organisation does not see its log."""
+        return super().restrict(user, Action.VIEW_AUDIT)
+
+
+class AuditEntry(ScopedByOrganization, models.Model):
+    """One write through a service: who, when, from which address, what it did to which object, and the fields it
+    changed (``changes``: {field: [old, new]}; a secret field is recorded as changed, never with its values).
+
+    Rows are written by ``orgs.audit.record`` inside the write's own transaction and never changed; they are deleted
+    only by the retention task (``AUDIT_RETENTION_DAYS``).
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True,
+                                  help_text=_("Empty when the portal itself acted."))
+    address = models.CharField(_("client address"), max_length=45, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("object type"))
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, related_name="+",
+                                     verbose_name=_("organisation"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx"),
+                   models.Index(fields=["action", "-at"], name="audit_action_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit entries are never changed.")
+        super().save(*args, **kwargs)

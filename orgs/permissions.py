@@ -38,6 +38,7 @@ class Action:
     ASSESS = "assess"  # assessment schemes, manual points, bonuses and deductions, computing and publishing scores
     MANAGE_VOLUNTEERS = "manage_volunteers"  # the registry, activities, sign-in and confirming service hours
     UNMASK_PII = "unmask_pii"  # read a volunteer's document number and mobile in clear (each look is logged)
+    VIEW_AUDIT = "view_audit"  # read the audit log of the organisations below
 
 
 GRANTS: dict[str, frozenset[str]] = {
@@ -52,6 +53,7 @@ GRANTS: dict[str, frozenset[str]] = {
     Action.ASSESS: frozenset({Role.ADMIN, Role.ASSESSOR}),
     Action.MANAGE_VOLUNTEERS: frozenset({Role.ADMIN, Role.STAFF, Role.REPORTER}),
     Action.UNMASK_PII: frozenset({Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
 }
 # A reporter fills in the reports of one organisation and sees nothing below it.
 OWN_ORGANISATION_ONLY = frozenset({Role.REPORTER})
@@ -224,6 +226,11 @@ class ScopedByOrganization:
     @property
     def scope_organization(self):
         return reduce(getattr, self.scope_owner.split("__"), self) if self.scope_owner else self
+
+
+def has_audit_page(model) -> bool:
+    """Whether rows of ``model`` have an audit page: those owned by an organisation, whose administrators read it."""
+    return model is not None and issubclass(model, ScopedByOrganization) and hasattr(model.objects.all(), "restrict")
 
 
 class RestrictedQuerySetMixin:

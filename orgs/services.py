@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .choices import Role
+from . import audit
+from .choices import AuditAction, Role
 from .models import Department, Organization, OrganizationMove, RoleAssignment
 from .permissions import Action, actor, forget_roles, require
 from .selectors import manageable_users
@@ -21,10 +22,13 @@ def create_organization(*, by, parent=None, **fields):
     if parent is None:
         if not by.is_superuser:
             raise PermissionDenied(_("Only a superuser can create a top-level organisation."))
-        return Organization.objects.add_root(create_kwargs=fields)
-    require(by, Action.CHANGE_ORG, parent)
-    parent = Organization.objects.get(pk=parent.pk)  # fresh path and child count
-    return Organization.objects.add_child(parent, create_kwargs=fields)
+        created = Organization.objects.add_root(create_kwargs=fields)
+    else:
+        require(by, Action.CHANGE_ORG, parent)
+        parent = Organization.objects.get(pk=parent.pk)  # fresh path and child count
+        created = Organization.objects.add_child(parent, create_kwargs=fields)
+    audit.record(by, AuditAction.ORG_CREATE, created, changes=audit.diff({}, audit.snapshot(created, fields)))
+    return created
 
 
 @transaction.atomic
@@ -32,10 +36,12 @@ def update_organization(organization, *, by, **fields):
     """Change an organisation's own fields; its place in the tree changes only by moving it."""
     require(by, Action.CHANGE_ORG, organization)
     changed = [name for name, value in fields.items() if getattr(organization, name) != value]
+    before = audit.snapshot(organization, changed)
     for name in changed:
         setattr(organization, name, fields[name])
     if changed:
         organization.save(update_fields=[*changed, "updated_at"])
+        audit.record(by, AuditAction.ORG_EDIT, organization, changes=audit.diff(before, audit.snapshot(organization, changed)))
     return changed
 
 
@@ -61,6 +67,8 @@ def move_organization(organization, new_parent, *, by, reason=""):
         reason=reason,
         moved_by=actor(by),
     )
+    audit.record(by, AuditAction.ORG_MOVE, organization, note=reason,
+                 changes={"parent": [old_parent.name if old_parent else None, new_parent.name]})
     return Organization.objects.get(pk=organization.pk)
 
 
@@ -89,9 +97,11 @@ def assign_role(user, organization, role, *, by):
     require(by, Action.MANAGE_USERS, organization)
     if not can_manage_account(by, user):
         raise PermissionDenied(_("This account holds roles outside your organisations."))
-    assignment, _created = RoleAssignment.objects.get_or_create(
+    assignment, created = RoleAssignment.objects.get_or_create(
         user=user, organization=organization, role=role, defaults={"granted_by": actor(by)}
     )
+    if created:
+        audit.record(by, AuditAction.ROLE_GRANT, assignment, changes={"role": [None, role]})
     forget_roles(user)
     return assignment
 
@@ -116,6 +126,7 @@ def revoke_role(assignment, *, by):
     require(by, Action.MANAGE_USERS, assignment)
     if assignment.user_id == getattr(by, "pk", None) and assignment.role == Role.ADMIN and not by.is_superuser:
         raise ValidationError(_("You cannot revoke your own administrator role; ask another administrator."))
+    audit.record(by, AuditAction.ROLE_REVOKE, assignment, changes={"role": [assignment.role, None]})
     assignment.delete()
     forget_roles(assignment.user)
 
@@ -135,7 +146,8 @@ def create_user(*, by, username, password, organization, role, first_name="", em
     user = User(username=username, first_name=first_name, email=email)
     user.set_password(password)
     user.save()
-    RoleAssignment.objects.create(user=user, organization=organization, role=role, granted_by=actor(by))
+    assignment = RoleAssignment.objects.create(user=user, organization=organization, role=role, granted_by=actor(by))
+    audit.record(by, AuditAction.ROLE_GRANT, assignment, changes={"role": [None, role]})
     return user
 
 

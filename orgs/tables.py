@@ -1,12 +1,17 @@
-"""The tables of the organisation app's list pages: organisations (a search's results, an organisation's children)
-and users with their roles."""
+"""The tables of the organisation app's list pages: organisations (a search's results, an organisation's children),
+users with their roles, and the audit log."""
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.tables import PortalTable, selection_column
+
+from .permissions import has_audit_page
 
 
 class OrganizationTable(PortalTable):
@@ -79,3 +84,77 @@ class UserTable(PortalTable):
 
     def value_is_active(self, value):
         return str(_("Yes") if value else _("No"))
+
+
+class AuditEntryTable(PortalTable):
+    """The audit log (``AuditEntry.objects.restrict(user)``), newest first."""
+
+    at = tables.Column(verbose_name=_("Time"), order_by=("at", "pk"))
+    actor_name = tables.Column(verbose_name=_("By"), order_by=("actor_name", "at"), empty_values=())
+    address = tables.Column(verbose_name=_("Client address"), orderable=False)
+    action = tables.Column(verbose_name=_("Action"), order_by=("action", "at"))
+    object_repr = tables.Column(verbose_name=_("Object"), orderable=False)
+    organization = tables.Column(verbose_name=_("Organisation"), accessor="organization__name", orderable=False)
+    changes = tables.Column(verbose_name=_("Changes"), orderable=False)
+    note = tables.Column(verbose_name=_("Note"), orderable=False)
+
+    export_name = _("Audit log")
+    export_widths = {"at": 17, "object_repr": 30, "organization": 24, "changes": 60, "note": 30}
+    export_formats = {"at": "yyyy-mm-dd hh:mm:ss"}
+
+    class Meta(PortalTable.Meta):
+        attrs = {**PortalTable.Meta.attrs, "id": "audit-table"}
+        order_by = ("-at",)
+        # what was done to what comes first, so that a phone shows it before the table scrolls
+        sequence = ("at", "action", "object_repr", "actor_name", "changes", "organization", "address", "note")
+
+    def render_at(self, value):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+
+    def render_actor_name(self, value):
+        return value or _("system")
+
+    def value_actor_name(self, value):
+        return value or str(_("system"))
+
+    def render_action(self, record):
+        return record.get_action_display()
+
+    def value_action(self, record):
+        return str(record.get_action_display())
+
+    def render_object_repr(self, record, value):
+        if record.content_type_id and record.object_id and has_audit_page(record.content_type.model_class()):
+            url = reverse("audit:object_log", args=[f"{record.content_type.app_label}.{record.content_type.model}",
+                                                    record.object_id])
+            return format_html('<a href="{}">{}</a>', url, value)
+        return value
+
+    def render_changes(self, record):
+        return format_html_join(mark_safe("<br>"), "<span class=\"text-muted\">{}</span>: {}", change_lines(record))
+
+    def value_changes(self, record):
+        return "; ".join(f"{name}: {text}" for name, text in change_lines(record))
+
+
+def _shown(field, value):
+    if value in (None, ""):
+        return "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def change_lines(entry):
+    """(field label, "old → new") for each change an audit row records; a secret field's as "changed"."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    for name, values in (entry.changes or {}).items():
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+        if isinstance(values, list) and len(values) == 2:
+            yield label, f"{_shown(field, values[0])} → {_shown(field, values[1])}"
+        else:
+            yield label, str(pgettext_lazy("audit", "changed (value not recorded)"))

@@ -20,3 +20,11 @@ def run_import_job(self, job_id):
     except Exception as exc:
         importers.mark_job_failed(job_id, exc)
         raise
+
+
+@shared_task(time_limit=1800, soft_time_limit=1700)
+def prune_audit():
+    """Nightly: delete the audit rows older than AUDIT_RETENTION_DAYS; returns how many went."""
+    from . import audit
+
+    return audit.prune()

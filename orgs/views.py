@@ -1,17 +1,19 @@
-"""Pages of the organisation tree, departments, users and roles.
+"""Pages of the organisation tree, departments, users and roles, and the audit log.
 
 Every object comes from a queryset scoped by the permission layer, so an organisation outside
 the user's subtree answers 404; a visible one the user may not change answers 403.
 """
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SpreadsheetEr
 from core.tables import list_response
 
 from . import exports, importers, services
-from .filtersets import OrganizationFilterSet, RoleAssignmentFilterSet
+from .filtersets import AuditEntryFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
 from .forms import (
     AccountForm,
     BulkRoleForm,
@@ -34,10 +36,10 @@ from .forms import (
     RoleForm,
     UserCreateForm,
 )
-from .models import ImportJob, Organization, RoleAssignment
-from .permissions import Action, can, get_visible_or_404, require_any
+from .models import AuditEntry, ImportJob, Organization, RoleAssignment
+from .permissions import Action, can, get_visible_or_404, has_audit_page, require_any
 from .selectors import manageable_users, picker_query, scope_roots, search_organizations, search_users, visible_users
-from .tables import OrganizationTable, UserTable
+from .tables import AuditEntryTable, OrganizationTable, UserTable
 
 User = get_user_model()
 
@@ -393,3 +395,46 @@ def user_detail(request, pk):
                 return redirect("orgs:user_detail", pk=pk)
     context = {"account": account, "roles": roles, "role_form": role_form, "account_form": account_form}
     return render(request, "orgs/user_detail.html", context)
+
+
+# --- the audit log ---------------------------------------------------------------------------------------------
+
+
+def _audit_table(request, entries, context, template):
+    filterset = AuditEntryFilterSet(request.GET or None, queryset=entries, request=request)
+    for name in ("object_type", "object_id"):  # the API's; a page names its object in its address
+        filterset.form.fields.pop(name)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else entries
+    if filterset.is_bound and not filterset.is_valid():
+        rows = entries.none()
+    table = AuditEntryTable(rows.select_related("content_type", "organization"))
+    return list_response(request, table, lambda table_context: render(request, template, {
+        **table_context, **context, "filterset": filterset}))
+
+
+@login_required
+def audit_log(request):
+    """Every audit row of the administrator's part of the tree, searchable and exported like any list."""
+    require_any(request.user, Action.VIEW_AUDIT)
+    return _audit_table(request, AuditEntry.objects.restrict(request.user),
+                        {"retention_days": settings.AUDIT_RETENTION_DAYS}, "orgs/audit_log.html")
+
+
+@login_required
+def audit_object(request, model, pk):
+    """The audit rows of one object the user sees (an organisation's: those about it and those recorded under it);
+    404 for an object the user cannot see, 403 for one whose log they may not read."""
+    app_label, _dot, model_name = model.partition(".")
+    try:
+        content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+    except ContentType.DoesNotExist:
+        raise Http404 from None
+    model_class = content_type.model_class()
+    if not has_audit_page(model_class):
+        raise Http404
+    obj = get_visible_or_404(request, model_class.objects.all(), pk, Action.VIEW_AUDIT)
+    about = Q(content_type=content_type, object_id=obj.pk)
+    if model_class is Organization:
+        about |= Q(organization=obj)
+    entries = AuditEntry.objects.restrict(request.user).filter(about)
+    return _audit_table(request, entries, {"object": obj}, "orgs/audit_object.html")

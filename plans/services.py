@@ -19,6 +19,8 @@ from simple_history.utils import bulk_create_with_history
 from core import months
 from core.files import store_file
 from core.jobs import enqueue
+from orgs import audit
+from orgs.choices import AuditAction
 from orgs.permissions import Action, actor, require
 
 from .choices import Aggregation, PlanStatus, ProgressRule
@@ -460,4 +462,5 @@ def create_plan_from_structure(*, by, organization, year, title, sections):
                     aggregation=Aggregation.AVERAGE if unit == "%" else Aggregation.SUM,
                     progress_rule=ProgressRule.LEVEL if unit == "%" else ProgressRule.CUMULATIVE, order=t_order,
                 )
+    audit.record(by, AuditAction.PLAN_IMPORT, plan, changes={"sections": [None, len(sections)]})
     return plan

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_noop
 
 from core.months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_start
 from notifications.services import Text, notify
+from orgs import audit
+from orgs.choices import AuditAction
 from orgs.permissions import Action, actor, require, require_write
 from plans import services as plan_services
 from volunteers import selectors as volunteer_selectors
@@ -328,6 +330,9 @@ def _review(report, by, version, expected_status):
     return report
 
 
+AUDITED = {ReportAction.RETURN: AuditAction.REPORT_RETURN, ReportAction.REOPEN: AuditAction.REPORT_REOPEN}
+
+
 def _send_back(report, *, by, reason, version, expected_status, action):
     """Return a submitted report, or reopen an approved one: it goes back as returned, with the reason."""
     reason = (reason or "").strip()
@@ -339,6 +344,7 @@ def _send_back(report, *, by, reason, version, expected_status, action):
     report.version += 1
     report.save()
     _event(report, action, by, reason)
+    audit.record(by, AUDITED[action], report, changes={"status": [expected_status, report.status]}, note=reason)
     return report
 
 
@@ -357,6 +363,7 @@ def approve_report(report, *, by, version=None):
     report.version += 1
     report.save()
     _event(report, ReportAction.APPROVE, by)
+    audit.record(by, AuditAction.REPORT_APPROVE, report, changes={"status": [ReportStatus.SUBMITTED, report.status]})
     as_of = min(month_end(report.month), timezone.localdate())
     submitted = _last_submission(report)
     for line in report.lines.filter(value__isnull=False).select_related("assignment__plan", "assignment__organization"):

@@ -56,7 +56,7 @@ def models():
         Score,
     )
     from notifications.models import Download, Notification
-    from orgs.models import Department, ImportJob, Organization, RoleAssignment
+    from orgs.models import AuditEntry, Department, ImportJob, Organization, RoleAssignment
     from plans.models import Assignment, Evidence, Milestone, Plan, ProgressEntry, Section, Target, WorkPoint
     from reports.models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
     from volunteers.models import Activity, Certificate, ServiceRecord, Signup, UnmaskEvent, Volunteer, VolunteerImport
@@ -65,7 +65,7 @@ def models():
         Volunteer=Volunteer, Activity=Activity, ServiceRecord=ServiceRecord, Signup=Signup, Certificate=Certificate,
         UnmaskEvent=UnmaskEvent, VolunteerImport=VolunteerImport,
         User=get_user_model(), Notification=Notification, Download=Download, AppealEvidence=AppealEvidence,
-        Department=Department, ImportJob=ImportJob,
+        Department=Department, ImportJob=ImportJob, AuditEntry=AuditEntry,
         Organization=Organization, RoleAssignment=RoleAssignment, Adjustment=Adjustment, Appeal=Appeal,
         AssessmentRun=AssessmentRun, AssessmentScheme=AssessmentScheme, Assignment=Assignment, Evidence=Evidence,
         Indicator=Indicator, ManualPoints=ManualPoints, Milestone=Milestone, MonthlyReport=MonthlyReport, Plan=Plan,
@@ -279,6 +279,14 @@ class World:
             job.save()
             return job
         return self.once(("import_job", where), make)
+
+    def audit_entry(self, where):
+        """An audit row of an edit of the ``where`` branch."""
+        from orgs import audit
+        from orgs.choices import AuditAction
+
+        return self.once(("audit_entry", where), lambda: audit.record(
+            SYSTEM, AuditAction.ORG_EDIT, self.branch(where), changes={"member_count": [1, 2]}))
 
     def holder(self, where):
         """An account whose only role is at the ``where`` branch, and that role."""

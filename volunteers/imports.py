@@ -32,7 +32,8 @@ from core.bulk import insert_objects
 from core.jobs import enqueue
 from core.spreadsheets import SpreadsheetError, stream_table
 from core.uploads import Deadline, read_upload, sheet_limits
-from orgs.choices import ImportStatus
+from orgs import audit
+from orgs.choices import AuditAction, ImportStatus
 from orgs.models import Organization
 from orgs.permissions import Action, actor, can, require
 
@@ -641,6 +642,7 @@ def apply_import(job, *, by) -> VolunteerImport:
     VolunteerImport.objects.filter(pk=job.pk).update(apply=True, status=ImportStatus.QUEUED, progress=0,
                                                      finished_at=None)
     job.refresh_from_db()
+    audit.record(by, AuditAction.VOLUNTEER_IMPORT, job, job.organization, note=job.original_name)
     enqueue("volunteers.tasks.run_volunteer_import", job.pk)
     return job
 

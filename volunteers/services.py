@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from core.jobs import enqueue
 from core.months import month_start
+from orgs import audit
+from orgs.choices import AuditAction
 from orgs.permissions import Action, actor, require, require_write
 
 from . import pii, signin, statistics
@@ -157,7 +159,8 @@ def update_volunteer(volunteer, *, by, id_number=None, mobile=None, **fields):
     require_write(by, Action.MANAGE_VOLUNTEERS, volunteer)
     if "registered_on" in fields:
         _check_registered_on(fields["registered_on"])
-    counted = _counted(Volunteer.objects.get(pk=volunteer.pk))  # forms may have set the new values already
+    stored = Volunteer.objects.get(pk=volunteer.pk)  # forms may have set the new values already
+    counted, before = _counted(stored), audit.snapshot(stored)
     for name, value in fields.items():
         setattr(volunteer, name, value)
     if id_number is not None or {"id_type", "birth_date", "gender", "guardian_consent"} & set(fields):
@@ -175,6 +178,7 @@ def update_volunteer(volunteer, *, by, id_number=None, mobile=None, **fields):
     if volunteer.status == VolunteerStatus.LEFT and not volunteer.left_on:
         volunteer.left_on = timezone.localdate()
     _save_unique(volunteer)
+    audit.record(by, AuditAction.VOLUNTEER_EDIT, volunteer, changes=audit.diff(before, audit.snapshot(volunteer)))
     if _counted(volunteer) != counted:
         statistics_changed([volunteer.organization_id], min(counted[0], volunteer.registered_on,
                                                             *(d for d in (counted[2], volunteer.left_on) if d)))
@@ -210,6 +214,7 @@ def reveal_personal_data(volunteer, *, by, reason, via="page") -> dict:
     if by.pk is None:
         raise PermissionDenied
     UnmaskEvent.objects.create(volunteer=volunteer, user=by, reason=reason[:300], via=via)
+    audit.record(by, AuditAction.PII_UNMASK, volunteer, note=reason, changes={"via": [None, via]})
     return {"id_number": pii.decrypt(volunteer.id_number_encrypted), "mobile": pii.decrypt(volunteer.mobile_encrypted)}
 
 

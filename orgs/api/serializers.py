@@ -10,7 +10,7 @@ from core.dates import MonthSerializerField
 
 from .. import services
 from ..choices import Role
-from ..models import Department, ImportJob, Organization, RoleAssignment
+from ..models import AuditEntry, Department, ImportJob, Organization, RoleAssignment
 from ..permissions import Action, can
 from ..selectors import manageable_users
 
@@ -225,3 +225,24 @@ class UserCreateSerializer(serializers.Serializer):
 
     def create(self, validated_data):
         return services.create_user(by=self.context["request"].user, **validated_data)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    """An audit row, read-only: who (``actor``: the user name; empty when the portal acted), when, from which
+    address, what it did (``action`` and its label) to which object, and the changed fields ({field: [old, new]}; a
+    secret field's value is "changed")."""
+
+    actor = serializers.CharField(source="actor_name", read_only=True)
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    object_type = serializers.SerializerMethodField()
+    organization_code = serializers.CharField(source="organization.code", read_only=True, default=None)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor", "address", "request_id", "action", "action_display", "object_type",
+                  "object_id", "object_repr", "organization_code", "changes", "note"]
+        read_only_fields = fields
+
+    def get_object_type(self, entry) -> str | None:
+        ct = entry.content_type
+        return f"{ct.app_label}.{ct.model}" if ct else None

@@ -14,11 +14,12 @@ from core.openapi import ErrorSerializer
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
 
 from .. import exports, importers, services
-from ..filtersets import DepartmentFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
-from ..models import Department, ImportJob, Organization, RoleAssignment
-from ..permissions import GRANTS, Action, has_any, role_assignments
+from ..filtersets import AuditEntryFilterSet, DepartmentFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
+from ..models import AuditEntry, Department, ImportJob, Organization, RoleAssignment
+from ..permissions import GRANTS, Action, has_any, require_any, role_assignments
 from ..selectors import picker_query, search_organizations, visible_users
 from .serializers import (
+    AuditEntrySerializer,
     DepartmentSerializer,
     ImportJobSerializer,
     ImportSerializer,
@@ -151,6 +152,19 @@ class ImportJobViewSet(ScopedReadOnlyViewSet):
 
     serializer_class = ImportJobSerializer
     queryset = ImportJob.objects.all()
+
+
+class AuditEntryViewSet(ScopedReadOnlyViewSet):
+    """The audit log of the caller's part of the tree, newest first; read-only. The list answers administrators
+    only (403 to others); an entry outside the caller's reach is not found (404), as everywhere."""
+
+    serializer_class = AuditEntrySerializer
+    queryset = AuditEntry.objects.select_related("content_type", "organization")
+    filterset_class = AuditEntryFilterSet
+
+    def list(self, request, *args, **kwargs):
+        require_any(request.user, Action.VIEW_AUDIT)
+        return super().list(request, *args, **kwargs)
 
 
 class DepartmentViewSet(ScopedAddRemoveViewSet):

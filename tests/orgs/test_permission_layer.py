@@ -22,7 +22,7 @@ from assessment.models import (
 from dashboard.choices import CircularKind
 from dashboard.models import Circular
 from orgs.choices import Role
-from orgs.models import Department, ImportJob, Organization, OrganizationMove, RoleAssignment
+from orgs.models import AuditEntry, Department, ImportJob, Organization, OrganizationMove, RoleAssignment
 from orgs.permissions import Action, ScopedByOrganization, can, get_visible_or_404, organizations_held
 from plans.models import Assignment, Evidence, Plan, ProgressEntry, Section, Target, WorkPoint
 from reports.models import MonthlyReport, ReportAttachment, ReportField, ReportingRule
@@ -55,7 +55,7 @@ OWNERS = {
     Volunteer: "organization", VolunteerMove: "volunteer__organization", UnmaskEvent: "volunteer__organization",
     StarScale: "organization", Activity: "organization", Signup: "activity__organization",
     SignIn: "activity__organization", ServiceRecord: "activity__organization", Certificate: "organization",
-    VolunteerStatistic: "organization",
+    VolunteerStatistic: "organization", AuditEntry: "organization",
 }
 # restrict() of these answers by the user, not by an organisation: an import job is its uploader's alone
 OWNED_BY_A_USER = {ImportJob, VolunteerImport}

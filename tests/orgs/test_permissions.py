@@ -14,8 +14,10 @@ from tests.matrix import (
     M,
     Read,
     World,
+    api_list,
     api_reads,
     api_rows,
+    at,
     context_rows,
     here,
     of,
@@ -103,6 +105,17 @@ READS = [
     *api_reads("roleassignment", M.RoleAssignment, World.holder, SEES_BRANCH),
     *api_reads("user", M.User, World.account, MANAGED_ACCOUNTS),
     *api_reads("importjob", M.ImportJob, World.import_job, OWN),
+    # --- the audit log: administrators of the subtree only ----------------------------------------------------------
+    Read("audit:entry_list", here("audit:entry_list"), anywhere=True, may=ADMIN,
+         listing=Listing(M.AuditEntry, context_rows("table"), item=World.audit_entry, shown=who(ADMIN))),
+    Read("audit:entry_list", here("audit:entry_list", q="团", action="org.edit"), anywhere=True, may=ADMIN,
+         variant="searched", listing=Listing(M.AuditEntry, context_rows("table"), item=World.audit_entry,
+                                             shown=who(ADMIN))),
+    Read("audit:object_log", lambda w, where: at("audit:object_log", "orgs.organization", w.branch(where).pk),
+         SEES_BRANCH, may=who(ADMIN), listing=Listing(M.AuditEntry, context_rows("table"))),
+    Read("api:auditentry-list", api_list("api:auditentry-list"), anywhere=True, may=ADMIN,
+         listing=Listing(M.AuditEntry, api_rows, item=World.audit_entry, shown=who(ADMIN))),
+    Read("api:auditentry-detail", of("api:auditentry-detail", World.audit_entry), who(ADMIN)),
 ]
 
 
