@@ -21,6 +21,7 @@ from assessment.models import (
 )
 from dashboard.choices import CircularKind
 from dashboard.models import Circular
+from notifications.models import Delivery, OrganizationChannel
 from orgs.choices import Role
 from orgs.models import AuditEntry, Department, ImportJob, Organization, OrganizationMove, RoleAssignment
 from orgs.permissions import Action, ScopedByOrganization, can, get_visible_or_404, organizations_held
@@ -50,15 +51,16 @@ OWNERS = {
     ReportAttachment: "report__organization",
     AssessmentScheme: "organization", Indicator: "scheme__organization", AssessmentRun: "scheme__organization",
     Score: "organization", ScoreItem: "score__organization", ManualPoints: "indicator__scheme__organization",
-    Circular: "organization",
+    Circular: "organization", OrganizationChannel: "organization",
     Adjustment: "scheme__organization", Appeal: "organization", AppealEvidence: "appeal__organization",
     Volunteer: "organization", VolunteerMove: "volunteer__organization", UnmaskEvent: "volunteer__organization",
     StarScale: "organization", Activity: "organization", Signup: "activity__organization",
     SignIn: "activity__organization", ServiceRecord: "activity__organization", Certificate: "organization",
     VolunteerStatistic: "organization", AuditEntry: "organization",
 }
-# restrict() of these answers by the user, not by an organisation: an import job is its uploader's alone
-OWNED_BY_A_USER = {ImportJob, VolunteerImport}
+# restrict() of these answers by a user, not by an organisation: an import job is its uploader's alone, a delivery
+# follows its recipient's roles
+OWNED_BY_A_USER = {ImportJob, VolunteerImport, Delivery}
 
 
 def request_by(user):
@@ -125,6 +127,8 @@ def test_every_scoped_row_answers_who_owns_it(tree, people, report_setup, django
     AppealEvidence.objects.create(appeal=appeal, file="appeals/x.png", **stored)
     Circular.objects.create(organization=tree.city_a, month=datetime.date(2026, 5, 1), kind=CircularKind.DOCX,
                             name="x.docx", file="circulars/x.docx", size=1, stamp="ab", made_at=timezone.now())
+    OrganizationChannel.objects.create(organization=tree.city_a, channel="wecom",
+                                       webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
     add_volunteer_rows(tree, people)
     for model in OWNERS:
         row = model._base_manager.order_by("pk").first()
