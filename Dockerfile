@@ -11,8 +11,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 
 # matplotlib keeps its font list in a writable place (the portal user has no home directory)
 ENV MPLCONFIGDIR=/tmp/matplotlib
 
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# The lock (make lock): the same transitive versions as every developer and CI, each checked against its hash
+COPY requirements.lock .
+RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 # Static files hashed and compressed for whitenoise (CompressedManifestStaticFilesStorage) with the production

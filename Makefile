@@ -8,15 +8,25 @@ PORT ?= 8000
 # SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README, Deploying).
 LOCAL := DEBUG=true
 
-.PHONY: run test setup migrate demo messages worker bench clean
+.PHONY: run test setup lock migrate demo messages worker bench backup restore clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installs come from the lock files (every transitive version pinned, with hashes): every machine resolves the same.
+# requirements*.txt name what the portal needs; `make lock` compiles them into requirements*.lock.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 setup: $(VENV)/.installed
+
+## make lock: after editing requirements*.txt, compile the locks (versions already locked are kept;
+## UPGRADE=1 takes the newest each requirement allows). Python 3.11 as in the image; markers for every platform.
+LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: setup
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 migrate: setup
 	$(LOCAL) $(PY) manage.py migrate --noinput

@@ -13,6 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from league_portal.logs import logging_config
+from league_portal.sentry import init_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
@@ -74,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # first: everything after it (the SSL redirect, axes, throttles, logs) sees the real client address
     "league_portal.middleware.TrustedProxyMiddleware",
+    # the request id (the trusted proxy's X-Request-ID or a new one) and the user on every log line
+    "league_portal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -411,13 +416,20 @@ CSP_ENFORCED = not env.bool("CSP_REPORT_ONLY", default=False)
 CONTENT_SECURITY_POLICY = CSP_POLICY if CSP_ENFORCED else None
 CONTENT_SECURITY_POLICY_REPORT_ONLY = None if CSP_ENFORCED else CSP_POLICY
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# One JSON object a line in production (time, level, logger, message, request_id, user_id; task_id and task_name in a
+# Celery worker), plain text when DEBUG; LOG_FORMAT=json|text chooses either way (league_portal/logs.py).
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=env("LOG_LEVEL", default="INFO"))
+# Celery keeps the portal's log set-up (league_portal/celery.py connects setup_logging).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reporting, only when SENTRY_DSN is set (Django and Celery integrations, no personal data sent).
+SENTRY_ENABLED = init_sentry(
+    dsn=env("SENTRY_DSN", default=""),
+    release=env("SENTRY_RELEASE", default=""),
+    environment=env("SENTRY_ENVIRONMENT", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
 
 PORTAL_NAME = _("League Portal")
 # 考核评分表 with more rows than this are written by Celery and offered under the bell when ready.
