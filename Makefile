@@ -58,5 +58,16 @@ bench: setup
 worker: setup
 	$(LOCAL) $(VENV)/bin/celery -A league_portal worker --beat --loglevel=INFO
 
+## make backup: the database of DATABASE_URL (PostgreSQL, pg_dump -Fc) and MEDIA_ROOT into backups/<UTC time>/
+## with manifest.json (rows per table, SHA-256 per upload). BACKUP_DIR=path puts it elsewhere.
+backup: setup
+	$(LOCAL) $(PY) manage.py backup $(if $(BACKUP_DIR),--output "$(BACKUP_DIR)")
+
+## make restore BACKUP=backups/<time> [TARGET=postgres://…/db] [FORCE=1]: into TARGET (default DATABASE_URL) and
+## MEDIA_ROOT, checked against the manifest; a target with tables or uploads is refused unless FORCE=1.
+restore: setup
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/<time> [TARGET=postgres://…] [FORCE=1]" && exit 2)
+	$(LOCAL) $(PY) manage.py restore "$(BACKUP)" $(if $(TARGET),--database-url "$(TARGET)") $(if $(FORCE),--force)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
