@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # before anything reads the body (CSRF and the views read request.POST later)
     "core.middleware.RequestSizeLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # dashboards and statistics read from the replica when there is one (league_portal/db_router.py)
+    "league_portal.db_router.ReplicaReadsMiddleware",
     # axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,6 +125,18 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL streaming replica for the dashboards and statistics (league_portal/db_router.py): with
+# DATABASE_REPLICA_URL set, GETs of the views below read there; writes, transactions and log-in state stay on the
+# primary. In tests the alias mirrors the default database (TEST MIRROR), so routing is tested on one database.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["league_portal.db_router.ReplicaRouter"]
+REPLICA_READ_VIEWS = env.list("REPLICA_READ_VIEWS", default=[
+    "home", "dashboard:index", "dashboard:organization", "dashboard:chart", "dashboard:dashboard_export",
+    "volunteers:statistics", "volunteers:statistics_data",
+    "api:volunteerstatistic-list", "api:volunteerstatistic-detail",
+])
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
