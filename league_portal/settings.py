@@ -123,6 +123,26 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL through psycopg 3 with Django's connection pool (psycopg_pool) in each process: a request borrows a
+# connection and gives it back instead of opening one (bench/RESULTS.md, "Database drivers"). Per process at most
+# DATABASE_POOL_MAX connections: web workers + worker processes × this must stay under max_connections.
+# DATABASE_POOL=false opens one per request again (or keeps it CONN_MAX_AGE seconds); the pool needs psycopg 3.
+def _psycopg3():
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL", default=_psycopg3()):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX", default=4),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A PostgreSQL streaming replica for the dashboards and statistics (league_portal/db_router.py): with
