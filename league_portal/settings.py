@@ -123,10 +123,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# PostgreSQL through psycopg 3 with Django's connection pool (psycopg_pool) in each process: a request borrows a
-# connection and gives it back instead of opening one (bench/RESULTS.md, "Database drivers"). Per process at most
-# DATABASE_POOL_MAX connections: web workers + worker processes × this must stay under max_connections.
-# DATABASE_POOL=false opens one per request again (or keeps it CONN_MAX_AGE seconds); the pool needs psycopg 3.
+# The lock installs psycopg2: a connection per request, kept CONN_MAX_AGE seconds. With psycopg 3 installed instead,
+# Django's connection pool is on (DATABASE_POOL): a request borrows a connection and gives it back, at most
+# DATABASE_POOL_MAX per process. It measured no faster on pages here (bench/RESULTS.md, "Database drivers"), so the
+# lock keeps psycopg2; this is ready for the switch.
 def _psycopg3():
     try:
         import psycopg  # noqa: F401

@@ -15,7 +15,10 @@ ROUTER = "league_portal.db_router.ReplicaRouter"
 def routed(settings):
     settings.DATABASE_ROUTERS = [ROUTER]
     yield
-    connections[REPLICA].close()  # an open second session would keep the test database from being dropped
+    # an open second session (or a pool of them) would keep the test database from being dropped
+    connections[REPLICA].close()
+    if connections[REPLICA].vendor == "postgresql":
+        connections[REPLICA].close_pool()  # a no-op without a pool
 
 
 @pytest.mark.django_db(databases=[PRIMARY, REPLICA], transaction=True)
