@@ -89,13 +89,20 @@ def test_a_malformed_proxy_id_is_replaced(client, db, settings):
     assert "\n" not in response["X-Request-ID"] and len(response["X-Request-ID"]) == 32
 
 
-@app.task(name="tests.test_logs.log_from_a_task")
 def log_from_a_task():
     logging.getLogger("tests.task").warning("from the task")
 
 
-def test_a_tasks_lines_carry_its_id_and_name(log_lines):
-    result = log_from_a_task.delay()
+@pytest.fixture
+def logging_task():
+    """A task registered for this test only (test_health checks that every registered task has a queue)."""
+    task = app.task(name="tests.test_logs.log_from_a_task")(log_from_a_task)
+    yield task
+    app.tasks.unregister(task.name)
+
+
+def test_a_tasks_lines_carry_its_id_and_name(log_lines, logging_task):
+    result = logging_task.delay()
     (line,) = [line for line in log_lines() if line["message"] == "from the task"]
     assert line["task_id"] == result.id
     assert line["task_name"] == "tests.test_logs.log_from_a_task"
