@@ -5,14 +5,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 WORKDIR /app
 
 # WeasyPrint (volunteer certificates, the 工作通报) draws with Pango; fonts-noto-cjk sets Chinese in the PDFs it
-# embeds and in the circular's charts (matplotlib finds it through its font list or fontconfig's fc-match)
+# embeds and in the circular's charts (matplotlib finds it through its font list or fontconfig's fc-match);
+# postgresql-client (15, as the compose database) gives `manage.py backup` / `restore` their pg_dump and pg_restore
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-        libharfbuzz-subset0 fonts-noto-cjk fontconfig && rm -rf /var/lib/apt/lists/*
+        libharfbuzz-subset0 fonts-noto-cjk fontconfig postgresql-client && rm -rf /var/lib/apt/lists/*
 # matplotlib keeps its font list in a writable place (the portal user has no home directory)
 ENV MPLCONFIGDIR=/tmp/matplotlib
 
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# The lock (make lock): the same transitive versions as every developer and CI, each checked against its hash
+COPY requirements.lock .
+RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 # Static files hashed and compressed for whitenoise (CompressedManifestStaticFilesStorage) with the production

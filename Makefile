@@ -8,15 +8,25 @@ PORT ?= 8000
 # SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README, Deploying).
 LOCAL := DEBUG=true
 
-.PHONY: run test setup migrate demo messages worker bench clean
+.PHONY: run test setup lock migrate demo messages worker bench backup restore clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installs come from the lock files (every transitive version pinned, with hashes): every machine resolves the same.
+# requirements*.txt name what the portal needs; `make lock` compiles them into requirements*.lock.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 setup: $(VENV)/.installed
+
+## make lock: after editing requirements*.txt, compile the locks (versions already locked are kept;
+## UPGRADE=1 takes the newest each requirement allows). Python 3.11 as in the image; markers for every platform.
+LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: setup
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 migrate: setup
 	$(LOCAL) $(PY) manage.py migrate --noinput
@@ -47,6 +57,17 @@ bench: setup
 ## make worker: a Celery worker with beat, for when REDIS_URL is set
 worker: setup
 	$(LOCAL) $(VENV)/bin/celery -A league_portal worker --beat --loglevel=INFO
+
+## make backup: the database of DATABASE_URL (PostgreSQL, pg_dump -Fc) and MEDIA_ROOT into backups/<UTC time>/
+## with manifest.json (rows per table, SHA-256 per upload). BACKUP_DIR=path puts it elsewhere.
+backup: setup
+	$(LOCAL) $(PY) manage.py backup $(if $(BACKUP_DIR),--output "$(BACKUP_DIR)")
+
+## make restore BACKUP=backups/<time> [TARGET=postgres://…/db] [FORCE=1]: into TARGET (default DATABASE_URL) and
+## MEDIA_ROOT, checked against the manifest; a target with tables or uploads is refused unless FORCE=1.
+restore: setup
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/<time> [TARGET=postgres://…] [FORCE=1]" && exit 2)
+	$(LOCAL) $(PY) manage.py restore "$(BACKUP)" $(if $(TARGET),--database-url "$(TARGET)") $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -37,11 +37,14 @@ def ensure_database():
     """DATABASE_URL → lp_bench_<tier>, created when missing."""
     if "DATABASE_URL" in os.environ:
         return os.environ["DATABASE_URL"]
-    import psycopg2
+    try:
+        import psycopg as driver
+    except ImportError:
+        import psycopg2 as driver
 
     base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     name = f"lp_bench_{tier.lower()}"
-    server = psycopg2.connect(f"{base}/postgres")
+    server = driver.connect(f"{base}/postgres")
     server.autocommit = True
     with server.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])

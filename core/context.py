@@ -5,6 +5,7 @@ Outside a request (Celery, management commands, the shell) nothing is set and wr
 particular: ``current()`` answers an empty context.
 """
 import contextvars
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -23,10 +24,16 @@ def current() -> RequestContext:
     return _current.get()
 
 
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:=+/-]{1,128}")
+
+
 def request_id_of(request) -> str:
-    """The proxy's X-Request-ID when it sent a short one, else a new id."""
-    given = request.headers.get("X-Request-ID", "").strip()
-    return given[:64] if given and given.isascii() and given.isprintable() else uuid.uuid4().hex
+    """The id a request already has (league_portal.logs sets it first), else the X-Request-ID it came with when that
+    is a plain token (TrustedProxyMiddleware drops the header from anyone but a trusted proxy), else a new id."""
+    if getattr(request, "request_id", ""):
+        return request.request_id
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
+    return given if REQUEST_ID_PATTERN.fullmatch(given) else uuid.uuid4().hex
 
 
 class RequestContextMiddleware:
@@ -37,8 +44,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not hasattr(request, "request_id"):
-            request.request_id = request_id_of(request)
+        request.request_id = request_id_of(request)
         token = _current.set(RequestContext(request.META.get("REMOTE_ADDR", "")[:45], request.request_id))
         try:
             return self.get_response(request)

@@ -57,7 +57,9 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 # Headers a reverse proxy writes; from anyone else they are the client's own words and are dropped.
 FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
-                     "HTTP_X_FORWARDED_PORT", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+                     "HTTP_X_FORWARDED_PORT", "HTTP_X_REAL_IP", "HTTP_FORWARDED",
+                     # the proxy's request id (league_portal.logs): a client does not choose what its log lines say
+                     "HTTP_X_REQUEST_ID")
 
 
 @lru_cache(maxsize=8)

@@ -220,6 +220,17 @@ def _local(day: datetime.date, hour=9, minute=0) -> datetime.datetime:
 # --- writing rows ---------------------------------------------------------------------------------------------
 
 
+def copy_from(raw_cursor, sql, buffer):
+    """COPY … FROM STDIN of a text buffer with either driver: psycopg 3's ``cursor.copy()`` or psycopg2's
+    ``copy_expert``."""
+    if hasattr(raw_cursor, "copy_expert"):
+        raw_cursor.copy_expert(sql, buffer)
+        return
+    with raw_cursor.copy(sql) as copy:
+        while block := buffer.read(1 << 20):
+            copy.write(block)
+
+
 def _copy_text(value) -> str:
     """One value in PostgreSQL COPY's text format."""
     if value is None:
@@ -283,7 +294,7 @@ class Sink:
                 buffer = io.StringIO()
                 buffer.writelines("\t".join(_copy_text(v) for v in row) + "\n" for row in self.rows)
                 buffer.seek(0)
-                cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
+                copy_from(cursor.cursor, f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
             else:
                 prepared = [[f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row)] for row in self.rows]
                 marks = ", ".join(["%s"] * len(self.fields))

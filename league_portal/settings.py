@@ -13,6 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from league_portal.logs import logging_config
+from league_portal.sentry import init_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
@@ -74,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # first: everything after it (the SSL redirect, axes, throttles, logs) sees the real client address
     "league_portal.middleware.TrustedProxyMiddleware",
+    # the request id (the trusted proxy's X-Request-ID or a new one) and the user on every log line
+    "league_portal.logs.RequestIdMiddleware",
     # the client address and request id that audit rows (orgs.audit) record
     "core.context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -91,6 +96,8 @@ MIDDLEWARE = [
     # before anything reads the body (CSRF and the views read request.POST later)
     "core.middleware.RequestSizeLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # dashboards and statistics read from the replica when there is one (league_portal/db_router.py)
+    "league_portal.db_router.ReplicaReadsMiddleware",
     # axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -118,8 +125,40 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The lock installs psycopg2: a connection per request, kept CONN_MAX_AGE seconds. With psycopg 3 installed instead,
+# Django's connection pool is on (DATABASE_POOL): a request borrows a connection and gives it back, at most
+# DATABASE_POOL_MAX per process. It measured no faster on pages here (bench/RESULTS.md, "Database drivers"), so the
+# lock keeps psycopg2; this is ready for the switch.
+def _psycopg3():
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL", default=_psycopg3()):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX", default=4),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL streaming replica for the dashboards and statistics (league_portal/db_router.py): with
+# DATABASE_REPLICA_URL set, GETs of the views below read there; writes, transactions and log-in state stay on the
+# primary. In tests the alias mirrors the default database (TEST MIRROR), so routing is tested on one database.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["league_portal.db_router.ReplicaRouter"]
+REPLICA_READ_VIEWS = env.list("REPLICA_READ_VIEWS", default=[
+    "home", "dashboard:index", "dashboard:organization", "dashboard:chart", "dashboard:dashboard_export",
+    "volunteers:statistics", "volunteers:statistics_data",
+    "api:volunteerstatistic-list", "api:volunteerstatistic-detail",
+])
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -458,13 +497,20 @@ CSP_ENFORCED = not env.bool("CSP_REPORT_ONLY", default=False)
 CONTENT_SECURITY_POLICY = CSP_POLICY if CSP_ENFORCED else None
 CONTENT_SECURITY_POLICY_REPORT_ONLY = None if CSP_ENFORCED else CSP_POLICY
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# One JSON object a line in production (time, level, logger, message, request_id, user_id; task_id and task_name in a
+# Celery worker), plain text when DEBUG; LOG_FORMAT=json|text chooses either way (league_portal/logs.py).
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=env("LOG_LEVEL", default="INFO"))
+# Celery keeps the portal's log set-up (league_portal/celery.py connects setup_logging).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reporting, only when SENTRY_DSN is set (Django and Celery integrations, no personal data sent).
+SENTRY_ENABLED = init_sentry(
+    dsn=env("SENTRY_DSN", default=""),
+    release=env("SENTRY_RELEASE", default=""),
+    environment=env("SENTRY_ENVIRONMENT", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
 
 PORTAL_NAME = _("League Portal")
 # 考核评分表 with more rows than this are written by Celery and offered under the bell when ready.

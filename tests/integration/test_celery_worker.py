@@ -183,8 +183,6 @@ def test_scores_are_computed_on_a_real_worker_and_again_identically(worker, peop
 def test_a_worker_killed_midway_leaves_the_last_rows_and_a_rerun_writes_the_same(worker, people, tree):
     """Hold the run's row lock so the computation stops just before it writes, kill the worker there,
     and compute again on a fresh worker."""
-    import psycopg2
-
     from assessment.models import AssessmentRun
     from assessment.tasks import compute_scores
 
@@ -193,7 +191,7 @@ def test_a_worker_killed_midway_leaves_the_last_rows_and_a_rerun_writes_the_same
     compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60)
     clean = score_rows(run)
     AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
-    blocker = psycopg2.connect(database_url())
+    blocker = raw_connection(database_url())
     try:
         with blocker.cursor() as cursor:
             cursor.execute("SELECT id FROM plans_assessmentrun WHERE id = %s FOR UPDATE", [run.pk])
@@ -248,3 +246,12 @@ def test_a_large_organisation_import_runs_on_a_real_worker_all_or_nothing(worker
     assert run_import_job.apply_async(args=[bomb.pk], queue=worker.queue).get(timeout=60) == "failed"
     bomb.refresh_from_db()
     assert "100" in bomb.detail and not bomb.file
+
+
+def raw_connection(url):
+    """A connection of its own beside Django's, through whichever driver Django uses (psycopg 3, else psycopg2)."""
+    try:
+        import psycopg as driver
+    except ImportError:
+        import psycopg2 as driver
+    return driver.connect(url)
