@@ -116,6 +116,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection is kept for DB_CONN_MAX_AGE seconds and checked before each request reuses it, so that after the
+# database restarted the next request opens a new one instead of failing on the dead one (tests/faults/).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -236,6 +240,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-task (SIGKILL, out of memory) gives its message back instead of acknowledging it as
+# failed, so that another worker runs the task again; every task is idempotent (tests/faults/test_worker_killed.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With Redis, a message taken by a worker that died comes back to its queue only after the visibility timeout: it
+# must be longer than the longest task (rebuild_rollups' hour) or a task still running would be delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Jobs travel on one queue per kind, so that a night of roll-ups or a 200,000-row import never holds up the mail
