@@ -218,7 +218,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="League Portal <noreply@l
 # The cache coalesces roll-up refreshes; with Redis it is shared by web processes and workers.
 REDIS_URL = env("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # forgiving: while Redis is away a read misses and a write is skipped, and the pages keep working
+    "default": {"BACKEND": "core.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
+                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -248,6 +250,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that sends a job waits at most a few seconds for a broker that does not answer, then keeps the job in the
+# outbox (core.jobs) and answers.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 # Jobs travel on one queue per kind, so that a night of roll-ups or a 200,000-row import never holds up the mail
 # or a score computation; docker-compose.yml runs a worker per group (`-Q`), a worker without -Q takes them all.
 # Tasks not named here (tree checks, token purges) go to the default queue "celery".
@@ -300,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
     "issue-published-circulars": {
         "task": "dashboard.tasks.issue_published_circulars",
         "schedule": crontab(minute="*/15"),
+    },
+    "send-pending-jobs": {  # what the outbox kept while the broker was away (core.jobs)
+        "task": "core.tasks.send_pending_jobs",
+        "schedule": crontab(minute="*"),
     },
     "purge-expired-api-tokens": {
         "task": "accounts.tasks.purge_expired_tokens",

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core import jobs
+
 from . import kinds
 from .models import Notification
 
@@ -80,9 +82,7 @@ def send(messages):
 
 
 def _queue_email():
-    from .tasks import send_pending_email
-
-    send_pending_email.delay()
+    jobs.send("notifications.tasks.send_pending_email")
 
 
 def emailed(users):

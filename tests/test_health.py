@@ -108,7 +108,7 @@ def test_every_task_is_routed_to_a_queue_a_worker_takes(settings):
     assert {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} <= queues
     default = ours - routed
     assert default == {"orgs.tasks.verify_tree", "accounts.tasks.purge_expired_tokens",
-                       "league_portal.tasks.heartbeat"}, "new tasks belong to a queue of settings.TASK_QUEUES"
+                       "league_portal.tasks.heartbeat", "core.tasks.send_pending_jobs"}, "new tasks belong to a queue of settings.TASK_QUEUES"
 
 
 def test_beat_sends_a_heartbeat_to_every_queue(settings):
