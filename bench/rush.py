@@ -34,18 +34,19 @@ def build_world(clients):
 
     from accounts.services import issue_token
     from orgs.choices import Kind, Level, Role, Sector
-    from orgs.models import Organization, RoleAssignment
+    from orgs.models import RoleAssignment
     from orgs.permissions import SYSTEM
+    from orgs.services import create_organization
     from plans import services as plans
     from plans.choices import PlanStatus
     from plans.models import Assignment
     from reports.models import ReportField, ReportingRule
 
-    city = Organization.objects.create(name="冲刺市团委", code="R", level=Level.CITY, kind=Kind.COMMITTEE,
-                                       sector=Sector.AGENCY, member_count=10)
-    branches = [Organization.objects.create(parent=city, name=f"冲刺第{i}团支部", code=f"R{i:03d}",
-                                            level=Level.GRASSROOTS, kind=Kind.BRANCH, sector=Sector.SCHOOL,
-                                            member_count=20) for i in range(clients)]
+    city = create_organization(by=SYSTEM, parent=None, name="冲刺市团委", code="R", level=Level.CITY,
+                               kind=Kind.COMMITTEE, sector=Sector.AGENCY, member_count=10, reporting_from=YEAR_START)
+    branches = [create_organization(by=SYSTEM, parent=city, name=f"冲刺第{i}团支部", code=f"R{i:03d}",
+                                    level=Level.GRASSROOTS, kind=Kind.BRANCH, sector=Sector.SCHOOL, member_count=20,
+                                    reporting_from=YEAR_START) for i in range(clients)]
     ReportingRule.objects.create(organization=city, levels=[Level.GRASSROOTS], due_day=5, since=YEAR_START)
     ReportField.objects.create(organization=city, key="meetings", label="支部委员会（次）", required=True, minimum=0,
                                maximum=31, order=1)
