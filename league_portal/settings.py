@@ -117,7 +117,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A connection is kept for DB_CONN_MAX_AGE seconds and checked before each request reuses it, so that after the
-# database restarted the next request opens a new one instead of failing on the dead one (tests/faults/).
+# database restarted the next request opens a new one instead of failing on the dead one
+# (tests/integration/test_postgres_restart.py).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
@@ -243,7 +244,8 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 # A worker process killed mid-task (SIGKILL, out of memory) gives its message back instead of acknowledging it as
-# failed, so that another worker runs the task again; every task is idempotent (tests/faults/test_worker_killed.py).
+# failed, so that another worker runs the task again; every task is idempotent
+# (tests/integration/test_worker_killed.py).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # With Redis, a message taken by a worker that died comes back to its queue only after the visibility timeout: it
 # must be longer than the longest task (rebuild_rollups' hour) or a task still running would be delivered twice.
