@@ -23,7 +23,8 @@ def database_url():
 class Worker:
     """A Celery worker process on its own queue; it can be killed (SIGKILL) and started again."""
 
-    def __init__(self, **env):
+    def __init__(self, pool="solo", **env):
+        self.pool = pool  # prefork: one child process (-c 1) under the worker, which can be killed on its own
         self.queue = f"test-{uuid.uuid4().hex[:8]}"
         self.env = env  # e.g. CELERY_VISIBILITY_TIMEOUT: how soon a killed worker's message comes back
         self.process = None
@@ -33,7 +34,7 @@ class Worker:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "league_portal.settings", "DATABASE_URL": database_url(),
                "PYTHONUNBUFFERED": "1", **self.env}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "league_portal", "worker", "--pool=solo", "-Q", self.queue,
+            [sys.executable, "-m", "celery", "-A", "league_portal", "worker", f"--pool={self.pool}", "-c", "1", "-Q", self.queue,
              "-n", f"{self.queue}-{uuid.uuid4().hex[:4]}@%h", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
             cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )

@@ -43,7 +43,7 @@ def killable(transactional_db):
         running.stop()
 
 
-def kill_while_it_waits(worker, lock_sql, params, send):
+def kill_while_it_waits(worker, lock_sql, params, send, kill=None):
     """Hold ``lock_sql``, send the job, SIGKILL the worker once its query waits for the lock, release the lock,
     start a fresh worker on the same queue and return the first result (the redelivered message's)."""
     blocker = psycopg2.connect(database_url())
@@ -61,14 +61,15 @@ def kill_while_it_waits(worker, lock_sql, params, send):
                 if time.monotonic() > deadline:
                     raise AssertionError(f"the job never reached the locked write ({pending.state}):\n{worker.output()}")
                 time.sleep(0.1)
-            worker.kill()
+            (kill or worker.kill)()
     finally:
         blocker.rollback()
         blocker.close()
-    worker.start()
+    if kill is None:
+        worker.start()
     started = time.monotonic()
     result = pending.get(timeout=90)
-    print(f"redelivered and finished {time.monotonic() - started:.1f} s after the fresh worker started")
+    print(f"redelivered and finished {time.monotonic() - started:.1f} s after the worker was back")
     return result
 
 
@@ -183,3 +184,45 @@ def test_a_sheet_export_killed_midway_is_redelivered_and_offers_one_download(kil
     assert Notification.objects.filter(user=user, url__endswith=f"/{killed.pk}/").count() == 1
     for download in Download.objects.all():
         download.file.delete()
+
+
+def test_a_prefork_child_killed_midway_gives_its_message_back_at_once(transactional_db, people, tree):
+    """Production runs prefork: the child doing the job dies (SIGKILL, the out-of-memory killer), its parent lives.
+    With task_reject_on_worker_lost the parent requeues the message instead of acknowledging it as failed."""
+    import signal
+    from pathlib import Path
+
+    from django.db import connection
+
+    from assessment.models import AssessmentRun, Score
+    from assessment.tasks import compute_scores
+
+    from .test_celery_worker import score_rows, this_months_run
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker needs a database it can share with the test: set DATABASE_URL to PostgreSQL")
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    worker = Worker(pool="prefork")  # the production visibility timeout: only the requeue can bring it back soon
+    try:
+        worker.start()
+        run = this_months_run(tree, people)
+        assert compute_scores.apply_async(args=[run.pk], queue=worker.queue).get(timeout=60) == 1
+        clean = score_rows(run)
+        AssessmentRun.objects.filter(pk=run.pk).update(status="computing")
+        Score.objects.filter(run=run).delete()
+
+        def kill_the_child():
+            children = Path(f"/proc/{worker.process.pid}/task/{worker.process.pid}/children").read_text().split()
+            assert len(children) == 1, children
+            os.kill(int(children[0]), signal.SIGKILL)
+
+        result = kill_while_it_waits(worker, "SELECT id FROM plans_assessmentrun WHERE id = %s FOR UPDATE", [run.pk],
+                                     lambda: compute_scores.apply_async(args=[run.pk], queue=worker.queue),
+                                     kill=kill_the_child)
+        assert result == 1
+        assert score_rows(run) == clean and AssessmentRun.objects.get(pk=run.pk).status == "provisional"
+        assert "WorkerLostError" in worker.output() or "exited" in worker.output(), worker.output()
+    finally:
+        app.conf.task_always_eager = eager
+        worker.stop()
