@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.dates import parse_month
 from core.files import serve_stored
 from core.forms import add_errors, edit_page
+from core.jobs import send
 from core.months import last_month
 from core.pagination import paginate
 from core.spreadsheets import download
@@ -257,9 +258,7 @@ def _sheet(request, rows, filename, build, job):
     """The workbook at once, or — for large groups — written by Celery and offered in the bell when ready."""
     if rows <= settings.SCORE_SHEET_SYNC_ROWS:
         return download(build(), filename)
-    from .tasks import write_score_sheet
-
-    write_score_sheet.delay(*job, request.user.pk, filename)
+    send("assessment.tasks.write_score_sheet", [*job, request.user.pk, filename])
     messages.info(request, _("The sheet is large; it is being written and will appear under the bell when ready."))
     return redirect(request.META.get("HTTP_REFERER") or reverse("assessment:scheme_list"))
 

@@ -144,7 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    # a connection is kept CONN_MAX_AGE seconds and checked before a request reuses it, so that after the database
+    # restarted the next request opens a new one instead of failing on the dead one
+    # (tests/integration/test_postgres_restart.py)
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A PostgreSQL streaming replica for the dashboards and statistics (league_portal/db_router.py): with
@@ -257,7 +261,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="League Portal <noreply@l
 # The cache coalesces roll-up refreshes; with Redis it is shared by web processes and workers.
 REDIS_URL = env("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # forgiving: while Redis is away a read misses and a write is skipped, and the pages keep working
+    "default": {"BACKEND": "core.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
+                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -279,8 +285,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-task (SIGKILL, out of memory) gives its message back instead of acknowledging it as
+# failed, so that another worker runs the task again; every task is idempotent
+# (tests/integration/test_worker_killed.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With Redis, a message taken by a worker that died comes back to its queue only after the visibility timeout: it
+# must be longer than the longest task (rebuild_rollups' hour) or a task still running would be delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that sends a job waits at most a few seconds for a broker that does not answer, then keeps the job in the
+# outbox (core.jobs) and answers.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 # Jobs travel on one queue per kind, so that a night of roll-ups or a 200,000-row import never holds up the mail
 # or a score computation; docker-compose.yml runs a worker per group (`-Q`), a worker without -Q takes them all.
 # Tasks not named here (tree checks, token purges) go to the default queue "celery".
@@ -337,6 +354,10 @@ CELERY_BEAT_SCHEDULE = {
     "prune-audit-entries": {
         "task": "orgs.tasks.prune_audit",
         "schedule": crontab(hour=3, minute=50),
+    },
+    "send-pending-jobs": {  # what the outbox kept while the broker was away (core.jobs)
+        "task": "core.tasks.send_pending_jobs",
+        "schedule": crontab(minute="*"),
     },
     "purge-expired-api-tokens": {
         "task": "accounts.tasks.purge_expired_tokens",

@@ -1,8 +1,11 @@
 """Project-wide pages: the organisation switch and error pages that speak JSON to the API."""
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -50,7 +53,24 @@ def page_not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+def _database_unavailable():
+    """True while the error being handled is the database not answering (restarting, failing over, refusing)."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+
+
 def server_error(request):
+    # A database that is restarting is no bug of the page: 503 and a message to try again, not "internal error";
+    # the next request opens a new connection (CONN_HEALTH_CHECKS), so no restart of the portal is needed.
+    if _database_unavailable():
+        if _is_api(request):
+            response = json_error(request, 503, _("The database is not answering just now; please try again in a "
+                                                  "minute."))
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     if _is_api(request):
         return json_error(request, 500, _("Internal error; it has been logged."))
     return defaults.server_error(request)

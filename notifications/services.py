@@ -254,7 +254,10 @@ def mark_read(user, ids=None):
 
 
 def offer_download(user_id, name, content: bytes, title):
-    """Keep ``content`` for the user and tell them it is ready, with a link to fetch it."""
+    """Keep ``content`` for the user and tell them it is ready, with a link to fetch it.
+
+    One transaction: a worker killed while its INSERT waits leaves a statement that PostgreSQL still finishes after
+    the client is gone; outside a transaction it would commit a download the redelivered task offers again."""
     from django.core.files.base import ContentFile
     from django.urls import reverse
 

@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import months
 from core.files import store_file
-from core.jobs import enqueue
+from core.jobs import enqueue, send
 from orgs import audit
 from orgs.choices import AuditAction
 from orgs.permissions import Action, actor, require
@@ -39,10 +39,8 @@ class _EnqueueRefresh:
         self.key, self.kwargs = key, kwargs
 
     def __call__(self):
-        from . import tasks
-
         if cache.add(self.key, 1, timeout=300):
-            tasks.refresh_rollups.apply_async(kwargs=self.kwargs, countdown=REFRESH_DELAY_SECONDS)
+            send("plans.tasks.refresh_rollups", kwargs=self.kwargs, countdown=REFRESH_DELAY_SECONDS)
 
 
 # The refreshes collected by the innermost ``refreshes_batched()`` block of this thread or task, if any.

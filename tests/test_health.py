@@ -109,7 +109,8 @@ def test_every_task_is_routed_to_a_queue_a_worker_takes(settings):
     default = ours - routed
     # housekeeping stays on the default queue
     assert default == {"orgs.tasks.verify_tree", "orgs.tasks.prune_audit", "accounts.tasks.purge_expired_tokens",
-                       "league_portal.tasks.heartbeat"}, "new tasks belong to a queue of settings.TASK_QUEUES"
+                       "league_portal.tasks.heartbeat", "core.tasks.send_pending_jobs"}, \
+        "new tasks belong to a queue of settings.TASK_QUEUES"
 
 
 def test_beat_sends_a_heartbeat_to_every_queue(settings):
