@@ -46,7 +46,7 @@ with transaction.atomic():
         services.decompose(root, [(b, Decimal(10), None) for b in branches], by=SYSTEM)
     assignments = list(Assignment.objects.filter(organization__level=Level.GRASSROOTS))
     ProgressEntry.objects.bulk_create(
-        [ProgressEntry(assignment=a, reported_on=datetime.date.today(), value=Decimal(a.pk % 12)) for a in assignments]
+        [ProgressEntry(assignment=a, point_id=a.point_id, reported_on=datetime.date.today(), value=Decimal(a.pk % 12)) for a in assignments]
     )
 print(f"assignments: {Assignment.objects.count()}, entries: {ProgressEntry.objects.count()}")
 if connection.vendor == "postgresql":

@@ -573,8 +573,8 @@ class Generator:
         total_members = province.subtree_members
         assignments = self.sink(Assignment, ["id", "plan_id", "point_id", "target_id", "organization_id", "parent_id",
                                              "assigned_value", "deadline"])
-        self.leaves = []  # (assignment pk, node, target spec, assigned value, deadline)
-        self.point_parts = []  # (assignment pk, node) of qualitative points handed to cities
+        self.leaves = []  # (assignment pk, node, target spec, assigned value, point pk)
+        self.point_parts = []  # (assignment pk, node, point pk) of qualitative points handed to cities
         reach_depth = {"city": 2, "county": 3, "township": 4, "grassroots": 99}
         targets = points = 0
         for s_order, (title, department, point_specs) in enumerate(PLAN):
@@ -596,7 +596,7 @@ class Generator:
                     for city in province.children:
                         pk = self.keys.take(Assignment)
                         assignments.add(pk, plan.pk, point.pk, None, city.pk, root, None, point.deadline)
-                        self.point_parts.append((pk, city))
+                        self.point_parts.append((pk, city, point.pk))
                     continue
                 for t_order, (metric, unit, kind, amount, reach, comparator) in enumerate(target_specs):
                     targets += 1
@@ -622,7 +622,7 @@ class Generator:
         sink.add(pk, task.plan, task.point, task.target, node.pk, parent_pk, value, task.deadline)
         below = [c for c in node.children if c.depth <= task.depth]
         if not below:
-            self.leaves.append((pk, node, task.spec, value))
+            self.leaves.append((pk, node, task.spec, value, task.point))
             return
         parts = split_by_weights(value, [c.subtree_members for c in below]) if task.spec.count else [value] * len(below)
         for child, part in zip(below, parts):
@@ -634,10 +634,11 @@ class Generator:
         rng = self.rng("progress")
         pace = {n.pk: rng.choice(PACES) if rng.random() > 0.06 else None for n in self.nodes}
         days = [min(month_tools.month_end(m), self.as_of) for m in self.months]
-        entries = self.sink(ProgressEntry, ["id", "assignment_id", "reported_on", "value", "status", "note", "entered_at"])
+        entries = self.sink(ProgressEntry, ["id", "assignment_id", "point_id", "reported_on", "value", "status", "note",
+                                            "entered_at"])
         first = self.keys.take(ProgressEntry, 0)
         pk = first
-        for assignment, node, spec, assigned in self.leaves:
+        for assignment, node, spec, assigned, point in self.leaves:
             speed = pace[node.pk]
             if speed is None or assigned is None:
                 continue
@@ -653,12 +654,12 @@ class Generator:
                     figure = (assigned * D(rng.uniform(0.5, 1.3)) / speed).quantize(D("0.1"))
                 else:
                     figure = min(assigned * speed * D(rng.uniform(0.95, 1.05)), D(100)).quantize(D("0.1"))
-                entries.add(pk, assignment, day, figure, "", "月度进度", _local(day, 18))
+                entries.add(pk, assignment, point, day, figure, "", "月度进度", _local(day, 18))
                 pk += 1
-        for assignment, city in self.point_parts:
+        for assignment, city, point in self.point_parts:
             for day in days[2::3]:  # a status every quarter
                 status = PointStatus.DONE if day.month >= 10 and rng.random() < 0.4 else PointStatus.IN_PROGRESS
-                entries.add(pk, assignment, day, None, status, "季度进展", _local(day, 18))
+                entries.add(pk, assignment, point, day, None, status, "季度进展", _local(day, 18))
                 pk += 1
         entries.flush()
         self.keys.take(ProgressEntry, pk - first)

@@ -116,7 +116,7 @@ def point_entries(point, user, organization=None):
 
     from .models import ProgressEntry
 
-    entries = ProgressEntry.objects.filter(assignment__point=point)
+    entries = ProgressEntry.objects.filter(point=point)
     if organization is not None:
         entries = entries.filter(assignment__organization__path__startswith=organization.path)
     return (

@@ -5,10 +5,16 @@ expression over the active rules, and reports are grouped by month, status and d
 number of queries does not grow with the tree or the year.
 """
 import datetime
+import functools
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Count, Max, Q, Subquery, Value
 from django.db.models.functions import Substr
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.months import due_date, next_month
@@ -24,6 +30,12 @@ MISSING, PENDING, NOT_REQUIRED = "missing", "pending", "not_required"
 
 def state_label(state):
     """The label of a cell's state: a report status, 未报 (missing), 未到期 (not due yet) or 无需报送."""
+    return _state_label(state, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _state_label(state, language):
+    """Read once per state and language: a page of the grid labels hundreds of cells."""
     extra = {MISSING: _("missing"), PENDING: _("not due yet"), NOT_REQUIRED: _("not required")}
     return str(extra.get(state) or ReportStatus(state).label)
 
@@ -62,9 +74,11 @@ def passed(month, due_day, today):
     return today > due_date(month, due_day)
 
 
-def rule_periods(months):
-    """[(rules in force, months)]: the months grouped by the set of rules in force for them (usually one group)."""
-    rules = active_rules(max(months)) if months else []
+def rule_periods(months, rules=None):
+    """[(rules in force, months)]: the months grouped by the set of rules in force for them (usually one group);
+    ``rules``: the active rules of the last month, when already read."""
+    if rules is None:
+        rules = active_rules(max(months)) if months else []
     groups = {}
     for month in months:
         in_force = [r for r in rules if r.since <= month]
@@ -72,12 +86,12 @@ def rule_periods(months):
     return list(groups.values())
 
 
-def month_columns(scope, months, today):
+def month_columns(scope, months, today, rules=None):
     """Counts per month over the organisations of ``scope`` that owe a report that month (``owing_reports``'s rule:
     two queries per distinct set of rules in force over the months, usually one set). A report on a month its
     organisation did not owe is not counted (it would lift the rate above what was due)."""
     columns = {m: MonthColumn(m) for m in months}
-    for rules, period in rule_periods(months):
+    for rules, period in rule_periods(months, rules):
         organizations = obligated(scope, rules=rules)
         due_rows = list(organizations.order_by().values_list("due_day", "reporting_from", joined_month())
                         .annotate(n=Count("pk")))
@@ -107,6 +121,39 @@ def month_columns(scope, months, today):
             column.missing = sum(n - sent_by_day.get((month, day), 0) for day, n in due_by_day.items()
                                  if passed(month, day, today))
     return [columns[m] for m in months]
+
+
+def _counts_stamp():
+    """The latest change to what the counts read — organisations (their latest change and number) and reports (the
+    latest change and the newest row; reports are never deleted but with their organisation) — in one query."""
+    reports = MonthlyReport.objects.order_by().annotate(g=Value(1)).values("g")
+    row = Organization.objects.order_by().annotate(g=Value(1)).values("g").annotate(
+        organizations=Max("updated_at"), count=Count("pk"),
+        report=Subquery(reports.annotate(m=Max("updated_at")).values("m")[:1]),
+        newest=Subquery(reports.annotate(m=Max("pk")).values("m")[:1]),
+    ).values_list("organizations", "count", "report", "newest")
+    return list(row)
+
+
+def cached_month_columns(scope, months, today):
+    """``month_columns``, cached: the grid's totals count every report of the year in the reviewer's scope (a
+    hundred thousand at a province), so they are kept per scope (its SQL), months and day under a key that also
+    holds the rules in force and the latest change to organisations and reports (``_counts_stamp``): any change
+    shows at the next request. Three queries when cached."""
+    rules = active_rules(max(months)) if months else []
+    rule_key = [(r.pk, r.organization.path, r.levels, r.kinds, r.due_day, r.since, r.is_active,
+                 sorted(e.pk for e in r.exceptions.all())) for r in rules]
+    try:
+        sql = str(scope.query)
+    except EmptyResultSet:  # a scope that can hold nothing
+        return month_columns(scope, months, today, rules=rules)
+    text = repr((sql, months, today, rule_key, _counts_stamp()))
+    key = f"report-grid-columns:{hashlib.sha1(text.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = month_columns(scope, months, today, rules=rules)
+        cache.set(key, found, settings.DASHBOARD_CACHE_SECONDS)
+    return found
 
 
 def columns_by_child(organization, month, today):

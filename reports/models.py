@@ -104,6 +104,8 @@ class MonthlyReport(ScopedByOrganization, models.Model):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["-month", "organization__path"]
+        # the cache keys of the dashboard and the grid's counts read the latest change: one lookup with this index
+        indexes = [models.Index(fields=["updated_at"], name="monthly_report_updated_at_idx")]
         constraints = [
             models.UniqueConstraint(fields=["organization", "month"], name="monthly_report_one_per_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="monthly_report_month_is_first_day"),

@@ -269,7 +269,7 @@ def report_grid_page(request):
     scope = scope.qs if scope.is_valid() else Organization.objects.none()
     return render(request, "reports/report_grid.html", {
         "filterset": filterset, "page": page, "year": year, "years": range(today.year - 4, today.year + 1),
-        "month": month, "columns": grid.month_columns(scope, shown, today),
+        "month": month, "columns": grid.cached_month_columns(scope, shown, today),
         "rows": [(org, cells, _report_to_open(cells, month)) for org, cells in grid.grid_rows(page.object_list, shown, today)],
     })
 

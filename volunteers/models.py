@@ -475,6 +475,8 @@ class VolunteerStatistic(ScopedByOrganization, models.Model):
         verbose_name_plural = _("volunteer statistics")
         ordering = ["organization__path", "month"]
         constraints = [models.UniqueConstraint(fields=["organization", "month"], name="volunteer_statistic_unique")]
+        # the dashboard's cache key reads the latest computation: one lookup with this index
+        indexes = [models.Index(fields=["computed_at"], name="volunteer_stat_computed_idx")]
 
     def __str__(self):
         return f"{self.organization.display_name} · {self.month:%Y-%m}"

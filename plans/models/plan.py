@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +24,9 @@ class PlanQuerySet(RestrictedQuerySet):
             return self.filter(own)
         from .target import Assignment
 
-        assigned = Assignment.objects.restrict(user).values("plan_id")
-        return self.filter(own | Q(pk__in=assigned))
+        # EXISTS stops at the first visible assignment; ``pk IN (…)`` read every assignment of every plan
+        assigned = Assignment.objects.restrict(user).filter(plan=OuterRef("pk"))
+        return self.filter(own | Exists(assigned))
 
 
 class Plan(ScopedByOrganization, models.Model):

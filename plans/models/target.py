@@ -110,7 +110,11 @@ class Assignment(ScopedByOrganization, models.Model):
             models.CheckConstraint(condition=Q(assigned_value__isnull=True) | Q(assigned_value__gte=0),
                                    name="assignment_value_not_negative"),
         ]
-        indexes = [models.Index(fields=["target", "light"], name="assignment_target_light_idx")]
+        indexes = [
+            models.Index(fields=["target", "light"], name="assignment_target_light_idx"),
+            # the dashboard's cache key reads the latest roll-up: an index makes that MAX one lookup
+            models.Index(fields=["rolled_up_at"], name="assignment_rolled_up_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.target or self.point} → {self.organization.display_name}"

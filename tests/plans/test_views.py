@@ -207,3 +207,47 @@ def test_behind_the_proxy_an_evidence_file_is_sent_by_the_proxy(client, people, 
     client.force_login(people.outsider)
     response = client.get(f"/plans/evidence/{evidence.pk}/")
     assert response.status_code == 404 and "X-Accel-Redirect" not in response
+
+
+def test_an_entry_keeps_the_point_of_its_assignment(people, plan):
+    from plans import services
+
+    services.record_progress(Assignment.objects.get(pk=plan.branch.pk), by=people.admin,
+                             reported_on=datetime.date(2026, 5, 1), value=Decimal(1))
+    entry = ProgressEntry.objects.latest("pk")
+    assert entry.point_id == plan.branch.point_id == plan.point.pk
+
+
+def test_a_point_page_pages_its_newest_entries_without_counting_them_and_in_the_same_queries(
+        client, people, plan, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans import services
+
+    branch = Assignment.objects.get(pk=plan.branch.pk)
+    client.force_login(people.leader)
+    url = f"/plans/points/{plan.point.pk}/"
+
+    def record(days):
+        for day in days:
+            services.record_progress(branch, by=people.admin, reported_on=datetime.date(2026, 1, 1)
+                                     + datetime.timedelta(days=day), value=Decimal(day + 1))
+
+    record(range(3))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    record(range(3, 25))
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(url)
+    assert len(many) == len(few)
+    shown = [e.reported_on for e in first.context["entries"]]
+    newest = list(ProgressEntry.objects.filter(assignment__point=plan.point).order_by(
+        "-reported_on", "-entered_at", "-pk").values_list("reported_on", flat=True))
+    assert shown == newest[:20]
+    html = first.content.decode()
+    assert "page=2" in html and "第 1 页" in html and "第 1 页，共" not in html  # no total: nothing was counted
+    second = client.get(url + "?page=2")
+    assert [e.reported_on for e in second.context["entries"]] == newest[20:40]
+    assert "page=1" in second.content.decode() and "page=3" not in second.content.decode()

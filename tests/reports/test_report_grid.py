@@ -74,19 +74,48 @@ def test_the_grid_page_shows_states_counts_and_filters(client, branches, people,
 @freeze_time("2026-06-10 10:00:00+08:00")
 def test_the_grid_page_takes_the_same_number_of_queries_for_more_rows(client, branches, people, tree,
                                                                        django_assert_max_num_queries):
-    client.force_login(people.leader)
-    client.get("/reports/grid/")
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.force_login(people.leader)
+    client.get("/reports/grid/")
+    cache.clear()  # the totals computed, not read from the cache
     with CaptureQueriesContext(connection) as before:
+        client.get("/reports/grid/?year=2026")
+    with CaptureQueriesContext(connection) as cached:
         client.get("/reports/grid/?year=2026")
     for i in range(10):
         org = OrganizationFactory(parent=tree.district, name=f"新支部{i}", code=f"N{i}")
         services.start_report(org, D(2026, 5, 1), by=people.staff)
-    with CaptureQueriesContext(connection) as after:
+    with CaptureQueriesContext(connection) as after:  # the change is seen: computed again, in as many queries
         client.get("/reports/grid/?year=2026")
-    assert len(after) == len(before)
+    with CaptureQueriesContext(connection) as cached_after:
+        client.get("/reports/grid/?year=2026")
+    assert len(after) == len(before) and len(cached_after) == len(cached) < len(before)
+
+
+@freeze_time("2026-06-10 10:00:00+08:00")
+def test_the_grids_cached_totals_follow_every_change(client, branches, people, report_setup, tree):
+    client.force_login(people.leader)
+    today = D(2026, 6, 10)
+
+    def shown_and_computed():
+        shown = client.get("/reports/grid/?year=2026").context["columns"]
+        return shown, grid.month_columns(selectors.reviewer_scope(people.leader), grid.months_of(2026, today), today)
+
+    before, computed = shown_and_computed()
+    assert before == computed and before[4].missing
+    _submitted(tree.branch, people)  # A1a's May report, late
+    after, computed = shown_and_computed()
+    assert after == computed and after[4].sent == before[4].sent + 1
+    OrganizationFactory(parent=tree.district, name="新支部", code="N1", reporting_from=D(2026, 5, 1))
+    grown, computed = shown_and_computed()
+    assert grown == computed and grown[4].due == after[4].due + 1
+    report_setup.rule.due_day = 12  # a rule changed: May's deadline has not passed on June 10th
+    report_setup.rule.save()
+    later, computed = shown_and_computed()
+    assert later == computed and later[4].missing == 0
 
 
 def test_grid_and_export_are_for_reviewers(client, people, report_setup):
