@@ -107,7 +107,7 @@ def plan_detail(request, pk):
         "can_edit": can(request.user, Action.EDIT_PLAN, plan),
         "switch": OrganizationSwitchForm(
             user=request.user, organization=None if organization == plan.organization else organization,
-            label=_("Figures of"),
+            label=_("Figures of"), css="",
             within=plan.organization if can(request.user, Action.VIEW, plan.organization) else None).field,
     })
 
