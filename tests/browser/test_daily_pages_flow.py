@@ -19,13 +19,17 @@ def plan_page(live_server):
     return f"{live_server.url}/plans/{plan.pk}/?org={below}"
 
 
+def a_city():
+    return Organization.objects.filter(depth=2).order_by("path").first()
+
+
 PAGES = [  # (name, user, address)
     ("plan-switcher", "demo_staff", plan_page),
     ("statistics-switcher", "demo_staff", lambda s: f"{s.url}/volunteers/statistics/"),
     ("report-settings", "demo_staff", lambda s: f"{s.url}/reports/settings/"),
     ("rule-exceptions", "demo_staff", lambda s: f"{s.url}/reports/settings/rules/new/"),
     ("users-bulk-grant", "demo_admin", lambda s: f"{s.url}/orgs/users/"),
-    ("org-children", "demo_admin", lambda s: f"{s.url}/orgs/{Organization.objects.filter(depth=2).order_by("path").first().pk}/"),
+    ("org-children", "demo_admin", lambda s: f"{s.url}/orgs/{a_city().pk}/"),
 ]
 
 
