@@ -224,6 +224,9 @@ class Score(ScopedByOrganization, models.Model):
         verbose_name_plural = _("scores")
         ordering = ["run", "rank", "organization__path"]
         constraints = [models.UniqueConstraint(fields=["run", "organization"], name="score_once_per_run")]
+        # a run's table sorted by rank or total (assessment.tables.ScoreTable)
+        indexes = [models.Index(fields=["run", "rank"], name="score_run_rank_idx"),
+                   models.Index(fields=["run", "total"], name="score_run_total_idx")]
 
     def __str__(self):
         return f"{self.organization} · {self.total}"

@@ -11,6 +11,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.bulk_actions import Refused
 from core.forms import errors_by_field
 from core.uploads import UploadRejected
 
@@ -19,6 +20,8 @@ def exception_handler(exc, context):
     """Every error as JSON with a ``detail`` message; field errors under ``errors``."""
     if isinstance(exc, UploadRejected):  # the upload guard's refusal: 400, or 413 for sizes
         return Response({"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc, Refused):  # a bulk action refused whole, naming the ids (core.bulk_actions)
+        return Response(exc.as_json(), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(errors_by_field(exc, rest="non_field_errors"))
     elif isinstance(exc, DjangoPermissionDenied):

@@ -13,7 +13,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class ErrorSerializer(serializers.Serializer):
-    """An error: what went wrong and, for invalid input, the messages by field."""
+    """An error: what went wrong and, for invalid input, the messages by field; for a bulk action (core.bulk_actions) the
+    ids it refused."""
 
     detail = serializers.CharField(help_text=_("What went wrong, in the user's language."))
     errors = serializers.JSONField(
@@ -21,6 +22,12 @@ class ErrorSerializer(serializers.Serializer):
         help_text=_("For invalid input: the messages by field, or for uploaded files a list of rows with "
                     "row, column and message."),
     )
+    refused = serializers.ListField(
+        child=serializers.IntegerField(), required=False,
+        help_text=_("For a bulk action refused whole (nothing was done): the ids refused."))
+    reasons = serializers.DictField(
+        child=serializers.CharField(), required=False,
+        help_text=_("For a bulk action refused whole: why each refused id was refused, by id."))
 
 
 class PortalAutoSchema(AutoSchema):

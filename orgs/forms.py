@@ -87,6 +87,43 @@ class OrganizationChoiceByCode(forms.CharField):
         return organization
 
 
+class OrganizationsByCode(OrganizationChoiceByCode):
+    """Several organisation codes (separated by spaces or commas), each resolved as ``OrganizationChoiceByCode``
+    resolves one; its picker holds several items. Cleans to a list of organisations in the order typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_length = None
+        self.validators = []
+        self.widget.multiple = True
+        self.widget.attrs.pop("maxlength", None)
+
+    def clean(self, value):
+        codes = self.widget.codes(forms.CharField.clean(self, value))
+        if not codes and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        found = {o.code: o for o in self.organizations.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError(_("No organisation with the code “%(code)s” in your organisations."),
+                                        params={"code": " ".join(unknown)})
+        return list(dict.fromkeys(found[c] for c in codes))
+
+
+class OrganizationSwitchForm(forms.Form):
+    """The ``?org=`` switcher of a page that shows one organisation's figures (a plan, volunteer statistics, report
+    settings): a picker of the organisations the user may do ``action`` to (below ``within`` when given). It only
+    renders; the page looks the code up in its own scope, as it always did."""
+
+    def __init__(self, *, user, organization, label, action=Action.VIEW, within=None, name="org", css="form-control-sm"):
+        code = getattr(organization, "code", organization) or ""
+        super().__init__(initial={name: code})
+        field = self.fields[name] = OrganizationChoiceByCode(user=user, action=action, within=within, label=label,
+                                                             required=False)
+        field.widget.attrs.update({"class": f"form-control {css}".strip(), "id": "switch-org" if name == "org" else name})
+        self.field = self[name]
+
+
 class MoveForm(forms.Form):
     def __init__(self, *args, user, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +162,8 @@ class BulkRoleForm(RoleForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.visible = visible_users(user)
+        self.fields["organization"].widget.attrs.update({"class": "form-control form-control-sm",
+                                                         "id": "bulk-organization"})
 
     def clean_selected(self):
         ids = set()

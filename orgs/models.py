@@ -76,7 +76,13 @@ class Organization(ScopedByOrganization, MP_Node):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["path"]
-        indexes = [models.Index(fields=["level", "kind"], name="org_level_kind_idx")]
+        indexes = [
+            models.Index(fields=["level", "kind"], name="org_level_kind_idx"),
+            # the list tables' sort columns (orgs.tables.OrganizationTable): name, level (depth), kind
+            models.Index(fields=["name", "path"], name="org_name_idx"),
+            models.Index(fields=["depth", "path"], name="org_depth_idx"),
+            models.Index(fields=["kind", "path"], name="org_kind_idx"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(reporting_from__day=1) | Q(reporting_from__isnull=True),
                                               name="organization_reporting_from_first_day")]
 

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.bulk_actions import Refused
+
 from . import audit
 from .choices import AuditAction, Role
 from .models import Department, Organization, OrganizationMove, RoleAssignment
@@ -114,10 +116,11 @@ def assign_role_to_many(users, organization, role, *, by):
     require(by, Action.MANAGE_USERS, organization)
     users = list(users)
     covered = set(manageable_users(by).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
-    refused = [u.username for u in users if u.pk not in covered and not getattr(by, "is_superuser", False)]
+    refused = [u for u in users if u.pk not in covered and not getattr(by, "is_superuser", False)]
     if refused:
-        raise PermissionDenied(_("These accounts hold roles outside your organisations: %(names)s. Nothing was "
-                                 "granted.") % {"names": "、".join(refused)})
+        raise Refused(_("These accounts hold roles outside your organisations: %(names)s. Nothing was granted.")
+                      % {"names": "、".join(u.username for u in refused)},
+                      {u.pk: _("This account holds roles outside your organisations.") for u in refused})
     return [assign_role(user, organization, role, by=by) for user in users]
 
 

@@ -49,6 +49,16 @@ class OrganizationTable(PortalTable):
         return str(_("Yes") if value else _("No"))
 
 
+class ChildrenTable(OrganizationTable):
+    """An organisation's children on its detail page: the same columns, exported as that organisation's list."""
+
+    export_name = _("Child organisations")
+
+    class Meta(OrganizationTable.Meta):
+        attrs = {**PortalTable.Meta.attrs, "id": "children"}
+        empty_text = _("No child organisations.")
+
+
 class UserTable(PortalTable):
     """Accounts with the roles the viewer sees (``visible_users`` with ``visible_roles`` prefetched)."""
 

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,7 +40,7 @@ from .forms import (
 from .models import AuditEntry, ImportJob, Organization, RoleAssignment
 from .permissions import Action, can, get_visible_or_404, has_audit_page, require_any
 from .selectors import manageable_users, picker_query, scope_roots, search_organizations, search_users, visible_users
-from .tables import AuditEntryTable, OrganizationTable, UserTable
+from .tables import AuditEntryTable, ChildrenTable, OrganizationTable, UserTable
 
 User = get_user_model()
 
@@ -107,12 +108,11 @@ def children(request, pk):
 def organization_detail(request, pk):
     organization = _organization(request, pk, queryset=Organization.objects.with_subtree_totals())
     can_manage_users = can(request.user, Action.MANAGE_USERS, organization)
+    children = (Organization.objects.get_children(organization).restrict(request.user).with_subtree_totals()
+                .order_by("display_order", "path"))
     context = {
         "organization": organization,
         "ancestors": Organization.objects.get_ancestors(organization).restrict(request.user),
-        "children": Organization.objects.get_children(organization).restrict(request.user).with_subtree_totals()
-        if organization.numchild
-        else [],
         "departments": organization.departments.all(),
         "roles": organization.role_assignments.select_related("user") if can_manage_users else None,
         "moves": organization.moves.select_related("moved_by")[:20],
@@ -120,7 +120,11 @@ def organization_detail(request, pk):
         "can_manage_users": can_manage_users,
         "department_form": DepartmentForm(),
     }
-    return render(request, "orgs/organization_detail.html", context)
+    # the children: sorted, paged and exported like every list (?export=xlsx answers them as a workbook)
+    table = ChildrenTable(children)
+    return list_response(request, table, lambda table_context: render(
+        request, "orgs/organization_detail.html", {**context, **table_context}),
+        filename=f"{organization.display_name}-{_('Child organisations')}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

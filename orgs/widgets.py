@@ -7,6 +7,7 @@ the option chosen — never the tens of thousands an organisation tree holds —
 the organisations the field accepts, so a code typed from outside the caller's reach is never named back.
 """
 import json
+import re
 
 from django import forms
 from django.urls import reverse
@@ -31,12 +32,23 @@ class OrganizationPicker(forms.TextInput):
         "data-failed": _("The search failed; try again."),
     }
 
-    def __init__(self, attrs=None, *, purpose=Action.VIEW, queryset=None, within=None, exclude=None):
+    def __init__(self, attrs=None, *, purpose=Action.VIEW, queryset=None, within=None, exclude=None, multiple=False):
         super().__init__(attrs)
         self.purpose, self.queryset, self.within, self.exclude = purpose, queryset, within, exclude
+        # several organisations: the codes separated by spaces (as typed without JavaScript), several items in the box
+        self.multiple = multiple
 
     def format_value(self, value):
+        if self.multiple and (isinstance(value, (list, tuple, set)) or hasattr(value, "values_list")):
+            return " ".join(getattr(v, "code", str(v)) for v in value) or None
         return getattr(value, "code", value) or None
+
+    def codes(self, value):
+        """The codes ``value`` names: one, or (a multiple picker) every one separated by spaces or commas."""
+        text = str(self.format_value(value) or "").strip()
+        if not text:
+            return []
+        return [c for c in re.split(r"[\s,，;；]+", text) if c] if self.multiple else [text]
 
     def accepted(self):
         """The organisations the field accepts: its own queryset, or a model choice field's (a filter's)."""
@@ -46,17 +58,19 @@ class OrganizationPicker(forms.TextInput):
 
     def selected(self, value):
         """The chosen organisation as the search answers it if the field accepts it, else only what was typed."""
-        code = self.format_value(value)
-        if not code:
+        codes = self.codes(value)
+        if not codes:
             return []
-        code = str(code).strip()
         accepted = self.accepted()
-        organization = accepted.filter(code=code).values("code", "name", "short_name").first() if accepted is not None else None
-        return [{**(organization or {"code": code, "name": code, "short_name": ""}), "path_label": ""}]
+        found = ({o["code"]: o for o in accepted.filter(code__in=codes).values("code", "name", "short_name")}
+                 if accepted is not None else {})
+        return [{**found.get(code, {"code": code, "name": code, "short_name": ""}), "path_label": ""} for code in codes]
 
     def picker_attrs(self, value):
         attrs = {"data-picker": self.picker, "data-url": reverse(self.url_name), "data-purpose": self.purpose,
                  "autocomplete": "off", "data-selected": json.dumps(self.selected(value), ensure_ascii=False)}
+        if self.multiple:
+            attrs["data-multiple"] = "true"
         if self.within is not None:
             attrs["data-within"] = self.within.code
         if self.exclude is not None:

@@ -19,7 +19,7 @@ from core.pagination import paginate, paginate_uncounted
 from core.spreadsheets import SpreadsheetError, download, parse_amount, read_table, table_from_form
 from core.tables import list_response
 from orgs.choices import Kind, Level, Sector
-from orgs.forms import ImportForm
+from orgs.forms import ImportForm, OrganizationSwitchForm
 from orgs.models import Organization
 from orgs.permissions import Action, can, get_visible_or_404, has_any
 
@@ -48,11 +48,14 @@ CHILDREN_SHOWN = 100  # a target handed to hundreds of branches lists the first 
 def _viewing_organization(request, plan):
     """Whose figures a plan page shows: ``?org=<code>``, else the plan's organisation, else the top holder."""
     holders = selectors.visible_plan_organizations(plan, request.user)
-    code = request.GET.get("org")
+    code = (request.GET.get("org") or "").strip()
     if code:
         found = holders.filter(code=code).first()
         if found:
             return found
+        # a code picked (or typed) that holds no part of the plan the user sees: say so, show the default
+        messages.info(request, _("%(code)s holds no part of this plan that you may see; the plan's own figures are "
+                                 "shown.") % {"code": code[:40]})
     if can(request.user, Action.VIEW, plan.organization):
         return plan.organization
     return holders.first()
@@ -102,6 +105,10 @@ def plan_detail(request, pk):
         "plan": plan, "organization": organization, "sections": sections, "filterset": filterset,
         "completion": completion, "light": light,
         "can_edit": can(request.user, Action.EDIT_PLAN, plan),
+        "switch": OrganizationSwitchForm(
+            user=request.user, organization=None if organization == plan.organization else organization,
+            label=_("Figures of"), css="",
+            within=plan.organization if can(request.user, Action.VIEW, plan.organization) else None).field,
     })
 
 
@@ -255,6 +262,12 @@ def plan_create(request):
                      done=_("The plan was created."))
 
 
+def _plan_organization_picker(request, organization):
+    """The plan-import review's organisation: a picker of those whose plans the user may edit."""
+    return OrganizationSwitchForm(user=request.user, organization=organization, label=_("Organisation"),
+                                  action=Action.EDIT_PLAN, name="organization", css="").field
+
+
 @login_required
 def plan_import(request):
     """A plan from a document: paste or upload, review the parsed structure beside the text, create a draft."""
@@ -288,7 +301,8 @@ def plan_import(request):
         parsed = {"title": title, "year": typed_year, "sections": sections}
         return render(request, "plans/plan_import_review.html", {
             "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
-            "errors": errors, "organization_code": request.POST.get("organization", ""), "low_confidence": LOW_CONFIDENCE,
+            "errors": errors, "low_confidence": LOW_CONFIDENCE,
+            "organization_picker": _plan_organization_picker(request, request.POST.get("organization", "")[:40]),
         })
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +311,7 @@ def plan_import(request):
         return render(request, "plans/plan_import_review.html", {
             "parsed": parsed, "document_html": highlight_targets(document, parsed), "document": document,
             "doubtful_count": doubtful_count(parsed), "low_confidence": LOW_CONFIDENCE,
-            "organization_code": default_org.code if default_org else "",
+            "organization_picker": _plan_organization_picker(request, default_org),
         })
     return render(request, "plans/plan_import.html", {"form": form})
 

@@ -1,12 +1,12 @@
 """Forms of the report settings pages: who reports to an organisation, and the fields of its reports."""
-import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from orgs.choices import Kind, Level
-from orgs.models import Organization
+from orgs.forms import OrganizationsByCode
+from orgs.permissions import Action
 
 from .models import ReportField, ReportingRule
 
@@ -18,26 +18,22 @@ class ReportingRuleForm(forms.ModelForm):
                                        widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("None selected: every level."))
     kinds = forms.MultipleChoiceField(label=pgettext_lazy("organisation", "Kinds"), choices=Kind.choices, required=False,
                                       widget=forms.SelectMultiple(attrs={"size": 6}), help_text=_("None selected: every kind."))
-    exception_codes = forms.CharField(label=_("Exceptions (organisation codes)"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}),
-                                      help_text=_("Organisations below that do not report, separated by spaces or commas."))
+    exception_codes = OrganizationsByCode(label=_("Exceptions"), required=False, action=Action.VIEW, help_text=_(
+        "Organisations below that do not report: type a part of a name or a code (without JavaScript: codes "
+        "separated by spaces)."))
 
     class Meta:
         model = ReportingRule
         fields = ["levels", "kinds", "due_day", "is_active"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # exceptions lie below the receiving organisation (services.save_rule checks it again)
+        exceptions = self.fields["exception_codes"]
+        exceptions.within = self.instance.organization
+        exceptions.user = user
         if self.instance.pk:
-            self.fields["exception_codes"].initial = " ".join(o.code for o in self.instance.exceptions.all())
-
-    def clean_exception_codes(self):
-        codes = [c for c in re.split(r"[\s,，;；]+", self.cleaned_data["exception_codes"]) if c]
-        found = {o.code: o for o in Organization.objects.filter(code__in=codes)}
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise forms.ValidationError(_("Unknown organisation codes: %(codes)s"), params={"codes": " ".join(unknown)})
-        return list(found.values())
+            exceptions.initial = " ".join(o.code for o in self.instance.exceptions.order_by("path"))
 
 
 class ReportFieldForm(forms.ModelForm):

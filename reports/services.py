@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.bulk_actions import Refused
 from core.months import DEFAULT_DUE_DAY, days_late, due_date, month_end, month_start
 from notifications.services import Text, notify
 from orgs import audit
@@ -374,17 +375,34 @@ def approve_report(report, *, by, version=None):
     return report
 
 
-def approve_reports(reports, *, by):
-    """Approve several submitted reports at once (the reviewers' list): every report goes through
-    ``approve_report`` in a transaction of its own, so that one a colleague returned a moment ago, or one the
-    reviewer submitted personally, does not hold back the others; those are returned with the reason, by name.
-    Who may review is checked for every report first, and one the caller may not review refuses the whole
-    request before anything is written. Returns (approved reports, [(report, why it was not approved)])."""
+def approve_reports(reports, *, by, together=False):
+    """Approve several submitted reports at once. Who may review is checked for every report first, and one the
+    caller may not review refuses the whole request before anything is written (``core.bulk_actions.Refused``, 403,
+    naming the ids).
+
+    On the reviewers' list (``together=False``) every report then goes through ``approve_report`` in a transaction
+    of its own, so that one a colleague returned a moment ago, or one the reviewer submitted personally, does not
+    hold back the others; those are returned with the reason, by name. The API (``together=True``) approves all or
+    none: in one transaction, and a report that cannot be approved undoes the others (``Refused``, 409, naming
+    each with its reason). Returns (approved reports, [(report, why it was not approved)])."""
     reports = list(reports)
-    not_theirs = [str(r) for r in reports if not may_review(by, r)]
+    not_theirs = [r for r in reports if not may_review(by, r)]
     if not_theirs:
-        raise PermissionDenied(_("You may not review these reports: %(names)s. Nothing was approved.")
-                               % {"names": "、".join(not_theirs)})
+        raise Refused(_("You may not review these reports: %(names)s. Nothing was approved.")
+                      % {"names": "、".join(str(r) for r in not_theirs)},
+                      {r.pk: _("You may not review this report.") for r in not_theirs}, status=403)
+    if together:
+        with transaction.atomic():
+            approved, refused = _approve_each(reports, by)
+            if refused:
+                raise Refused(_("%(n)s of these reports cannot be approved: %(names)s. Nothing was approved.")
+                              % {"n": len(refused), "names": "、".join(str(r) for r, _why in refused)},
+                              {r.pk: why for r, why in refused}, status=409)
+        return approved, refused
+    return _approve_each(reports, by)
+
+
+def _approve_each(reports, by):
     approved, refused = [], []
     for report in reports:
         try:

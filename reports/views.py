@@ -21,7 +21,7 @@ from core.redirects import moved_page, moved_to
 from core.spreadsheets import download, parse_amount, table_from_form
 from core.tables import list_response
 from orgs.choices import Kind, Level
-from orgs.forms import ImportForm
+from orgs.forms import ImportForm, OrganizationSwitchForm
 from orgs.models import Organization
 from orgs.permissions import Action, can, has_any, organizations_held, require_any
 
@@ -417,6 +417,8 @@ def report_settings(request):
         "organization": organization, "rules": rules,
         "fields": own, "inherited": inherited,
         "due_now": selectors.obligated(Organization.objects.within(organization, include_self=False)).count(),
+        "switch": OrganizationSwitchForm(user=request.user, organization=organization, label=_("Organisation"),
+                                         action=Action.CONFIGURE_REPORTS).field,
     })
 
 
@@ -424,7 +426,7 @@ def _settings_url(organization):
     return f"{reverse('reports:report_settings')}?org={organization.code}"
 
 
-def _config_form(request, form_class, instance, save, heading):
+def _config_form(request, form_class, instance, save, heading, **form_kwargs):
     """The edit page of a reporting rule or a report field; back to the organisation's settings once saved."""
     back = _settings_url(instance.organization)
 
@@ -432,7 +434,7 @@ def _config_form(request, form_class, instance, save, heading):
         save(form)
         return back
 
-    return edit_page(request, form_class(request.POST or None, instance=instance), save_and_go_back,
+    return edit_page(request, form_class(request.POST or None, instance=instance, **form_kwargs), save_and_go_back,
                      heading=heading, back=back, done=_("Saved."))
 
 
@@ -451,7 +453,7 @@ def rule_edit(request, pk=None):
         services.save_rule(form.save(commit=False), by=request.user, exceptions=form.cleaned_data["exception_codes"])
 
     return _config_form(request, ReportingRuleForm, rule, save,
-                        _("Reporting rule of %(org)s") % {"org": rule.organization.display_name})
+                        _("Reporting rule of %(org)s") % {"org": rule.organization.display_name}, user=request.user)
 
 
 @login_required

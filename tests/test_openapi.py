@@ -31,7 +31,7 @@ def test_every_operation_documents_the_errors_it_can_answer(document):
 
 def test_the_error_shape_is_the_exception_handlers(document, api, people):
     error = document["components"]["schemas"]["Error"]
-    assert error["required"] == ["detail"] and set(error["properties"]) == {"detail", "errors"}
+    assert error["required"] == ["detail"] and set(error["properties"]) == {"detail", "errors", "refused", "reasons"}
     answer = api.login(people.admin).post("/api/v1/plans/", {"year": "soon"}).json()
     assert set(answer) <= {"detail", "errors"} and "year" in answer["errors"]
 

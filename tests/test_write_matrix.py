@@ -173,6 +173,11 @@ CASES = [
          sees=frozenset(), hidden=400),
     Case("delete", "role-assignments/<pk>/", pk_url("role-assignments/{pk}/", World.holder), allowed={"admin"},
          sees=SEES_BRANCH),
+    # several accounts at once, all or none: an account outside the subtree refuses the whole grant
+    Case("post", "role-assignments/grant/", lambda w, where: api("role-assignments/grant/"),
+         lambda w, where: {"ids": [w.holder(where).user.pk], "organization": w.tree.branch.code, "role": "leader"},
+         {"admin"}, sees=frozenset(), hidden=403,  # only administrators grant roles: 403 to the others
+         answers={("admin", "outside"): 404, ("admin", "above"): 404}),  # accounts the admin does not see
     Case("post", "users/", lambda w, where: api("users/"),
          lambda w, where: {"username": f"new_{where}", "password": "a-long-password", "organization": w.branch(where).code,
                            "role": "reporter"}, {"admin"},
@@ -275,6 +280,10 @@ CASES = [
          pk_url("monthly-reports/{pk}/approve/", lambda w, where: w.report(where, S.ReportStatus.SUBMITTED)),
          allowed=REVIEWERS, also=DUAL_LEADS_THE_PROVINCE,
          sees=SEES_BRANCH),
+    # several reports at once, all or none: a report outside the reviewer's reach refuses the whole request
+    Case("post", "monthly-reports/approve/", lambda w, where: api("monthly-reports/approve/"),
+         lambda w, where: {"ids": [w.report(where, S.ReportStatus.SUBMITTED).pk]}, REVIEWERS,
+         also=DUAL_LEADS_THE_PROVINCE, sees=SEES_BRANCH),
     Case("post", "monthly-reports/<pk>/reopen/",
          pk_url("monthly-reports/{pk}/reopen/", lambda w, where: w.report(where, S.ReportStatus.APPROVED)),
          lambda w, where: {"reason": "数据有误"}, REVIEWERS, also=DUAL_LEADS_THE_PROVINCE,

@@ -105,7 +105,11 @@ class Volunteer(ScopedByOrganization, models.Model):
             models.CheckConstraint(condition=Q(confirmed_hours__gte=0), name="volunteer_hours_not_negative"),
             models.CheckConstraint(condition=Q(status__in=VolunteerStatus.values), name="volunteer_valid_status"),
         ]
-        indexes = [models.Index(fields=["organization", "status"], name="volunteer_org_status_idx")]
+        indexes = [models.Index(fields=["organization", "status"], name="volunteer_org_status_idx"),
+                   # the registry's sort columns (volunteers.tables.VolunteerTable)
+                   models.Index(fields=["name"], name="volunteer_name_idx"),
+                   models.Index(fields=["registered_on"], name="volunteer_registered_on_idx"),
+                   models.Index(fields=["confirmed_hours"], name="volunteer_hours_idx")]
 
     def __str__(self):
         return self.name
@@ -259,6 +263,9 @@ class Activity(ScopedByOrganization, models.Model):
         verbose_name = _("volunteer activity")
         verbose_name_plural = _("volunteer activities")
         ordering = ["-starts_at", "-pk"]
+        # the activity list's sort columns (volunteers.tables.ActivityTable)
+        indexes = [models.Index(fields=["starts_at"], name="activity_starts_at_idx"),
+                   models.Index(fields=["title"], name="activity_title_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="activity_ends_after_start",
                                    violation_error_message=_("An activity ends after it starts.")),
@@ -400,6 +407,8 @@ class ServiceRecord(ScopedByOrganization, models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "date"], name="service_record_org_idx"),
             models.Index(fields=["volunteer", "status"], name="service_record_volunteer_idx"),
+            # the records list sorted by date of service (volunteers.tables.ServiceRecordTable)
+            models.Index(fields=["date"], name="service_record_date_idx"),
         ]
 
     def __str__(self):

@@ -16,11 +16,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk_actions import Refused
 from core.jobs import enqueue
 from core.months import month_start
 from orgs import audit
 from orgs.choices import AuditAction
-from orgs.permissions import Action, actor, require, require_write
+from orgs.permissions import Action, actor, can, require, require_write
 
 from . import pii, signin, statistics
 from .choices import ActivityStatus, IdType, RecordSource, RecordStatus, SignKind, VolunteerStatus
@@ -492,9 +493,12 @@ def _write_record(*, by, activity, volunteer, date, hours, note="", source=Recor
 
 
 def _decidable(by, records):
+    """The records (locked), each one the caller may decide on; else ``Refused`` (403) naming those they may not."""
     records = list(records.select_related("activity__organization").select_for_update(of=("self",)))
-    for record in records:
-        require(by, Action.MANAGE_VOLUNTEERS, record)
+    refused = [r for r in records if not can(by, Action.MANAGE_VOLUNTEERS, r)]
+    if refused:
+        raise Refused(_("You may not decide on some of these records; nothing was decided."),
+                      {r.pk: _("Not a record of your activities.") for r in refused})
     return records
 
 

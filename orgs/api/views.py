@@ -1,8 +1,9 @@
 """REST endpoints for the organisation tree, departments, users and role assignments."""
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -10,10 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ScopedAddRemoveViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from core.bulk_actions import IdsSerializer, chosen
 from core.openapi import ErrorSerializer
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
 
 from .. import exports, importers, services
+from ..choices import Role
 from ..filtersets import AuditEntryFilterSet, DepartmentFilterSet, OrganizationFilterSet, RoleAssignmentFilterSet
 from ..models import AuditEntry, Department, ImportJob, Organization, RoleAssignment
 from ..permissions import GRANTS, Action, has_any, require_any, role_assignments
@@ -25,6 +28,7 @@ from .serializers import (
     ImportSerializer,
     MeSerializer,
     MoveSerializer,
+    OrganizationCodeField,
     OrganizationPickSerializer,
     OrganizationSerializer,
     RoleAssignmentSerializer,
@@ -176,6 +180,13 @@ class DepartmentViewSet(ScopedAddRemoveViewSet):
         services.remove_department(instance, by=self.request.user)
 
 
+class RoleGrantSerializer(IdsSerializer):
+    """One role at one organisation for several accounts (``ids``: accounts the caller sees)."""
+
+    organization = OrganizationCodeField(help_text=gettext_lazy("Organisation code."))
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
 class RoleAssignmentViewSet(ScopedAddRemoveViewSet):
     queryset = RoleAssignment.objects.select_related("user", "organization")
     serializer_class = RoleAssignmentSerializer
@@ -183,6 +194,27 @@ class RoleAssignmentViewSet(ScopedAddRemoveViewSet):
 
     def perform_destroy(self, instance):
         services.revoke_role(instance, by=self.request.user)
+
+    @extend_schema(request=RoleGrantSerializer, responses={
+        201: RoleAssignmentSerializer(many=True),
+        403: OpenApiResponse(ErrorSerializer, description=gettext_lazy(
+            "Some of these accounts hold roles outside your organisations (``refused``); nothing was granted.")),
+        404: OpenApiResponse(ErrorSerializer, description=gettext_lazy(
+            "Some of these accounts do not exist or are not yours to see (``refused``); nothing was granted.")),
+    })
+    @action(detail=False, methods=["post"])
+    def grant(self, request):
+        """Grant one role at one organisation to several accounts, all or none (the users list's bulk action)."""
+        require_any(request.user, Action.MANAGE_USERS)
+        data = RoleGrantSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        accounts = chosen(visible_users(request.user), data.validated_data["ids"], message=_(
+            "Some of these accounts do not exist or are not yours to see; nothing was granted."))
+        granted = services.assign_role_to_many(accounts, data.validated_data["organization"],
+                                               data.validated_data["role"], by=request.user)
+        rows = self.get_queryset().filter(pk__in=[a.pk for a in granted]).order_by("user__username")
+        return Response(RoleAssignmentSerializer(rows, many=True, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class UserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -13,7 +13,9 @@ from rest_framework.response import Response
 
 from core import months
 from core.api import ScopedViewSetMixin, query_param, refused_upload
+from core.bulk_actions import IdsSerializer, chosen
 from core.dates import FIRST_YEAR, LAST_YEAR, parse_month, parse_year
+from core.openapi import ErrorSerializer
 from core.spreadsheets import XLSX_CONTENT_TYPE, download, read_table
 from orgs.models import Organization
 from orgs.permissions import Action, require_any
@@ -113,6 +115,26 @@ class MonthlyReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._step(request, services.approve_report)
+
+    @extend_schema(operation_id="v1_monthly_reports_approve_several", request=IdsSerializer, responses={
+        200: inline_serializer("ReportsApproved", {"approved": serializers.ListField(child=serializers.IntegerField())}),
+        403: OpenApiResponse(ErrorSerializer, description=_("Some of these reports are not yours to review (``refused``"
+                                                              " names them); nothing was approved.")),
+        404: OpenApiResponse(ErrorSerializer, description=_("Some of these reports do not exist or are not yours to "
+                                                              "see (``refused``); nothing was approved.")),
+        409: OpenApiResponse(ErrorSerializer, description=_("Some of these reports cannot be approved, e.g. not "
+                                                              "submitted (``refused`` and ``reasons``); nothing was "
+                                                              "approved.")),
+    })
+    @action(detail=False, methods=["post"], url_path="approve")
+    def approve_many(self, request):
+        """Approve several submitted reports, all or none (the reviewers' list's bulk action)."""
+        data = IdsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reports = chosen(self.get_queryset(), data.validated_data["ids"], message=_(
+            "Some of these reports do not exist or are not yours to see; nothing was approved."))
+        approved, _refused = services.approve_reports(reports, by=request.user, together=True)
+        return Response({"approved": [r.pk for r in approved]})
 
     @extend_schema(request=StepSerializer, responses=MonthlyReportSerializer)
     @action(detail=True, methods=["post"])

@@ -56,10 +56,13 @@
       empty: input.dataset.noResults, loading: input.dataset.loading, failed: input.dataset.failed,
     };
     let failed = false;
+    // data-multiple: several organisations in one field, their codes separated by spaces (as typed without it)
+    const multiple = input.dataset.multiple === "true";
     const settings = {
       valueField: kind.value, labelField: kind.label, searchField: kind.search, dataAttr: "data-selected",
-      maxItems: 1, create: false, persist: false, preload: "focus", loadThrottle: 250, maxOptions: 20,
-      closeAfterSelect: true, allowEmptyOption: true, plugins: input.required ? [] : ["clear_button"],
+      maxItems: multiple ? null : 1, delimiter: " ", create: false, persist: false, preload: "focus",
+      loadThrottle: 250, maxOptions: 20, closeAfterSelect: !multiple, allowEmptyOption: true,
+      plugins: multiple ? ["remove_button"] : input.required ? [] : ["clear_button"],
       // the server ranks and scopes the matches: keep its order, and show an option while it matches the text
       score: function (search) {
         const typed = search.trim().toLowerCase();

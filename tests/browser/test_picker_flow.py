@@ -83,3 +83,28 @@ def test_without_javascript_the_picker_is_a_code_field_that_the_form_checks(brow
     page.click("button[name=adjustment]")
     page.locator("#adjustment-list", has_text="本市").wait_for()
     context.close()
+
+
+def test_several_exceptions_of_a_reporting_rule_are_picked_by_name(page, live_server, demo, login, pick, shot):
+    """The rule's exceptions: a multiple picker below the rule's organisation; each choice stays as an item, the
+    field carries their codes, and the saved rule holds both."""
+    from reports.models import ReportingRule
+
+    login(page, "demo_staff")
+    page.goto(f"{live_server.url}/reports/settings/rules/new/")
+    dropdown = pick(page, "id_exception_codes", "新华中心", BRANCH)
+    assert "3602" not in dropdown.inner_text()  # another city: never offered
+    page.locator("#id_exception_codes-ts-control").fill("")
+    other = search_picker(page, "id_exception_codes", "城东").locator(".option").first
+    other.wait_for()
+    other_code = other.locator(".small").inner_text().split(" · ")[0]
+    other.click()
+    items = page.locator("[data-picker-for=id_exception_codes] .item")
+    assert items.count() == 2
+    assert set(page.locator("#id_exception_codes").input_value().split()) == {BRANCH, other_code}
+    shot(page, "picker-multiple-1280")
+    page.keyboard.press("Escape")  # several may be picked: the list stays open until one leaves it
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/reports/settings/**")
+    rule = ReportingRule.objects.exclude(exceptions=None).get()
+    assert set(rule.exceptions.values_list("code", flat=True)) == {BRANCH, other_code}

@@ -438,3 +438,35 @@ def test_the_score_table_costs_the_same_queries_for_5_rows_as_for_50(client, peo
                              ytd_average=1)
     with django_assert_max_num_queries(len(five)):
         assert len(records(client.get(url, {"page_size": "100"}))) == 50
+
+
+# --- an organisation's children on its detail page ---------------------------------------------------------------
+
+def test_an_organisations_children_sort_by_each_column(client, people, tree, branches):
+    client.force_login(people.staff)
+    assert assert_sorted_both_ways(client, reverse("orgs:organization_detail", args=[tree.district.pk]),
+                                   min_distinct=1) == [
+        "name", "code", "level", "kind", "subtree_members", "organizations_below", "is_active"]
+
+
+def test_an_organisations_children_are_paged_and_exported_sorted(client, people, tree, branches):
+    client.force_login(people.staff)
+    url = reverse("orgs:organization_detail", args=[tree.district.pk])
+    page = client.get(url, {"sort": "-subtree_members", "page_size": "20"})
+    assert [o.code for o in records(page)] == ["A1a", "A1b", "A1f", "A1c", "A1d", "A1e"]
+    assert 'id="children"' in page.content.decode() and page.context["total_rows"] == 6
+    response = client.get(url, {"sort": "code", "export": "xlsx"})
+    rows = list(sheet(response).iter_rows(values_only=True))
+    assert rows[0][:3] == ("名称", "组织编码", "组织层级")
+    assert [r[1] for r in rows[1:]] == ["A1a", "A1b", "A1c", "A1d", "A1e", "A1f"]
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_the_children_of_another_city_are_neither_shown_nor_exported(client, people, tree):
+    client.force_login(people.staff)
+    url = reverse("orgs:organization_detail", args=[tree.city_b.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"export": "xlsx"}).status_code == 404
+    page = client.get(reverse("orgs:organization_detail", args=[tree.province.pk]))
+    if page.status_code == 200:  # the staff of city A do not see the province; if they did, city B stays out
+        assert "B" not in [o.code for o in records(page)]

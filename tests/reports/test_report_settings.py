@@ -22,7 +22,7 @@ def test_staff_add_a_rule_with_exceptions_and_see_who_reports(client, people, tr
 @pytest.mark.parametrize("data, message", [
     ({"due_day": "31"}, "28"),
     ({"due_day": "5", "exception_codes": "NOPE"}, "NOPE"),
-    ({"due_day": "5", "exception_codes": "Bb"}, "下级"),
+    ({"due_day": "5", "exception_codes": "Bb"}, "Bb"),  # outside the subtree: the picker's field refuses it
 ])
 def test_bad_rules_are_refused_with_a_message(client, people, data, message):
     client.force_login(people.staff)

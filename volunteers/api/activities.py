@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin
+from core.bulk_actions import chosen
 from core.openapi import ErrorSerializer
 from orgs.api.serializers import OrganizationCodeField
 
@@ -169,8 +169,10 @@ class RecordDecisionSerializer(serializers.Serializer):
 
 
 DECIDED = {200: inline_serializer("RecordsDecided", {"changed": serializers.IntegerField()}),
+           403: OpenApiResponse(ErrorSerializer, description=_("Some of these records are not yours to decide on "
+                                                                 "(``refused``); nothing was decided.")),
            404: OpenApiResponse(ErrorSerializer, description=_("Some of these records are not among those you may "
-                                                               "see; nothing was decided."))}
+                                                                 "see (``refused``); nothing was decided."))}
 
 
 class ServiceRecordViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -187,10 +189,10 @@ class ServiceRecordViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Ret
         serializer = RecordDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = set(serializer.validated_data["ids"])
-        records = self.get_queryset().filter(pk__in=ids)
-        if records.count() != len(ids):  # one the caller cannot see: as if none existed
-            raise NotFound(_("Some of these records do not exist."))
-        return records, serializer.validated_data.get("reason", "")
+        # one the caller cannot see: 404 naming it, nothing done
+        chosen(self.get_queryset(), ids, message=_("Some of these records do not exist or are not yours to see; "
+                                                   "nothing was decided."))
+        return self.get_queryset().filter(pk__in=ids), serializer.validated_data.get("reason", "")
 
     @extend_schema(request=RecordDecisionSerializer, responses=DECIDED)
     @action(detail=False, methods=["post"])

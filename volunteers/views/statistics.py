@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.months import month_start
+from orgs.forms import OrganizationSwitchForm
 from orgs.models import Organization
-from orgs.permissions import Action, organizations_held
 
 from .. import selectors
 
@@ -38,7 +38,7 @@ def _number(value):
 
 
 def _scope(request):
-    """(organisation, year, month, the organisations to switch to) from ``?org=<code>&year=YYYY``: an organisation the
+    """(organisation, year, month) from ``?org=<code>&year=YYYY``: an organisation the
     user sees (404 otherwise; by default the current role's), the year's last month that has begun."""
     visible = Organization.objects.restrict(request.user)
     code = (request.GET.get("org") or "").strip()
@@ -58,8 +58,7 @@ def _scope(request):
         year = today.year
     year = min(max(year, today.year - YEARS_BACK), today.year)
     month = month_start(today) if year == today.year else datetime.date(year, 12, 1)
-    held = organizations_held(request.user, Action.VIEW) or ([organization] if request.user.is_superuser else [])
-    return organization, year, month, held
+    return organization, year, month
 
 
 def _ancestors(organization, user):
@@ -71,7 +70,7 @@ def _ancestors(organization, user):
 
 @login_required
 def statistics(request):
-    organization, year, month, held = _scope(request)
+    organization, year, month = _scope(request)
     figures = selectors.figures(organization, month)
     children = selectors.children_figures(organization, month)
     sort = request.GET.get("sort", "name")
@@ -85,7 +84,8 @@ def statistics(request):
                       else "") for k in SORTS}
     return render(request, "volunteers/statistics.html", {
         "organization": organization, "year": year, "month": month, "figures": figures, "children": children,
-        "series": series, "stars": list(enumerate(figures.star_counts())), "sort": sort, "held": held,
+        "series": series, "stars": list(enumerate(figures.star_counts())), "sort": sort,
+        "switch": OrganizationSwitchForm(user=request.user, organization=organization, label=_("Organisation")).field,
         "ancestors": _ancestors(organization, request.user),
         "years": list(range(today.year, today.year - YEARS_BACK - 1, -1)),
         "sort_links": sort_links, "base_query": base,
@@ -96,7 +96,7 @@ def statistics(request):
 @login_required
 def statistics_data(request):
     """The charts' data as JSON: the same organisation, year and scoping as the page."""
-    organization, year, month, _held = _scope(request)
+    organization, year, month = _scope(request)
     figures = selectors.figures(organization, month)
     series = selectors.year_series(organization, year)
     children = selectors.children_figures(organization, month)
