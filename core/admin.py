@@ -5,6 +5,20 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A table the admin shows and never writes (audit rows, deliveries, stored circulars): what is in it is made by
+    the services alone."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class StoredFileInline(admin.TabularInline):
     """Uploaded files (core.files.StoredFile) listed read-only, each linked to the view that checks the right to
     see what it belongs to: uploads are never served under MEDIA_URL, so a plain file field would be a dead

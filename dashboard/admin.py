@@ -1,11 +1,13 @@
 """Django admin of the dashboard: the stored 工作通报, to look at only (Celery beat and the download make them)."""
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Circular
 
 
 @admin.register(Circular)
-class CircularAdmin(admin.ModelAdmin):
+class CircularAdmin(ReadOnlyAdmin):
     """Read only, and without the file: it is fetched through the circular download, which checks who asks."""
 
     list_display = ["name", "organization", "month", "kind", "size", "made_at", "issued_for"]
@@ -14,12 +16,3 @@ class CircularAdmin(admin.ModelAdmin):
     fields = ["organization", "month", "kind", "name", "size", "stamp", "made_at", "issued_for"]
     readonly_fields = fields
     date_hierarchy = "made_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from . import kinds
 from .forms import masked
 from .models import Delivery, Download, Notification, OrganizationChannel, Preference
@@ -46,7 +48,7 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     """Read-only: deliveries are written by the delivery task and retried from the failed deliveries page."""
 
     list_display = ["notification", "recipient", "channel", "status", "attempts", "created_at", "sent_at"]
@@ -58,15 +60,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("user"), ordering="notification__user__username")
     def recipient(self, delivery):
         return delivery.notification.user
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OrganizationChannel)

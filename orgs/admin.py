@@ -3,6 +3,8 @@ from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from core.admin import ReadOnlyAdmin
+
 from .models import AuditEntry, Department, Organization, OrganizationMove, RoleAssignment
 
 
@@ -47,7 +49,7 @@ class OrganizationMoveAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: audit rows are written by the services and removed only by the retention task."""
 
     list_display = ["at", "actor_name", "address", "action", "object_repr", "organization"]
@@ -55,12 +57,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_name", "object_repr", "note", "address"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
