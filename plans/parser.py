@@ -221,9 +221,11 @@ NOISE_LINE = re.compile(
     r"^\s*+(附件\s*+\d*+|（[^）]{0,20}+供稿）|\([^)]{0,20}+供稿\))\s*+$)",
     re.IGNORECASE,
 )
+# what starts a site's footer (copyright, licence number, upload notice)
+FOOTER = re.compile(r"©|copyright|all rights reserved|ICP[备证]|本文档?由用户上传|版权归原作者|如有侵权", re.IGNORECASE)
 # what document-sharing sites put inside the text: "read more" links and their own names after a title
 INLINE_NOISE = re.compile(
-    r"(点击查看更多|点击阅读全文|展开阅读全文|查看全文|继续阅读|下载文档|收藏此文档)\s*+(>>|》》|»|>)?"
+    r"(点击查看更多|点击阅读全文|展开阅读全文|查看全文|继续阅读|下载文档|收藏此文档)[ \t]*+(>>|》》|»|>)?"
     r"|[.…]{0,6}+此处隐藏[:：]?\d{1,6}+个?字[.…]{0,6}+"
     r"|[-_—|] ?(豆丁网|百度文库|道客巴巴|原创力文档|人人文库|360文库|淘豆网|文档投稿赚钱网|docin|doc88)"
 )
@@ -287,17 +289,32 @@ def clean_lines(text: str) -> list[str]:
         if in_notice and (POINT.match(line) or len(line) < 80):
             continue
         in_notice = False
+        footer = FOOTER.search(line)
+        if footer and footer.start() > 0:  # a site's footer run on after the plan's last sentence
+            line = _text_before_a_footer(line, footer) or line
         if len(line) < 200 and NOISE_LINE.search(line):
             meta = TRAILING_META.search(line)
             head = line[:meta.start()].strip() if meta else ""
             if not (head and TITLE_WORDS.search(head) and not NOISE_LINE.search(head)):
-                continue
+                head = _text_before_a_footer(line)
+                if not head:
+                    continue
             line = head
         if DATE_LINE.fullmatch(line) and not line.isdigit():  # dates and times alone (a number alone may be a table cell)
             continue
         lines.append((line, blank_before))
         blank_before = False
     return _join_broken_lines(lines)
+
+
+def _text_before_a_footer(line, match=None):
+    """The finished sentences before a site's footer that a page glued to the plan's last line
+    ("…开设团建宣传栏。本文档由用户上传…"): a footer is taken out, never the text before it."""
+    match = match or NOISE_LINE.search(line)
+    head = line[:match.start()].rstrip()
+    ends = [at for at, char in enumerate(head) if char in "。！？!?；;"]
+    head = head[:ends[-1] + 1] if ends else ""
+    return head if len(head) >= 20 else ""
 
 
 def _decimal_reference(match) -> str:
@@ -315,14 +332,17 @@ def _join_broken_lines(lines):
     (2, 3, …) where the line before stopped mid-sentence is the same sentence going on."""
     joined = []  # each a list of parts, joined once at the end (a long run of pieces stays linear)
     length, heading, page = 0, False, 2  # of the last joined line; the next page number expected
+    last_point = 0  # the last numbered point read so far, in sequence
     for line, blank_before in lines:
         unfinished = joined and not heading and not joined[-1][-1].endswith(SENTENCE_END)
         chunk = CHUNK_MARK.match(line) if unfinished and blank_before and length > 15 else None
-        if chunk and int(chunk.group(1)) == page:
-            page += 1
+        # the page number, or any number that is not the next point's: a point never starts mid-sentence
+        if chunk and (int(chunk.group(1)) == page or int(chunk.group(1)) != last_point + 1):
+            page = int(chunk.group(1)) + 1
             rest = line[chunk.end():]
             joined[-1].append(rest)
             length += len(rest)
+            last_point = _last_point(rest, last_point)
         elif (
             unfinished
             and not blank_before
@@ -333,10 +353,24 @@ def _join_broken_lines(lines):
         ):
             joined[-1].append(line)
             length += len(line)
+            last_point = _last_point(line, last_point)
         else:
             joined.append([line])
             length, heading = len(line), bool(SECTION.match(line) or GROUP.match(line))
+            last_point = _last_point(line, last_point)
     return ["".join(parts) for parts in joined]
+
+
+POINT_MARK = re.compile(r"(?:^|(?<=[。！？!?；;\s]))(\d{1,2}+)[.．、](?![\d.])")
+
+
+def _last_point(line, last):
+    """The last point number of a sequence (1, 2, … or a new 1) read up to the end of ``line``."""
+    for match in POINT_MARK.finditer(line):
+        number = int(match.group(1))
+        if number in (last + 1, 1):
+            last = number
+    return last
 
 
 # --- run-on text -----------------------------------------------------------------------------
@@ -843,6 +877,10 @@ RANGE_MARKS = ("至", "到", "-", "~", "～", "—")
 RANGE_ENDS = set("0123456789个人名场次期项家元%所支件条间")
 SCORING_WORDS = ("扣", "加分", "得分", "满分", "记分", "计分")
 ATTENDANCE = re.compile(r"(?:余|多)?(?:参加|出席|参与)(?:了)?(?:本次|此次)?(?:会议|大会|仪式|座谈会)")
+# the rest of a sentence naming a head count that came to a meeting (the number was one group of them)
+ATTENDED_BY = re.compile(r"[^。；;！？!?]{0,60}?(?<!\d)\d{1,6}+\s{0,2}+(?:余|多)?\s{0,2}+人" + ATTENDANCE.pattern)
+# a rate of the things just counted, then its value (…团支部按期换届率达到100%)
+RATE_OF_THEM = re.compile(r"[^，,。；;！？!?]{0,20}?(?:率|比例|占比)[^，,。；;！？!?\d]{0,8}?\d{1,3}+(?:\.\d{1,3}+)?\s{0,2}+%")
 ALL_OF_THEM = re.compile(r"[^，,。；;、]{0,8}?(?:全部|均已|均)")
 # results reached: 截至5月, 去年, 已建成, 达到了92%
 PAST_WORDS = ("截至", "截止", "去年", "上年", "上一年", "已经", "已", "了", "过去", "一年来", "以来")
@@ -866,6 +904,10 @@ def _not_a_commitment(text, start, end, head, tail, clause, unit, value, year):
         return True  # a share above 100 % (学习率超200%) is no plan's target
     if ATTENDANCE.match(tail):
         return True  # 共120余人参加会议: who came to the meeting a report tells of
+    if ATTENDED_BY.match(text, end):
+        return True  # 18个社区团组织书记、负责人等40余人参加会议: who they were, not a count to reach
+    if unit != "%" and RATE_OF_THEM.match(tail) and not any(word in head for word in COMMITTING + AT_LEAST_BEFORE):
+        return True  # 全镇18个行政村团支部按期换届率达到100%: how many the rate is of
     if ALL_OF_THEM.match(tail):
         return True  # 全校200个团支部全部完成…: how many there are, all of which do something
     return _reached(text, start, year)
