@@ -487,11 +487,15 @@ def find_title(lines):
     """The document's title and year: a short line naming a plan, the first with a year. The year is
     the title's (its latest: 2018年总结和2019年计划 is a plan for 2019), else the body's, where a year
     next to planning words wins; a navigation line listing other years is never read."""
+    heads = [_title_part(line) for line in lines[:40]]
     candidates = [
-        line for line in lines[:40]
+        line for line in heads
         if TITLE_WORDS.search(line) and len(line) <= 60 and "/" not in line and ">" not in line and not SECTION.match(line)
-        and not line.endswith(("。", "，")) and len(YEAR.findall(line)) < 3  # a navigation line lists several years
+        and not any(mark in line for mark in "。，,；;") and len(YEAR.findall(line)) < 3  # a navigation line lists several years
     ]
+    if not candidates:  # a news report's or a table's headline: a short first line that is no sentence
+        candidates = [line for line in heads[:3] + [head for head in heads if head.endswith("表")] if 6 <= len(line) <= 40 and not any(mark in line for mark in "。，,；;：:!！?？")
+                      and not (SECTION.match(line) or POINT.match(line) or GROUP.match(line))]
     title = next((c for c in candidates if YEAR.search(c)), candidates[0] if candidates else "")
     years = [int(m.group(1)) for m in YEAR.finditer(title)]
     if years:
@@ -501,6 +505,23 @@ def find_title(lines):
                     if PLANNED_YEAR.match(line, m.end())), None)
     first = next((int(m.group(1)) for line in body for m in YEAR.finditer(line)), None)
     return title, planned or first
+
+
+# what a site appends to a page's title ("…工作计划 - 文档分享网", "…工作要点_文库"): a short name after a dash
+SITE_SUFFIX = re.compile(r"\s?[-_|｜—]\s?[^-_|｜—\s\d]{1,10}+$")
+# a title a run-on page starts its only line with ("…2025年工作要点_文库 …2025年工作要点 2025年是…")
+TITLE_HEAD = re.compile(r"^([^\s。，,；;]{4,60}+)\s")
+
+
+def _title_part(line):
+    """A line as a title: the title a run-on line starts with, without the name of the site it came from."""
+    if len(line) > 60:
+        head = TITLE_HEAD.match(line)
+        line = head.group(1) if head and TITLE_WORDS.search(head.group(1)) else line
+    suffix = SITE_SUFFIX.search(line)
+    if suffix and TITLE_WORDS.search(line[:suffix.start()]) and not TITLE_WORDS.search(suffix.group()):
+        line = line[:suffix.start()]
+    return line
 
 
 PLANNED_YEAR = re.compile(r"[^。，,]{0,12}?(部署|计划|要点|安排|重点任务|工作思路)")
@@ -797,7 +818,7 @@ def find_targets(text: str, limit: int = MAX_TARGETS, year: int | None = None) -
     """Quantified commitments in a point's text, with comparator, value, unit, deadline, and how sure
     the parser is (the first ``limit`` of them). Results already reached (past tense, an earlier
     year) are achievements, not targets."""
-    found, last_end = [], -2
+    found, last_end, lists = [], -2, []  # lists: for each found, whether it continues a list, its lead, its words
     text = text or ""
     for match in TARGET.finditer(text):
         if len(found) >= limit:
@@ -839,7 +860,51 @@ def find_targets(text: str, limit: int = MAX_TARGETS, year: int | None = None) -
             "deadline": deadline.group(1) if deadline and deadline.group(1) != "每年" else None,
         }, confidence, reason))
         last_end = end + len(TAIL_WORDS.match(tail).group()) if TAIL_WORDS.match(tail) else end
+        lead_start = max(text.rfind(mark, max(0, start - CLAUSE_REACH), start) for mark in "，,。；;：:（(“\"") + 1
+        lists.append((continues_list, text[max(lead_start, start - CLAUSE_REACH):start], match.group()))
+    _each_its_subject(found, lists)
     return found + _full_coverage(text, found, limit - len(found), year)
+
+
+def _each_its_subject(found, lists):
+    """A list of values after 分别 (机关、事业单位、国有企业团组织达标率分别不低于90%、60%、30%): each value's text
+    and metric name its own subject (机关团组织达标率不低于90%, 事业单位…60%), when the subjects are listed as
+    many as the values; else the whole subject phrase with each value."""
+    index = 0
+    while index < len(found):
+        end = index + 1
+        while end < len(found) and lists[end][0]:
+            end += 1
+        head = lists[index][1]
+        if end - index > 1 and "分别" in head:
+            subject, _, word = head.rpartition("分别")
+            subject = DEADLINE_LEAD.sub("", subject.strip())
+            subjects = _listed_subjects(subject, end - index) or [subject] * (end - index)
+            for target, (_, _, value), own in zip(found[index:end], lists[index:end], subjects, strict=True):
+                target["text"] = f"{own}{word.strip()}{value}"
+                target["metric"] = own[-60:]
+        index = end
+
+
+DEADLINE_LEAD = re.compile(r"^(?:其中)?(?:(?:到|至|在)?(?:年底前|年底|年内|全年|今年|上半年|下半年|20\d\d年(?:底)?)[,，]?)?")
+
+
+def _listed_subjects(subject, count):
+    """机关、事业单位、国有企业团组织达标率 with 3 values: 机关团组织达标率, 事业单位团组织达标率, 国有企业团组织达标率
+    (the last item is as long as the longest other one, the rest is what they share); None when unsure."""
+    parts = subject.split("、")
+    if len(parts) != count or any(not part or len(part) > 12 for part in parts[:-1]):
+        return None
+    if "的" in parts[-1]:  # 主城区、县城、重点镇的入驻率
+        last, common = parts[-1][:parts[-1].rindex("的")], parts[-1][parts[-1].rindex("的"):]
+    elif count >= 3:  # the first item may carry the sentence's lead (到年底机关): the middle ones give the width
+        width = max(len(part) for part in parts[1:-1])
+        last, common = parts[-1][:width], parts[-1][width:]
+    else:
+        return None
+    if len(common) < 2 or not RATE_WORDS.search(common) and not common.endswith(("数", "量", "时长")):
+        return None
+    return [part + common for part in parts[:-1]] + [last + common]
 
 
 def _full_coverage(text, found, limit, year):
@@ -1013,7 +1078,7 @@ def _without_sections(lines, title):
 # (序号, 工作任务, 达标值, 争取值, 牵头部室 …), then the rows, as many cells each.
 
 TABLE_HEADER = re.compile(
-    r"(?:20\d\d年度?)?+(?:完成值|实际值|完成情况|基数)|(?:20\d\d年度?)?+(?:达标值|争取值|目标值)|序号|工作任务|重点任务|目标任务|任务|工作内容|考核内容|内容|指标名称|指标|考核指标|单位|计量单位|分值|达标值|争取值|目标值|"
+    r"(?:20\d\d年度?)?+(?:完成值|实际值|完成情况|基数)|(?:20\d\d年度?)?+(?:达标值|争取值|目标值)|序号|(?:考核|工作)?项目|(?:考核|指标)?类别|工作任务|重点任务|目标任务|任务|工作内容|考核内容|内容|指标名称|指标|考核指标|单位|计量单位|分值|达标值|争取值|目标值|"
     r"基准值|年度目标|考核目标[^\n]{0,12}+|责任单位|责任部门|牵头部室|牵头部门|牵头单位|配合单位|完成时限|时限|时间|备注"
 )
 VALUE_HEADER = re.compile(r"达标值|争取值|目标值|年度目标|考核目标")
@@ -1052,7 +1117,7 @@ def _table_section(title, header, rows):
     for number, row in enumerate(rows, 1):
         cells = dict(zip(header, row, strict=True))
         names = [cell for head, cell in cells.items() if head != "序号" and not VALUE_HEADER.search(head)
-                 and TABLE_HEADER.fullmatch(head) and head.startswith(("工作", "重点", "目标任务", "任务", "内容", "考核内容", "指标"))]
+                 and TABLE_HEADER.fullmatch(head) and head.startswith(("工作", "重点", "目标任务", "任务", "内容", "考核内容", "指标", "考核指标"))]
         name = " ".join(names) or row[0]
         unit_column = next((cell for head, cell in cells.items() if head in ("单位", "计量单位")), "")
         named_unit = UNIT_IN_NAME.search(name)  # 推优入党人数（人）, 主题团日活动开展率（%）
