@@ -515,12 +515,18 @@ TITLE_HEAD = re.compile(r"^([^\s。，,；;]{4,60}+)\s")
 
 def _title_part(line):
     """A line as a title: the title a run-on line starts with, without the name of the site it came from."""
-    if len(line) > 60:
-        head = TITLE_HEAD.match(line)
-        line = head.group(1) if head and TITLE_WORDS.search(head.group(1)) else line
+    head = TITLE_HEAD.match(line)
+    if head and TITLE_WORDS.search(head.group(1)):
+        title = _without_site(head.group(1))
+        if len(line) > 60 or line[head.end():].startswith(title):  # a run-on line, or the title again (the page's heading)
+            return title
+    return _without_site(line)
+
+
+def _without_site(line):
     suffix = SITE_SUFFIX.search(line)
     if suffix and TITLE_WORDS.search(line[:suffix.start()]) and not TITLE_WORDS.search(suffix.group()):
-        line = line[:suffix.start()]
+        return line[:suffix.start()]
     return line
 
 
