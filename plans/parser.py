@@ -221,9 +221,11 @@ NOISE_LINE = re.compile(
     r"^\s*+(附件\s*+\d*+|（[^）]{0,20}+供稿）|\([^)]{0,20}+供稿\))\s*+$)",
     re.IGNORECASE,
 )
+# what starts a site's footer (copyright, licence number, upload notice)
+FOOTER = re.compile(r"©|copyright|all rights reserved|ICP[备证]|本文档?由用户上传|版权归原作者|如有侵权", re.IGNORECASE)
 # what document-sharing sites put inside the text: "read more" links and their own names after a title
 INLINE_NOISE = re.compile(
-    r"(点击查看更多|点击阅读全文|展开阅读全文|查看全文|继续阅读|下载文档|收藏此文档)\s*+(>>|》》|»|>)?"
+    r"(点击查看更多|点击阅读全文|展开阅读全文|查看全文|继续阅读|下载文档|收藏此文档)[ \t]*+(>>|》》|»|>)?"
     r"|[.…]{0,6}+此处隐藏[:：]?\d{1,6}+个?字[.…]{0,6}+"
     r"|[-_—|] ?(豆丁网|百度文库|道客巴巴|原创力文档|人人文库|360文库|淘豆网|文档投稿赚钱网|docin|doc88)"
 )
@@ -287,17 +289,32 @@ def clean_lines(text: str) -> list[str]:
         if in_notice and (POINT.match(line) or len(line) < 80):
             continue
         in_notice = False
+        footer = FOOTER.search(line)
+        if footer and footer.start() > 0:  # a site's footer run on after the plan's last sentence
+            line = _text_before_a_footer(line, footer) or line
         if len(line) < 200 and NOISE_LINE.search(line):
             meta = TRAILING_META.search(line)
             head = line[:meta.start()].strip() if meta else ""
             if not (head and TITLE_WORDS.search(head) and not NOISE_LINE.search(head)):
-                continue
+                head = _text_before_a_footer(line)
+                if not head:
+                    continue
             line = head
         if DATE_LINE.fullmatch(line) and not line.isdigit():  # dates and times alone (a number alone may be a table cell)
             continue
         lines.append((line, blank_before))
         blank_before = False
     return _join_broken_lines(lines)
+
+
+def _text_before_a_footer(line, match=None):
+    """The finished sentences before a site's footer that a page glued to the plan's last line
+    ("…开设团建宣传栏。本文档由用户上传…"): a footer is taken out, never the text before it."""
+    match = match or NOISE_LINE.search(line)
+    head = line[:match.start()].rstrip()
+    ends = [at for at, char in enumerate(head) if char in "。！？!?；;"]
+    head = head[:ends[-1] + 1] if ends else ""
+    return head if len(head) >= 20 else ""
 
 
 def _decimal_reference(match) -> str:
@@ -315,14 +332,17 @@ def _join_broken_lines(lines):
     (2, 3, …) where the line before stopped mid-sentence is the same sentence going on."""
     joined = []  # each a list of parts, joined once at the end (a long run of pieces stays linear)
     length, heading, page = 0, False, 2  # of the last joined line; the next page number expected
+    last_point = 0  # the last numbered point read so far, in sequence
     for line, blank_before in lines:
         unfinished = joined and not heading and not joined[-1][-1].endswith(SENTENCE_END)
         chunk = CHUNK_MARK.match(line) if unfinished and blank_before and length > 15 else None
-        if chunk and int(chunk.group(1)) == page:
-            page += 1
+        # the page number, or any number that is not the next point's: a point never starts mid-sentence
+        if chunk and (int(chunk.group(1)) == page or int(chunk.group(1)) != last_point + 1):
+            page = int(chunk.group(1)) + 1
             rest = line[chunk.end():]
             joined[-1].append(rest)
             length += len(rest)
+            last_point = _last_point(rest, last_point)
         elif (
             unfinished
             and not blank_before
@@ -333,10 +353,24 @@ def _join_broken_lines(lines):
         ):
             joined[-1].append(line)
             length += len(line)
+            last_point = _last_point(line, last_point)
         else:
             joined.append([line])
             length, heading = len(line), bool(SECTION.match(line) or GROUP.match(line))
+            last_point = _last_point(line, last_point)
     return ["".join(parts) for parts in joined]
+
+
+POINT_MARK = re.compile(r"(?:^|(?<=[。！？!?；;\s]))(\d{1,2}+)[.．、](?![\d.])")
+
+
+def _last_point(line, last):
+    """The last point number of a sequence (1, 2, … or a new 1) read up to the end of ``line``."""
+    for match in POINT_MARK.finditer(line):
+        number = int(match.group(1))
+        if number in (last + 1, 1):
+            last = number
+    return last
 
 
 # --- run-on text -----------------------------------------------------------------------------
@@ -453,11 +487,15 @@ def find_title(lines):
     """The document's title and year: a short line naming a plan, the first with a year. The year is
     the title's (its latest: 2018年总结和2019年计划 is a plan for 2019), else the body's, where a year
     next to planning words wins; a navigation line listing other years is never read."""
+    heads = [_title_part(line) for line in lines[:40]]
     candidates = [
-        line for line in lines[:40]
+        line for line in heads
         if TITLE_WORDS.search(line) and len(line) <= 60 and "/" not in line and ">" not in line and not SECTION.match(line)
-        and not line.endswith(("。", "，")) and len(YEAR.findall(line)) < 3  # a navigation line lists several years
+        and not any(mark in line for mark in "。，,；;") and len(YEAR.findall(line)) < 3  # a navigation line lists several years
     ]
+    if not candidates:  # a news report's or a table's headline: a short first line that is no sentence
+        candidates = [line for line in heads[:3] + [head for head in heads if head.endswith("表")] if 6 <= len(line) <= 40 and not any(mark in line for mark in "。，,；;：:!！?？")
+                      and not (SECTION.match(line) or POINT.match(line) or GROUP.match(line))]
     title = next((c for c in candidates if YEAR.search(c)), candidates[0] if candidates else "")
     years = [int(m.group(1)) for m in YEAR.finditer(title)]
     if years:
@@ -467,6 +505,29 @@ def find_title(lines):
                     if PLANNED_YEAR.match(line, m.end())), None)
     first = next((int(m.group(1)) for line in body for m in YEAR.finditer(line)), None)
     return title, planned or first
+
+
+# what a site appends to a page's title ("…工作计划 - 文档分享网", "…工作要点_文库"): a short name after a dash
+SITE_SUFFIX = re.compile(r"\s?[-_|｜—]\s?[^-_|｜—\s\d]{1,10}+$")
+# a title a run-on page starts its only line with ("…2025年工作要点_文库 …2025年工作要点 2025年是…")
+TITLE_HEAD = re.compile(r"^([^\s。，,；;]{4,60}+)\s")
+
+
+def _title_part(line):
+    """A line as a title: the title a run-on line starts with, without the name of the site it came from."""
+    head = TITLE_HEAD.match(line)
+    if head and TITLE_WORDS.search(head.group(1)):
+        title = _without_site(head.group(1))
+        if len(line) > 60 or line[head.end():].startswith(title):  # a run-on line, or the title again (the page's heading)
+            return title
+    return _without_site(line)
+
+
+def _without_site(line):
+    suffix = SITE_SUFFIX.search(line)
+    if suffix and TITLE_WORDS.search(line[:suffix.start()]) and not TITLE_WORDS.search(suffix.group()):
+        return line[:suffix.start()]
+    return line
 
 
 PLANNED_YEAR = re.compile(r"[^。，,]{0,12}?(部署|计划|要点|安排|重点任务|工作思路)")
@@ -763,7 +824,7 @@ def find_targets(text: str, limit: int = MAX_TARGETS, year: int | None = None) -
     """Quantified commitments in a point's text, with comparator, value, unit, deadline, and how sure
     the parser is (the first ``limit`` of them). Results already reached (past tense, an earlier
     year) are achievements, not targets."""
-    found, last_end = [], -2
+    found, last_end, lists = [], -2, []  # lists: for each found, whether it continues a list, its lead, its words
     text = text or ""
     for match in TARGET.finditer(text):
         if len(found) >= limit:
@@ -805,7 +866,51 @@ def find_targets(text: str, limit: int = MAX_TARGETS, year: int | None = None) -
             "deadline": deadline.group(1) if deadline and deadline.group(1) != "每年" else None,
         }, confidence, reason))
         last_end = end + len(TAIL_WORDS.match(tail).group()) if TAIL_WORDS.match(tail) else end
+        lead_start = max(text.rfind(mark, max(0, start - CLAUSE_REACH), start) for mark in "，,。；;：:（(“\"") + 1
+        lists.append((continues_list, text[max(lead_start, start - CLAUSE_REACH):start], match.group()))
+    _each_its_subject(found, lists)
     return found + _full_coverage(text, found, limit - len(found), year)
+
+
+def _each_its_subject(found, lists):
+    """A list of values after 分别 (机关、事业单位、国有企业团组织达标率分别不低于90%、60%、30%): each value's text
+    and metric name its own subject (机关团组织达标率不低于90%, 事业单位…60%), when the subjects are listed as
+    many as the values; else the whole subject phrase with each value."""
+    index = 0
+    while index < len(found):
+        end = index + 1
+        while end < len(found) and lists[end][0]:
+            end += 1
+        head = lists[index][1]
+        if end - index > 1 and "分别" in head:
+            subject, _, word = head.rpartition("分别")
+            subject = DEADLINE_LEAD.sub("", subject.strip())
+            subjects = _listed_subjects(subject, end - index) or [subject] * (end - index)
+            for target, (_, _, value), own in zip(found[index:end], lists[index:end], subjects, strict=True):
+                target["text"] = f"{own}{word.strip()}{value}"
+                target["metric"] = own[-60:]
+        index = end
+
+
+DEADLINE_LEAD = re.compile(r"^(?:其中)?(?:(?:到|至|在)?(?:年底前|年底|年内|全年|今年|上半年|下半年|20\d\d年(?:底)?)[,，]?)?")
+
+
+def _listed_subjects(subject, count):
+    """机关、事业单位、国有企业团组织达标率 with 3 values: 机关团组织达标率, 事业单位团组织达标率, 国有企业团组织达标率
+    (the last item is as long as the longest other one, the rest is what they share); None when unsure."""
+    parts = subject.split("、")
+    if len(parts) != count or any(not part or len(part) > 12 for part in parts[:-1]):
+        return None
+    if "的" in parts[-1]:  # 主城区、县城、重点镇的入驻率
+        last, common = parts[-1][:parts[-1].rindex("的")], parts[-1][parts[-1].rindex("的"):]
+    elif count >= 3:  # the first item may carry the sentence's lead (到年底机关): the middle ones give the width
+        width = max(len(part) for part in parts[1:-1])
+        last, common = parts[-1][:width], parts[-1][width:]
+    else:
+        return None
+    if len(common) < 2 or not RATE_WORDS.search(common) and not common.endswith(("数", "量", "时长")):
+        return None
+    return [part + common for part in parts[:-1]] + [last + common]
 
 
 def _full_coverage(text, found, limit, year):
@@ -843,6 +948,10 @@ RANGE_MARKS = ("至", "到", "-", "~", "～", "—")
 RANGE_ENDS = set("0123456789个人名场次期项家元%所支件条间")
 SCORING_WORDS = ("扣", "加分", "得分", "满分", "记分", "计分")
 ATTENDANCE = re.compile(r"(?:余|多)?(?:参加|出席|参与)(?:了)?(?:本次|此次)?(?:会议|大会|仪式|座谈会)")
+# the rest of a sentence naming a head count that came to a meeting (the number was one group of them)
+ATTENDED_BY = re.compile(r"[^。；;！？!?]{0,60}?(?<!\d)\d{1,6}+\s{0,2}+(?:余|多)?\s{0,2}+人" + ATTENDANCE.pattern)
+# a rate of the things just counted, then its value (…团支部按期换届率达到100%)
+RATE_OF_THEM = re.compile(r"[^，,。；;！？!?]{0,20}?(?:率|比例|占比)[^，,。；;！？!?\d]{0,8}?\d{1,3}+(?:\.\d{1,3}+)?\s{0,2}+%")
 ALL_OF_THEM = re.compile(r"[^，,。；;、]{0,8}?(?:全部|均已|均)")
 # results reached: 截至5月, 去年, 已建成, 达到了92%
 PAST_WORDS = ("截至", "截止", "去年", "上年", "上一年", "已经", "已", "了", "过去", "一年来", "以来")
@@ -866,6 +975,10 @@ def _not_a_commitment(text, start, end, head, tail, clause, unit, value, year):
         return True  # a share above 100 % (学习率超200%) is no plan's target
     if ATTENDANCE.match(tail):
         return True  # 共120余人参加会议: who came to the meeting a report tells of
+    if ATTENDED_BY.match(text, end):
+        return True  # 18个社区团组织书记、负责人等40余人参加会议: who they were, not a count to reach
+    if unit != "%" and RATE_OF_THEM.match(tail) and not any(word in head for word in COMMITTING + AT_LEAST_BEFORE):
+        return True  # 全镇18个行政村团支部按期换届率达到100%: how many the rate is of
     if ALL_OF_THEM.match(tail):
         return True  # 全校200个团支部全部完成…: how many there are, all of which do something
     return _reached(text, start, year)
@@ -971,7 +1084,7 @@ def _without_sections(lines, title):
 # (序号, 工作任务, 达标值, 争取值, 牵头部室 …), then the rows, as many cells each.
 
 TABLE_HEADER = re.compile(
-    r"(?:20\d\d年度?)?+(?:完成值|实际值|完成情况|基数)|(?:20\d\d年度?)?+(?:达标值|争取值|目标值)|序号|工作任务|重点任务|目标任务|任务|工作内容|考核内容|内容|指标名称|指标|考核指标|单位|计量单位|分值|达标值|争取值|目标值|"
+    r"(?:20\d\d年度?)?+(?:完成值|实际值|完成情况|基数)|(?:20\d\d年度?)?+(?:达标值|争取值|目标值)|序号|(?:考核|工作)?项目|(?:考核|指标)?类别|工作任务|重点任务|目标任务|任务|工作内容|考核内容|内容|指标名称|指标|考核指标|单位|计量单位|分值|达标值|争取值|目标值|"
     r"基准值|年度目标|考核目标[^\n]{0,12}+|责任单位|责任部门|牵头部室|牵头部门|牵头单位|配合单位|完成时限|时限|时间|备注"
 )
 VALUE_HEADER = re.compile(r"达标值|争取值|目标值|年度目标|考核目标")
@@ -1010,7 +1123,7 @@ def _table_section(title, header, rows):
     for number, row in enumerate(rows, 1):
         cells = dict(zip(header, row, strict=True))
         names = [cell for head, cell in cells.items() if head != "序号" and not VALUE_HEADER.search(head)
-                 and TABLE_HEADER.fullmatch(head) and head.startswith(("工作", "重点", "目标任务", "任务", "内容", "考核内容", "指标"))]
+                 and TABLE_HEADER.fullmatch(head) and head.startswith(("工作", "重点", "目标任务", "任务", "内容", "考核内容", "指标", "考核指标"))]
         name = " ".join(names) or row[0]
         unit_column = next((cell for head, cell in cells.items() if head in ("单位", "计量单位")), "")
         named_unit = UNIT_IN_NAME.search(name)  # 推优入党人数（人）, 主题团日活动开展率（%）

@@ -194,3 +194,39 @@ def test_html_remnants_and_entities_are_cleaned():
     plan = parse_text("<p>2025年工作要点</p><p>一、强化引领</p><p>1.开展宣讲&nbsp;活动。全年不少于&nbsp;8场。</p>")
     point = plan["sections"][0]["points"][0]
     assert point["title"] == "开展宣讲 活动" and point["targets"][0]["value"] == 8
+
+
+def _targets(plan):
+    return [(t["value"], t["unit"], t["text"]) for s in plan["sections"] for p in s["points"] for t in p["targets"]]
+
+
+def test_a_read_more_marker_and_a_footer_on_the_last_line_take_no_plan_text_with_them():
+    plan = parse_text("团委2023年工作计划\n一、强化引领\n1.开展宣讲。全年不少于8场。\n二、服务青年\n3.建设阵地。新建青年之家2个。点击阅读全文\n"
+                      "Copyright © 2023 某某文库 版权所有")
+    assert [s["number"] for s in plan["sections"]] == ["一", "二"]
+    assert [t[:2] for t in _targets(plan)] == [(8, "场"), (2, "个")]
+
+
+def test_a_page_number_that_splits_a_sentence_is_joined_back_even_when_pages_were_skipped():
+    plan = parse_text("2023年工作要点\n一、强化引领\n1、开展宣讲。全年举办宣讲报告会不少于\n\n5、8场。 2、建设阵地。新建青年之家2个。")
+    points = plan["sections"][0]["points"]
+    assert [p["number"] for p in points] == ["1", "2"]
+    assert [t[:2] for t in _targets(plan)] == [(8, "场"), (2, "个")]
+
+
+def test_a_count_naming_the_scope_of_a_rate_or_a_meetings_attendees_is_no_target():
+    plan = parse_text("2024年工作要点\n一、建强组织\n1.规范换届。全区25个社区团支部按期换届率达到100%。\n"
+                      "2.召开会议。全区12个街道团工委书记等30余人参加会议，全年培训团干部不少于200人。")
+    assert [t[:2] for t in _targets(plan)] == [(100, "%"), (200, "人")]
+
+
+def test_each_value_listed_after_fenbie_gets_its_own_subject():
+    plan = parse_text("2024年工作要点\n一、建强组织\n1.推进达标。到年底城市、农村、园区团支部达标率分别达到95%、80%、70%。")
+    assert [(t[0], t[2]) for t in _targets(plan)] == [(95, "城市团支部达标率达到95%"), (80, "农村团支部达标率达到80%"),
+                                                     (70, "园区团支部达标率达到70%")]
+
+
+def test_a_title_opening_a_run_on_line_loses_the_sites_name():
+    plan = parse_text("某某团委2024年工作计划_某某文库 某某团委2024年工作计划 一、强化引领 1.开展宣讲。全年不少于8场。")
+    assert (plan["title"], plan["year"]) == ("某某团委2024年工作计划", 2024)
+    assert parse_text("某某团委2021年工作要点 - 范文网\n一、强化引领\n1.开展宣讲。")["title"] == "某某团委2021年工作要点"

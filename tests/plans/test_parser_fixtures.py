@@ -6,7 +6,8 @@ dev/ is what the parser was developed against; heldout/ was scored only once the
 unseen/ (16 documents, two per layout, by other organisations: 高校团委, 县团委, 企业团委, 社区团支部) was written
 before its author read the parser, and scored once before any fix (README: the figures of all three).
 unseen2/ (12 documents: 市直机关团工委, 中学团委, 乡镇团委, 国企团委, 高职院校团委, 街道团工委) was written the same
-way after those fixes and scored once, blind, with the parser unchanged (README: "unseen2 (blind)")."""
+way after those fixes and scored once, blind, with the parser unchanged (README: "unseen2 (blind)"); the faults
+that run showed were then fixed by general rules (README: "unseen2 after fixes"), so it is no longer blind."""
 import json
 from pathlib import Path
 
@@ -19,7 +20,6 @@ HERE = Path(__file__).resolve().parent.parent
 SAMPLES, DEV, HELDOUT = HERE / "plan_samples", HERE / "plan_fixtures" / "dev", HERE / "plan_fixtures" / "heldout"
 UNSEEN = HERE / "plan_fixtures" / "unseen"
 UNSEEN2 = HERE / "plan_fixtures" / "unseen2"
-BLIND = pytest.mark.xfail(strict=False, reason="measured, not tuned: see README")
 
 
 def scores(folder):
@@ -58,8 +58,7 @@ def test_the_unseen_set_has_two_documents_of_each_layout(layout):
     assert len(list(UNSEEN.glob(f"{layout}-*.txt"))) >= 2
 
 
-@pytest.mark.parametrize("folder", [DEV, HELDOUT, UNSEEN, pytest.param(UNSEEN2, marks=BLIND)],
-                         ids=["dev", "heldout", "unseen", "unseen2"])
+@pytest.mark.parametrize("folder", [DEV, HELDOUT, UNSEEN, UNSEEN2], ids=["dev", "heldout", "unseen", "unseen2"])
 def test_the_year_of_every_fixture_is_the_plans_own(folder):
     """From the title (the later year of 2018年总结及2019年计划) or the body, never a navigation line of other years."""
     for expected_file in sorted(folder.glob("*.expected.json")):
