@@ -281,7 +281,7 @@ def copy_previous(report, *, by, version=None):
     Nothing the user has entered is overwritten. Returns (report, number of items copied).
     """
     report = _editable(report, by, version)
-    before = audit.snapshot(report, DRAFT_FIELDS)
+    as_was = audit.snapshot(report, DRAFT_FIELDS)
     previous = previous_report(report)
     if previous is None:
         raise ValidationError(_("There is no earlier report to copy from."))
@@ -312,7 +312,7 @@ def copy_previous(report, *, by, version=None):
     _apply_volunteer_figures(report)  # last month's figures are not this month's records
     report.version += 1
     report.save()
-    _audit_draft(by, report, before, lines=len(changed), note="copy_previous")
+    _audit_draft(by, report, as_was, lines=len(changed), note="copy_previous")
     return report, copied
 
 
