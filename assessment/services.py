@@ -59,6 +59,8 @@ def request_computation(scheme, month, *, by, reason=""):
         if reason:
             run.reason = reason
         run.save(update_fields=["status", "requested_by", "reason"])
+    audit.record(by, AuditAction.SCORES_COMPUTE, run, note=reason,
+                 changes={"month": [None, month], "version": [None, run.version]})
     cache.set(progress_key(run.pk), 0, 3600)
     enqueue("assessment.tasks.compute_scores", run.pk)
     return run
@@ -102,6 +104,8 @@ def open_appeals(run, *, by):
     run.status = RunStatus.APPEAL
     run.appeal_until = timezone.localdate() + datetime.timedelta(days=max(run.scheme.appeal_days, 1))
     run.save(update_fields=["status", "appeal_until"])
+    audit.record(by, AuditAction.APPEALS_OPEN, run, changes={"status": [RunStatus.PROVISIONAL, run.status],
+                                                              "appeal_until": [None, run.appeal_until]})
     _tell_group(run, kinds.SCORES_PROVISIONAL,
                 gettext_noop("Provisional %(month)s scores of “%(scheme)s” are out; appeals until %(until)s"),
                 until=f"{run.appeal_until:%Y-%m-%d}")
@@ -155,6 +159,8 @@ def file_appeal(run, organization, *, by, reason, files=()):
     appeal = Appeal.objects.create(run=run, organization=organization, reason=reason.strip(), filed_by=actor(by))
     for upload in files:
         store_file(AppealEvidence(appeal=appeal), upload)
+    audit.record(by, AuditAction.APPEAL_FILE, appeal, note=appeal.reason,
+                 changes={"status": [None, appeal.status], **({"evidence": [None, len(files)]} if files else {})})
     return appeal
 
 
@@ -173,6 +179,8 @@ def decide_appeal(appeal, *, by, accept, decision, adjustment=ZERO):
     appeal.adjustment = points(adjustment) if accept else ZERO
     appeal.decision, appeal.decided_by, appeal.decided_at = decision.strip(), actor(by), timezone.now()
     appeal.save()
+    audit.record(by, AuditAction.APPEAL_DECIDE, appeal, note=appeal.decision,
+                 changes={"status": [AppealStatus.PENDING, appeal.status], "adjustment": [None, appeal.adjustment]})
     if accept:
         request_computation(appeal.run.scheme, appeal.run.month, by=by)
     return appeal

@@ -23,7 +23,8 @@ from assessment.models import AssessmentRun, Score
 from core.dates import parse_month
 from core.jobs import enqueue
 from notifications.services import notify
-from orgs.choices import Role
+from orgs import audit
+from orgs.choices import AuditAction, Role
 from orgs.models import Organization, RoleAssignment
 from orgs.permissions import SYSTEM
 
@@ -130,8 +131,12 @@ def issue_circular(organization_id, month, run_id, today=None):
     month = parse_month(month)
     for kind in CircularKind.values:
         circular_file(organization, month, kind, today)
-    Circular.objects.filter(organization=organization, month=month).filter(
-        Q(issued_for__isnull=True) | Q(issued_for__lt=run.published_at)).update(issued_for=run.published_at)
+    with transaction.atomic():
+        issued = Circular.objects.filter(organization=organization, month=month).filter(
+            Q(issued_for__isnull=True) | Q(issued_for__lt=run.published_at)).update(issued_for=run.published_at)
+        if issued:
+            audit.record(SYSTEM, AuditAction.CIRCULAR_ISSUE, None, organization, object_repr=organization.name,
+                         changes={"month": [None, month], "run": [None, run.pk]})
     leaders = RoleAssignment.objects.filter(organization=organization, role=Role.LEADER,
                                             user__is_active=True).values_list("user_id", flat=True)
     url = reverse("dashboard:circular", args=[organization.code, CircularKind.PDF]) + f"?month={month:%Y-%m}"

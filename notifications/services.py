@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core.jobs import enqueue
+from orgs import audit
+from orgs.choices import AuditAction
 from orgs.permissions import Action, actor, require
 
 from . import channels, kinds
@@ -188,6 +190,8 @@ def retry_delivery(delivery, *, by):
                                           ).update(status=DeliveryStatus.PENDING)
         if updated:
             enqueue("notifications.tasks.deliver", delivery.pk)
+            audit.record(by, AuditAction.DELIVERY_RETRY, delivery, None, object_repr=f"{delivery.channel} #{delivery.pk}",
+                         changes={"status": [delivery.status, DeliveryStatus.PENDING]})
     return bool(updated)
 
 
@@ -198,7 +202,10 @@ def emailed(users):
 
 def set_email(user, on: bool):
     """Switch e-mail on or off for ``user`` (the portal's own notifications always stay)."""
-    Preference.objects.update_or_create(user=user, defaults={"email": bool(on)})
+    with transaction.atomic():
+        preference, _created = Preference.objects.update_or_create(user=user, defaults={"email": bool(on)})
+        audit.record(user, AuditAction.PREFERENCES_SAVE, preference, None, object_repr=user.get_username(),
+                     changes={"email": [None, bool(on)]})
 
 
 def wants_email(user) -> bool:
@@ -213,7 +220,13 @@ def set_preferences(user, *, channels_by_kind: dict, phone: str | None = None):
         defaults["email"] = bool(channels_by_kind["email"])
     if phone is not None:
         defaults["phone"] = phone
-    preference, _created = Preference.objects.update_or_create(user=user, defaults=defaults)
+    with transaction.atomic():
+        preference, _created = Preference.objects.update_or_create(user=user, defaults=defaults)
+        changes = {name: [None, value] for name, value in defaults.items() if name != "phone"}
+        if phone is not None:
+            changes["phone"] = audit.CHANGED  # a personal number: never its value
+        audit.record(user, AuditAction.PREFERENCES_SAVE, preference, None, object_repr=user.get_username(),
+                     changes=changes)
     return preference
 
 
@@ -233,16 +246,34 @@ def save_organization_channel(organization, *, by, channel, webhook, secret=None
     require(by, Action.CHANGE_ORG, organization)
     robot = OrganizationChannel.objects.filter(organization=organization, channel=channel).first() \
         or OrganizationChannel(organization=organization, channel=channel)
+    before = audit.snapshot(robot, ROBOT_FIELDS) if robot.pk else {}
+    old_webhook = robot.webhook if robot.pk else None
     robot.webhook, robot.enabled, robot.kinds, robot.changed_by = webhook, enabled, sorted(set(kinds_)), actor(by)
     if secret is not None:
         robot.secret = secret
-    robot.save()
+    with transaction.atomic():
+        robot.save()
+        changes = audit.diff(before, audit.snapshot(robot, ROBOT_FIELDS))
+        # the webhook address and the signing secret are credentials: "changed", never their values
+        if old_webhook != robot.webhook:
+            changes["webhook"] = audit.CHANGED
+        if secret is not None:
+            changes["secret"] = audit.CHANGED
+        if changes:
+            audit.record(by, AuditAction.ROBOT_SAVE, robot, organization, object_repr=f"{organization.name} {channel}",
+                         changes=changes)
     return robot
+
+
+ROBOT_FIELDS = ("enabled", "kinds")  # what a robot's audit row shows with its values
 
 
 def remove_organization_channel(robot, *, by):
     require(by, Action.CHANGE_ORG, robot.organization)
-    robot.delete()
+    with transaction.atomic():
+        audit.record(by, AuditAction.ROBOT_REMOVE, robot, robot.organization,
+                     object_repr=f"{robot.organization.name} {robot.channel}", changes={"enabled": [robot.enabled, None]})
+        robot.delete()
 
 
 def mark_read(user, ids=None):

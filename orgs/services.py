@@ -80,12 +80,16 @@ def add_department(organization, *, by, name, display_order=0):
     department = Department(organization=organization, name=name, display_order=display_order)
     department.validate_constraints()
     department.save()
+    audit.record(by, AuditAction.DEPARTMENT_ADD, department, organization,
+                 changes=audit.diff({}, audit.snapshot(department, ("name", "display_order"))))
     return department
 
 
 @transaction.atomic
 def remove_department(department, *, by):
     require(by, Action.CHANGE_ORG, department)
+    audit.record(by, AuditAction.DEPARTMENT_REMOVE, department, department.organization,
+                 changes=audit.diff(audit.snapshot(department, ("name",)), {}))
     department.delete()
 
 
@@ -149,6 +153,8 @@ def create_user(*, by, username, password, organization, role, first_name="", em
     user = User(username=username, first_name=first_name, email=email)
     user.set_password(password)
     user.save()
+    audit.record(by, AuditAction.ACCOUNT_CREATE, user, organization, changes={
+        **audit.diff({}, audit.snapshot(user, ("username", "first_name", "email", "is_active"))), "password": "changed"})
     assignment = RoleAssignment.objects.create(user=user, organization=organization, role=role, granted_by=actor(by))
     audit.record(by, AuditAction.ROLE_GRANT, assignment, changes={"role": [None, role]})
     return user
@@ -159,12 +165,26 @@ def update_user(user, *, by, password=None, **fields):
     """Change name, e-mail, active flag or password of an account the admin fully covers."""
     if not can_manage_account(by, user):
         raise PermissionDenied(_("This account holds roles outside your organisations."))
+    before = audit.snapshot(user, ACCOUNT_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)
     if password:
         user.set_password(password)
     user.save()
+    changes = audit.diff(before, audit.snapshot(user, ACCOUNT_FIELDS))
+    if password:  # a reset by an administrator: recorded as changed, the value never stored
+        changes["password"] = audit.CHANGED
+    if changes:
+        home = user.role_assignments.select_related("organization").order_by("organization__depth", "pk").first()
+        if changes.get("is_active") == [True, False]:
+            action = AuditAction.ACCOUNT_DEACTIVATE
+        else:
+            action = AuditAction.PASSWORD_RESET if password else AuditAction.ACCOUNT_EDIT
+        audit.record(by, action, user, home.organization if home else None, changes=changes)
     return user
+
+
+ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email", "is_active")  # what an account edit records
 
 
 

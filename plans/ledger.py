@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import CheckedUpload, Column, Table, parse_amount, parse_date, write_xlsx
+from orgs import audit
+from orgs.choices import AuditAction
 from orgs.permissions import Action, can
 
 from . import services
@@ -117,5 +119,8 @@ def check_ledger(table: Table, plan, user) -> CheckedUpload:
 def apply_ledger(checked: CheckedUpload, *, by) -> int:
     with services.refreshes_batched():
         for assignment, figure, as_of, note in checked.rows:
-            services.record_progress(assignment, by=by, reported_on=as_of, value=figure, note=note)
+            services.record_progress(assignment, by=by, reported_on=as_of, value=figure, note=note, audited=False)
+    if checked.rows:  # one summary row for the upload, not one per line
+        plan = checked.rows[0][0].plan
+        audit.record(by, AuditAction.LEDGER_APPLY, plan, changes={"entries": [None, len(checked.rows)]})
     return len(checked.rows)

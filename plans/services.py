@@ -86,6 +86,13 @@ def schedule_refresh(*, target_id=None, point_id=None, assignment_id=None):
         transaction.on_commit(_EnqueueRefresh(key, kwargs))
 
 
+def _audit_change(by, action, obj, before):
+    """One row for an edit of ``obj`` whose fields were ``before`` (a snapshot); nothing when nothing changed."""
+    changes = audit.diff(before, audit.snapshot(obj, before.keys()))
+    if changes:
+        audit.record(by, action, obj, changes=changes)
+
+
 def _check_open(plan):
     if plan.status == PlanStatus.ARCHIVED:
         raise ValidationError(_("The plan is archived; it can no longer be changed."))
@@ -100,6 +107,7 @@ def create_plan(*, by, organization, year, title, **fields):
     plan = Plan(organization=organization, year=year, title=title, created_by=actor(by), **fields)
     plan.validate_constraints()
     plan.save()
+    audit.record(by, AuditAction.PLAN_CREATE, plan, changes=audit.diff({}, audit.snapshot(plan, {"year", "title", *fields})))
     return plan
 
 
@@ -108,10 +116,12 @@ def update_plan(plan, *, by, **fields):
     require(by, Action.EDIT_PLAN, plan)
     if plan.status == PlanStatus.ARCHIVED and fields.get("status", PlanStatus.ARCHIVED) == PlanStatus.ARCHIVED:
         raise ValidationError(_("The plan is archived; it can no longer be changed."))
+    before = audit.snapshot(plan, fields)
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
     plan.save()
+    _audit_change(by, AuditAction.PLAN_EDIT, plan, before)
     if {"yellow_threshold", "red_threshold", "status"} & set(fields):  # a published draft gets its lights
         with refreshes_batched():
             for target_id in Target.objects.filter(point__section__plan=plan).values_list("pk", flat=True):
@@ -126,7 +136,9 @@ def add_section(plan, *, by, title, number="", order=None):
     require(by, Action.EDIT_PLAN, plan)
     _check_open(plan)
     order = plan.sections.count() if order is None else order
-    return Section.objects.create(plan=plan, number=number, title=title, order=order)
+    section = Section.objects.create(plan=plan, number=number, title=title, order=order)
+    audit.record(by, AuditAction.SECTION_SAVE, section, changes=audit.diff({}, audit.snapshot(section, ("number", "title"))))
+    return section
 
 
 @transaction.atomic
@@ -134,9 +146,11 @@ def update_section(section, *, by, **fields):
     """Rename, renumber or reorder a section; it stays in its plan."""
     require(by, Action.EDIT_PLAN, section)
     _check_open(section.plan)
+    before = audit.snapshot(section, fields)
     for name, value in fields.items():
         setattr(section, name, value)
     section.save()
+    _audit_change(by, AuditAction.SECTION_SAVE, section, before)
     return section
 
 
@@ -148,6 +162,8 @@ def add_group(section, *, by, title, number=""):
     group, _created = PointGroup.objects.get_or_create(
         section=section, number=number, title=title, defaults={"order": section.groups.count()}
     )
+    if _created:
+        audit.record(by, AuditAction.GROUP_ADD, group, changes=audit.diff({}, audit.snapshot(group, ("number", "title"))))
     return group
 
 
@@ -159,7 +175,9 @@ def add_point(section, *, by, title, order=None, new_group=None, **fields):
     if new_group:
         fields["group"] = add_group(section, by=by, number=new_group[0], title=new_group[1])
     order = section.points.count() if order is None else order
-    return WorkPoint.objects.create(section=section, title=title, order=order, **fields)
+    point = WorkPoint.objects.create(section=section, title=title, order=order, **fields)
+    audit.record(by, AuditAction.POINT_SAVE, point, changes=audit.diff({}, audit.snapshot(point, {"title", *fields})))
+    return point
 
 
 @transaction.atomic
@@ -168,9 +186,11 @@ def update_point(point, *, by, new_group=None, **fields):
     _check_open(point.section.plan)
     if new_group:
         fields["group"] = add_group(point.section, by=by, number=new_group[0], title=new_group[1])
+    before = audit.snapshot(point, fields)
     for name, value in fields.items():
         setattr(point, name, value)
     point.save()
+    _audit_change(by, AuditAction.POINT_SAVE, point, before)
     schedule_refresh(point_id=point.pk)
     return point
 
@@ -192,6 +212,8 @@ def add_target(point, *, by, metric, value, **fields):
     _check_open(point.section.plan)
     fields.setdefault("order", point.targets.count())
     target = Target.objects.create(point=point, metric=metric, value=value, **fields)
+    audit.record(by, AuditAction.TARGET_SAVE, target, changes=audit.diff({}, audit.snapshot(
+        target, {"metric", "value", *fields} - {"order"})))
     root_assignment(point, target)
     schedule_refresh(target_id=target.pk)
     if target.is_bound:
@@ -204,9 +226,11 @@ def update_target(target, *, by, **fields):
     require(by, Action.EDIT_PLAN, target)
     _check_open(target.point.section.plan)
     was_bound = Target.objects.filter(pk=target.pk).exclude(volunteer_figure="").exists()
+    before = audit.snapshot(target, fields)
     for name, value in fields.items():
         setattr(target, name, value)
     target.save()
+    _audit_change(by, AuditAction.TARGET_SAVE, target, before)
     Assignment.objects.filter(target=target, parent=None).update(assigned_value=target.value, deadline=target.deadline)
     if target.is_bound:  # its figures come from the volunteer statistics now
         enqueue("plans.tasks.fill_volunteer_targets")
@@ -288,6 +312,7 @@ def decompose(parent: Assignment, parts, *, by, confirm_mismatch=False):
             code="mismatch",
         )
     created, changed = [], []
+    existing_values = {a.pk: a.assigned_value for a in existing.values()}
     for organization, value, deadline in parts:
         child = existing.get(organization.pk)
         if child is None:
@@ -300,6 +325,11 @@ def decompose(parent: Assignment, parts, *, by, confirm_mismatch=False):
             child.save(update_fields=["assigned_value", "deadline"])
             changed.append(child)
     bulk_create_with_history(created, Assignment, default_user=actor(by))  # 修改记录 shows the decomposition
+    if created or changed:  # one row for the whole decomposition: each part's organisation, old and new value
+        names = {org.pk: org.name for org, _v, _d in parts}
+        audit.record(by, AuditAction.DECOMPOSE, parent, changes={
+            **{names[a.organization_id]: [None, a.assigned_value] for a in created},
+            **{names[a.organization_id]: [existing_values[a.pk], a.assigned_value] for a in changed}})
     if parent.target_id:
         schedule_refresh(target_id=parent.target_id)
     else:
@@ -314,12 +344,14 @@ REPEAT_WINDOW = datetime.timedelta(seconds=30)
 
 
 @transaction.atomic
-def record_progress(assignment, *, by, reported_on, value=None, numerator=None, denominator=None, status="", note="", files=()):
+def record_progress(assignment, *, by, reported_on, value=None, numerator=None, denominator=None, status="", note="", files=(),
+                    audited=True):
     """Record a dated figure (or a status) with evidence files; the roll-up follows on commit.
 
     For a percentage with numerator and denominator and no value, the value is their ratio. The same
     entry sent again by the same user within ``REPEAT_WINDOW`` (a double click, a retried request)
-    returns the first one instead of recording it twice; the assignment's row lock orders the two.
+    returns the first one instead of recording it twice; the assignment's row lock orders the two. A bulk write
+    (the ledger) passes ``audited=False`` and leaves one summary row of its own.
     """
     require(by, Action.RECORD_PROGRESS, assignment)
     refuse_bound(assignment)
@@ -331,8 +363,13 @@ def record_progress(assignment, *, by, reported_on, value=None, numerator=None, 
     ).order_by("-pk").first()
     if repeat is not None and actor(by) is not None:
         return repeat
-    return _record(assignment, entered_by=by, reported_on=reported_on, value=value, numerator=numerator,
-                   denominator=denominator, status=status, note=note, files=files)
+    entry = _record(assignment, entered_by=by, reported_on=reported_on, value=value, numerator=numerator,
+                    denominator=denominator, status=status, note=note, files=files)
+    if audited:
+        audit.record(by, AuditAction.PROGRESS_RECORD, entry, assignment.organization, object_repr=str(assignment),
+                     changes={**audit.diff({}, audit.snapshot(entry, ("reported_on", "value", "status", "note"))),
+                              **({"evidence": [None, [f.name for f in files]]} if files else {})})
+    return entry
 
 
 @transaction.atomic
@@ -393,6 +430,7 @@ def add_milestone(point, *, by, title, due_on):
     require(by, Action.EDIT_PLAN, point)
     _check_open(point.section.plan)
     milestone = Milestone.objects.create(point=point, title=title, due_on=due_on)
+    audit.record(by, AuditAction.MILESTONE_SAVE, milestone, changes={"title": [None, title], "due_on": [None, due_on]})
     schedule_refresh(point_id=point.pk)
     return milestone
 
@@ -402,8 +440,11 @@ def complete_milestone(milestone, *, by, done_on):
     """Mark a milestone done (or not done again, with ``done_on=None``)."""
     require(by, Action.EDIT_PLAN, milestone.point)
     _check_open(milestone.point.section.plan)
+    before = milestone.done_on
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])
+    if before != done_on:
+        audit.record(by, AuditAction.MILESTONE_SAVE, milestone, changes={"done_on": [before, done_on]})
     schedule_refresh(point_id=milestone.point_id)
     return milestone
 

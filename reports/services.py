@@ -90,13 +90,27 @@ def save_rule(rule, *, by, exceptions=None):
     require_write(by, Action.CONFIGURE_REPORTS, rule)
     if not 1 <= rule.due_day <= 28:
         raise ValidationError({"due_day": _("The due day must be between 1 and 28.")})
+    before = _stored(rule)
     rule.save()
+    changes = audit.diff(before, audit.snapshot(rule))
     if exceptions is not None:
         outside = [o for o in exceptions if not o.path.startswith(rule.organization.path)]
         if outside:
             raise ValidationError({"exceptions": _("Exceptions must lie below the receiving organisation.")})
+        old = sorted(rule.exceptions.values_list("pk", flat=True)) if before else []
+        new = sorted(o.pk for o in exceptions)
         rule.exceptions.set(exceptions)
+        if old != new:
+            changes["exceptions"] = [old, new]
+    if changes:
+        audit.record(by, AuditAction.REPORT_RULE_SAVE, rule, changes=changes)
     return rule
+
+
+def _stored(obj) -> dict:
+    """The snapshot of ``obj`` as its row stands (empty for a new one): forms change the instance before the save."""
+    stored = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+    return audit.snapshot(stored) if stored is not None else {}
 
 
 @transaction.atomic
@@ -109,13 +123,18 @@ def save_field(field, *, by):
         field.validate_constraints()
     except ValidationError as exc:
         raise ValidationError({"key": exc.messages}) from exc
+    before = _stored(field)
     field.save()
+    changes = audit.diff(before, audit.snapshot(field))
+    if changes:
+        audit.record(by, AuditAction.REPORT_FIELD_SAVE, field, changes=changes)
     return field
 
 
 @transaction.atomic
 def delete_config(obj, *, by):
     require(by, Action.CONFIGURE_REPORTS, obj.organization)
+    audit.record(by, AuditAction.REPORT_CONFIG_DELETE, obj, obj.organization, changes=audit.diff(audit.snapshot(obj), {}))
     obj.delete()
 
 
@@ -166,6 +185,7 @@ def start_report(organization, month, *, by):
         ReportLine.objects.bulk_create(
             [ReportLine(report=report, assignment=a) for a in active_assignments(organization, month)]
         )
+        audit.record(by, AuditAction.REPORT_START, report, organization, changes={"status": [None, report.status]})
     if report.status in EDITABLE and _apply_volunteer_figures(report):
         report.save(update_fields=["values", "updated_at"])
     return report
@@ -204,6 +224,7 @@ def _editable(report, by, version):
 
 def _write_draft(report, by, version, values, lines, narrative, partial):
     report = _editable(report, by, version)
+    before = audit.snapshot(report, DRAFT_FIELDS)
     errors = {}
     if values is not None:
         cleaned, errors = clean_values(fields_for(report.organization), values)
@@ -219,7 +240,26 @@ def _write_draft(report, by, version, values, lines, narrative, partial):
         ReportLine.objects.filter(report=report, pk=line_id).update(value=value, note=note or "")
     report.version += 1
     report.save()
+    _audit_draft(by, report, before, lines=len(lines or {}))
     return report, errors
+
+
+DRAFT_FIELDS = ("values", *NARRATIVE)  # what a draft's audit row compares
+
+
+def _audit_draft(by, report, before, lines=0, note=""):
+    """One row per saved draft that changed: the figures as one field (their keys' old and new values) and the
+    narrative; line figures as how many lines were sent (each line keeps its own value)."""
+    after = audit.snapshot(report, DRAFT_FIELDS)
+    changes = audit.diff({k: v for k, v in before.items() if k != "values"},
+                         {k: v for k, v in after.items() if k != "values"})
+    old_values, new_values = before.get("values") or {}, after.get("values") or {}
+    changes.update({f"values.{key}": [old_values.get(key), new_values.get(key)]
+                    for key in sorted(set(old_values) | set(new_values)) if old_values.get(key) != new_values.get(key)})
+    if lines:
+        changes["lines"] = [None, lines]
+    if changes:
+        audit.record(by, AuditAction.REPORT_SAVE, report, changes=changes, note=note)
 
 
 @transaction.atomic
@@ -241,6 +281,7 @@ def copy_previous(report, *, by, version=None):
     Nothing the user has entered is overwritten. Returns (report, number of items copied).
     """
     report = _editable(report, by, version)
+    as_was = audit.snapshot(report, DRAFT_FIELDS)
     previous = previous_report(report)
     if previous is None:
         raise ValidationError(_("There is no earlier report to copy from."))
@@ -271,6 +312,7 @@ def copy_previous(report, *, by, version=None):
     _apply_volunteer_figures(report)  # last month's figures are not this month's records
     report.version += 1
     report.save()
+    _audit_draft(by, report, as_was, lines=len(changed), note="copy_previous")
     return report, copied
 
 
@@ -284,13 +326,17 @@ def attach_files(report, uploads, *, by):
         raise ValidationError(_("A report takes at most %(n)d attachments.") % {"n": MAX_ATTACHMENTS})
     for upload in uploads:
         validate_evidence(upload)  # every file is checked before any is stored
-    return [store_file(ReportAttachment(report=report, uploaded_by=actor(by)), upload) for upload in uploads]
+    stored = [store_file(ReportAttachment(report=report, uploaded_by=actor(by)), upload) for upload in uploads]
+    if stored:
+        audit.record(by, AuditAction.REPORT_ATTACH, report, changes={"files": [None, [a.file.name for a in stored]]})
+    return stored
     return [plan_services.store_file(ReportAttachment(report=report, uploaded_by=actor(by)), upload) for upload in uploads]
 
 
 @transaction.atomic
 def remove_attachment(attachment, *, by):
-    _editable(attachment.report, by, None)
+    report = _editable(attachment.report, by, None)
+    audit.record(by, AuditAction.REPORT_DETACH, report, changes={"files": [[attachment.file.name], None]})
     attachment.file.delete(save=False)
     attachment.delete()
 
@@ -301,6 +347,7 @@ def submit_report(report, *, by, version=None):
     report = _locked(report, version)
     if report.status not in EDITABLE:
         raise ValidationError(_("The report is %(status)s already.") % {"status": report.get_status_display()})
+    before = report.status
     _apply_volunteer_figures(report)  # as the records stand when it is sent
     _cleaned, errors = clean_values(fields_for(report.organization), report.values)
     if errors:
@@ -311,6 +358,7 @@ def submit_report(report, *, by, version=None):
     report.version += 1
     report.save()
     _event(report, ReportAction.SUBMIT, by)
+    audit.record(by, AuditAction.REPORT_SUBMIT, report, changes={"status": [before, report.status]})
     return report
 
 
@@ -444,9 +492,12 @@ def install_default_fields(organization, *, by):
     """Give ``organization`` the default report fields (those it has already are left as they are)."""
     require(by, Action.CONFIGURE_REPORTS, organization)
     existing = set(organization.report_fields.values_list("key", flat=True))
-    ReportField.objects.bulk_create([
+    added = ReportField.objects.bulk_create([
         ReportField(organization=organization, key=key, label=label, field_type=kind, minimum=minimum, maximum=maximum,
                     help_text=help_text, order=order, required=key in ("committee_meetings", "study_rate"))
         for order, (key, label, kind, minimum, maximum, help_text) in enumerate(DEFAULT_FIELDS)
         if key not in existing
     ])
+    if added:
+        audit.record(by, AuditAction.REPORT_FIELDS_INSTALL, None, organization, object_repr=organization.name,
+                     changes={"fields": [None, [f.key for f in added]]})

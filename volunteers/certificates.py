@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from orgs import audit
+from orgs.choices import AuditAction
 from orgs.permissions import Action, actor, organizations_held, require
 
 from .models import Certificate, ServiceRecord
@@ -87,6 +89,8 @@ def issue_certificate(volunteer, *, by) -> tuple[Certificate, list[ServiceLine]]
         return same, lines
     certificate = Certificate.objects.create(volunteer=volunteer, organization=organization, code=new_code(),
                                              total_hours=total, record_count=count, issued_by=actor(by))
+    audit.record(by, AuditAction.CERTIFICATE_ISSUE, certificate, organization, object_repr=certificate.code,
+                 changes={"total_hours": [None, total], "record_count": [None, count]})
     return certificate, lines
 
 

@@ -143,6 +143,7 @@ def register_volunteer(*, by, organization, name, id_type, id_number, mobile="",
     _set_id_number(volunteer, checked["id_number"])
     _set_mobile(volunteer, mobile)
     _save_unique(volunteer)
+    audit.record(by, AuditAction.VOLUNTEER_REGISTER, volunteer, changes=audit.diff({}, audit.snapshot(volunteer)))
     refresh_volunteer_hours([volunteer.pk])
     statistics_changed([volunteer.organization_id], registered_on)
     return volunteer
@@ -199,6 +200,9 @@ def move_volunteer(volunteer, *, by, to, reason=""):
     volunteer.save(update_fields=["organization", "updated_at"])
     VolunteerMove.objects.create(volunteer=volunteer, old_organization=old, new_organization=to,
                                  reason=reason[:300], moved_by=actor(by))
+    # in the organisation the volunteer left, whose administrators let them go (the new one sees the volunteer)
+    audit.record(by, AuditAction.VOLUNTEER_MOVE, volunteer, old, note=reason,
+                 changes={"organization": [old.name, to.name]})
     refresh_volunteer_hours([volunteer.pk])  # the star scale may differ in the new organisation
     statistics_changed([old.pk, to.pk], timezone.localdate())  # the months before stay where the volunteer was
     return volunteer
@@ -237,8 +241,12 @@ def anonymise_volunteer(volunteer, *, by, reason=""):
     volunteer.status = VolunteerStatus.LEFT
     volunteer.left_on = volunteer.left_on or timezone.localdate()
     volunteer.anonymised_at = timezone.now()
-    counted = _counted(Volunteer.objects.get(pk=volunteer.pk))
+    stored = Volunteer.objects.get(pk=volunteer.pk)
+    counted = _counted(stored)
     volunteer.save()
+    # which fields were cleared, never what they held: the row must not keep what anonymising removed
+    audit.record(by, AuditAction.VOLUNTEER_ANONYMISE, volunteer, note=reason, changes={
+        name: audit.CHANGED for name in audit.diff(audit.snapshot(stored), audit.snapshot(volunteer))})
     if _counted(volunteer) != counted:
         statistics_changed([volunteer.organization_id], volunteer.left_on)
     return volunteer
@@ -284,6 +292,8 @@ def create_activity(*, by, organization, title, starts_at, ends_at, **fields):
     require_write(by, Action.MANAGE_VOLUNTEERS, activity)
     _check_activity(activity)
     activity.save()
+    audit.record(by, AuditAction.ACTIVITY_CREATE, activity, changes=audit.diff({}, audit.snapshot(
+        activity, ("title", "starts_at", "ends_at", *fields))))
     return activity
 
 
@@ -294,6 +304,7 @@ def update_activity(activity, *, by, **fields):
     if unknown:
         raise TypeError(f"update_activity: unexpected {sorted(unknown)}")
     require_write(by, Action.MANAGE_VOLUNTEERS, activity)
+    before = audit.snapshot(activity, fields)
     for name, value in fields.items():
         setattr(activity, name, value)
     _check_activity(activity)
@@ -301,6 +312,9 @@ def update_activity(activity, *, by, **fields):
     if activity.records.exclude(status=RecordStatus.REJECTED).filter(Q(date__lt=first) | Q(date__gt=last)).exists():
         raise ValidationError(_("Some service records lie outside these dates; reject them first."))
     activity.save()
+    changes = audit.diff(before, audit.snapshot(activity, fields))
+    if changes:
+        audit.record(by, AuditAction.ACTIVITY_EDIT, activity, changes=changes)
     return activity
 
 
@@ -328,7 +342,10 @@ def sign_up(activity, volunteer, *, by):
         raise ValidationError(_("This volunteer has signed up already."))
     if activity.places is not None and activity.signups.count() >= activity.places:
         raise ValidationError(_("This activity is full."))
-    return Signup.objects.create(activity=activity, volunteer=volunteer, created_by=actor(by))
+    signup = Signup.objects.create(activity=activity, volunteer=volunteer, created_by=actor(by))
+    audit.record(by, AuditAction.SIGNUP_ADD, signup, activity.organization, object_repr=str(activity),
+                 changes={"volunteer": [None, volunteer.pk]})
+    return signup
 
 
 @transaction.atomic
@@ -345,6 +362,8 @@ def cancel_signup(signup, *, by):
     if ServiceRecord.objects.filter(activity_id=signup.activity_id, volunteer_id=signup.volunteer_id).exclude(
             status=RecordStatus.REJECTED).exists():
         raise ValidationError(_("This volunteer has service records at this activity: reject them first."))
+    audit.record(by, AuditAction.SIGNUP_CANCEL, signup, signup.activity.organization, object_repr=str(signup.activity),
+                 changes={"volunteer": [signup.volunteer_id, None]})
     signup.delete()
 
 
@@ -355,6 +374,8 @@ def delete_activity(activity, *, by):
     require_write(by, Action.MANAGE_VOLUNTEERS, activity)
     if activity.records.exists():
         raise ValidationError(_("This activity has service records: it cannot be deleted, but it can be cancelled."))
+    audit.record(by, AuditAction.ACTIVITY_DELETE, activity, changes=audit.diff(
+        audit.snapshot(activity, ("title", "starts_at", "ends_at", "status")), {}))
     activity.delete()
 
 
@@ -414,6 +435,8 @@ def scan_code(activity, *, by, code, at=None) -> Scan:
             Signup.objects.create(activity=activity, volunteer=volunteer, created_by=actor(by))
             signed_up = True
         SignIn.objects.create(activity=activity, volunteer=volunteer, kind=SignKind.SIGN_IN, at=at, window=window)
+        audit.record(by, AuditAction.SIGN_IN_SCAN, activity, object_repr=str(activity),
+                     changes={"kind": [None, SignKind.SIGN_IN], "signed_up": [None, signed_up]})
         return Scan(SignKind.SIGN_IN, at, activity, volunteer, signed_up=signed_up)
     signed_in_at = scans[SignKind.SIGN_IN].at
     if at - signed_in_at < SHORTEST_SERVICE:
@@ -426,6 +449,8 @@ def scan_code(activity, *, by, code, at=None) -> Scan:
     if hours > 0 and not ServiceRecord.objects.filter(volunteer=volunteer, activity=activity, date=date).exists():
         record = _write_record(by=by, activity=activity, volunteer=volunteer, date=date, hours=hours,
                                source=RecordSource.SIGN_IN, signed_in_at=signed_in_at, signed_out_at=at)
+    audit.record(by, AuditAction.SIGN_IN_SCAN, activity, object_repr=str(activity),
+                 changes={"kind": [None, SignKind.SIGN_OUT], "hours": [None, hours if record else None]})
     return Scan(SignKind.SIGN_OUT, at, activity, volunteer, record=record, hours=hours)
 
 
@@ -474,8 +499,11 @@ def record_service(*, by, activity, volunteer, date, hours, note="", source=Reco
     on_list = Signup.objects.filter(activity=activity, volunteer=volunteer).exists()
     if not on_list and not Volunteer.objects.restrict(by).filter(pk=volunteer.pk).exists():
         raise PermissionDenied(_("You do not have permission to perform this action."))
-    return _write_record(by=by, activity=activity, volunteer=volunteer, date=date, hours=hours, note=note,
-                         source=source, signed_in_at=signed_in_at, signed_out_at=signed_out_at)
+    record = _write_record(by=by, activity=activity, volunteer=volunteer, date=date, hours=hours, note=note,
+                           source=source, signed_in_at=signed_in_at, signed_out_at=signed_out_at)
+    audit.record(by, AuditAction.SERVICE_RECORD, record, object_repr=str(activity), changes=audit.diff(
+        {}, audit.snapshot(record, ("volunteer", "date", "hours", "note", "source"))))
+    return record
 
 
 def _write_record(*, by, activity, volunteer, date, hours, note="", source=RecordSource.MANUAL, signed_in_at=None,
@@ -518,6 +546,7 @@ def confirm_records(records, *, by) -> int:
     now = timezone.now()
     ServiceRecord.objects.filter(pk__in=[r.pk for r in records]).update(
         status=RecordStatus.CONFIRMED, confirmed_by=actor(by), confirmed_at=now, reject_reason="")
+    _audit_decision(by, AuditAction.SERVICE_CONFIRM, records, RecordStatus.CONFIRMED)
     _hours_changed(records)
     return len(records)
 
@@ -535,8 +564,20 @@ def reject_records(records, *, by, reason) -> int:
         _add_day_hours(record.volunteer_id, record.date, -record.hours)
     ServiceRecord.objects.filter(pk__in=[r.pk for r in records]).update(
         status=RecordStatus.REJECTED, reject_reason=reason[:300], confirmed_by=actor(by), confirmed_at=timezone.now())
+    _audit_decision(by, AuditAction.SERVICE_REJECT, records, RecordStatus.REJECTED, note=reason)
     _hours_changed([r for r in records if r.status == RecordStatus.CONFIRMED])
     return len(records)
+
+
+def _audit_decision(by, action, records, status, note=""):
+    """One summary row for a bulk decision: which records, from which status, their hours; in the first record's
+    organising organisation (a decision spans one organiser's activities in practice)."""
+    first = records[0]
+    audit.record(by, action, first, first.activity.organization, note=note,
+                 object_repr=_("%(n)d service records") % {"n": len(records)},
+                 changes={"records": [None, [r.pk for r in records]],
+                          "status": [sorted({r.status for r in records}), status],
+                          "hours": [None, sum((r.hours for r in records), Decimal(0))]})
 
 
 def _hours_changed(records):
@@ -585,10 +626,14 @@ def set_star_scale(organization, *, by, thresholds) -> StarScale:
         raise ValidationError(errors)
     scale, _created = StarScale.objects.select_for_update().get_or_create(
         organization=organization, defaults=dict(zip(STAR_FIELDS, values, strict=True)))
+    before = {} if _created else audit.snapshot(scale, STAR_FIELDS)
     if not _created:
         for name, value in zip(STAR_FIELDS, values, strict=True):
             setattr(scale, name, value)
         scale.save()
+    changes = audit.diff(before, audit.snapshot(scale, STAR_FIELDS))
+    if changes:
+        audit.record(by, AuditAction.STAR_SCALE_SET, scale, organization, changes=changes)
     refresh_volunteer_hours(Volunteer.objects.filter(organization__path__startswith=organization.path)
                             .values_list("pk", flat=True))
     enqueue("volunteers.tasks.rebuild_statistics", organization.pk, [month_start(timezone.localdate()).isoformat()])

@@ -109,3 +109,18 @@ def test_the_ledger_api_exports_and_imports(api, people, plan):
     rows[1][12] = -1
     response = client.post(f"/api/v1/plans/{plan.plan.pk}/ledger/", {"file": upload(rows)}, multipart=True)
     assert response.status_code == 400 and response.json()["errors"][0]["column"] == "本次填报数"
+
+
+def test_an_upload_leaves_one_audit_row_not_one_per_line(client, people, plan):
+    from orgs.choices import AuditAction
+    from orgs.models import AuditEntry
+
+    AuditEntry.objects.all().delete()  # the fixture's own writes
+    client.force_login(people.staff)
+    _sheet, rows = ledger_rows(client.get(f"/plans/{plan.plan.pk}/ledger.xlsx").content)
+    rows[2][12:15] = [12, "2026-05-31", "线下汇总"]
+    rows[3][12] = 4
+    assert client.post(f"/plans/{plan.plan.pk}/ledger/import/", {"file": upload(rows)}).status_code == 302
+    assert ProgressEntry.objects.count() == 2
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.changes) == (AuditAction.LEDGER_APPLY, people.staff, {"entries": [None, 2]})
