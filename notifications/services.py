@@ -246,7 +246,7 @@ def save_organization_channel(organization, *, by, channel, webhook, secret=None
     require(by, Action.CHANGE_ORG, organization)
     robot = OrganizationChannel.objects.filter(organization=organization, channel=channel).first() \
         or OrganizationChannel(organization=organization, channel=channel)
-    before = audit.snapshot(robot, ROBOT_FIELDS) if robot.pk else {}
+    before = audit.stored(robot, ROBOT_FIELDS)
     old_webhook = robot.webhook if robot.pk else None
     robot.webhook, robot.enabled, robot.kinds, robot.changed_by = webhook, enabled, sorted(set(kinds_)), actor(by)
     if secret is not None:

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from core import context
@@ -46,6 +47,14 @@ def _plain(value):
     if isinstance(value, models.Model):
         return value.pk
     return str(value)
+
+
+def stored(obj, fields=None) -> dict:
+    """The snapshot of ``obj`` as the database holds it: the "before" of an edit, which the instance itself may no
+    longer tell (a ModelForm bound to it has already set the new values when the service is called)."""
+    if obj is None or obj.pk is None:
+        return {}
+    return snapshot(type(obj)._base_manager.filter(pk=obj.pk).first(), fields)
 
 
 def snapshot(obj, fields=None) -> dict:
@@ -98,6 +107,26 @@ def record(by, action, obj=None, organization=None, *, changes=None, note="", ob
 def _clean(changes: dict) -> dict:
     """Changes as given by a service, with secret values replaced (whatever the caller passed)."""
     return {name: CHANGED if is_secret(name) else _plain(value) for name, value in changes.items()}
+
+
+def forget(querysets, old: str, new: str) -> int:
+    """Take ``old`` (a person's name, when their record is anonymised) out of the rows about the objects of
+    ``querysets``: in the object's name and the note it becomes ``new``, and a recorded value holding it becomes
+    "changed". The one change ever made to audit rows, as the law on personal data asks; returns how many."""
+    if not old:
+        return 0
+    about = Q(pk__in=[])
+    for queryset in querysets:
+        about |= Q(content_type=ContentType.objects.get_for_model(queryset.model),
+                   object_id__in=queryset.values("pk"))
+    changed = 0
+    for entry in AuditEntry.objects.filter(about).only("pk", "object_repr", "note", "changes"):
+        changes = {name: CHANGED if old in str(value) else value for name, value in entry.changes.items()}
+        AuditEntry.objects.filter(pk=entry.pk).update(  # update(), not save(): a saved row refuses to change
+            object_repr=entry.object_repr.replace(old, new)[:300], note=entry.note.replace(old, new)[:500],
+            changes=changes)
+        changed += 1
+    return changed
 
 
 def prune(now=None) -> int:

@@ -38,7 +38,7 @@ def update_organization(organization, *, by, **fields):
     """Change an organisation's own fields; its place in the tree changes only by moving it."""
     require(by, Action.CHANGE_ORG, organization)
     changed = [name for name, value in fields.items() if getattr(organization, name) != value]
-    before = audit.snapshot(organization, changed)
+    before = audit.stored(organization, changed)
     for name in changed:
         setattr(organization, name, fields[name])
     if changed:
@@ -165,7 +165,7 @@ def update_user(user, *, by, password=None, **fields):
     """Change name, e-mail, active flag or password of an account the admin fully covers."""
     if not can_manage_account(by, user):
         raise PermissionDenied(_("This account holds roles outside your organisations."))
-    before = audit.snapshot(user, ACCOUNT_FIELDS)
+    before = audit.stored(user, ACCOUNT_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)
     if password:

@@ -116,7 +116,7 @@ def update_plan(plan, *, by, **fields):
     require(by, Action.EDIT_PLAN, plan)
     if plan.status == PlanStatus.ARCHIVED and fields.get("status", PlanStatus.ARCHIVED) == PlanStatus.ARCHIVED:
         raise ValidationError(_("The plan is archived; it can no longer be changed."))
-    before = audit.snapshot(plan, fields)
+    before = audit.stored(plan, fields)
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
@@ -146,7 +146,7 @@ def update_section(section, *, by, **fields):
     """Rename, renumber or reorder a section; it stays in its plan."""
     require(by, Action.EDIT_PLAN, section)
     _check_open(section.plan)
-    before = audit.snapshot(section, fields)
+    before = audit.stored(section, fields)
     for name, value in fields.items():
         setattr(section, name, value)
     section.save()
@@ -186,7 +186,7 @@ def update_point(point, *, by, new_group=None, **fields):
     _check_open(point.section.plan)
     if new_group:
         fields["group"] = add_group(point.section, by=by, number=new_group[0], title=new_group[1])
-    before = audit.snapshot(point, fields)
+    before = audit.stored(point, fields)
     for name, value in fields.items():
         setattr(point, name, value)
     point.save()
@@ -226,7 +226,7 @@ def update_target(target, *, by, **fields):
     require(by, Action.EDIT_PLAN, target)
     _check_open(target.point.section.plan)
     was_bound = Target.objects.filter(pk=target.pk).exclude(volunteer_figure="").exists()
-    before = audit.snapshot(target, fields)
+    before = audit.stored(target, fields)
     for name, value in fields.items():
         setattr(target, name, value)
     target.save()

@@ -224,7 +224,7 @@ def _editable(report, by, version):
 
 def _write_draft(report, by, version, values, lines, narrative, partial):
     report = _editable(report, by, version)
-    before = audit.snapshot(report, DRAFT_FIELDS)
+    before = audit.stored(report, DRAFT_FIELDS)
     errors = {}
     if values is not None:
         cleaned, errors = clean_values(fields_for(report.organization), values)

@@ -247,6 +247,9 @@ def anonymise_volunteer(volunteer, *, by, reason=""):
     # which fields were cleared, never what they held: the row must not keep what anonymising removed
     audit.record(by, AuditAction.VOLUNTEER_ANONYMISE, volunteer, note=reason, changes={
         name: audit.CHANGED for name in audit.diff(audit.snapshot(stored), audit.snapshot(volunteer))})
+    # and out of the log: the rows about the volunteer, their sign-ups, records and certificates keep no name
+    audit.forget([Volunteer.objects.filter(pk=volunteer.pk), volunteer.signups.all(), volunteer.records.all(),
+                  volunteer.certificates.all()], stored.name, volunteer.name)
     if _counted(volunteer) != counted:
         statistics_changed([volunteer.organization_id], volunteer.left_on)
     return volunteer
@@ -304,7 +307,7 @@ def update_activity(activity, *, by, **fields):
     if unknown:
         raise TypeError(f"update_activity: unexpected {sorted(unknown)}")
     require_write(by, Action.MANAGE_VOLUNTEERS, activity)
-    before = audit.snapshot(activity, fields)
+    before = audit.stored(activity, fields)
     for name, value in fields.items():
         setattr(activity, name, value)
     _check_activity(activity)

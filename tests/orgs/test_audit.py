@@ -493,6 +493,19 @@ def test_an_administrators_password_reset_and_deactivation_record_changed_never_
     assert "Secret-pass" not in str(list(AuditEntry.objects.values_list("changes", flat=True)))
 
 
+def test_a_deactivation_through_the_account_page_records_what_the_database_held_before(client, people, tree):
+    """The page's ModelForm sets the new values on the account before the service sees it: the row's "before" is
+    read from the database, so the deactivation is recorded as one (it was an empty diff, no row, before)."""
+    user = services.create_user(by=people.admin, username="page_user", password="Secret-pass-123",
+                                organization=tree.branch, role=Role.REPORTER)
+    client.force_login(people.admin)
+    response = client.post(reverse("orgs:user_detail", args=[user.pk]),
+                           {"save_account": "1", "first_name": "新名字", "email": "", "new_password": ""})
+    assert response.status_code == 302
+    assert only_entry(AuditAction.ACCOUNT_DEACTIVATE).changes == {
+        "first_name": ["", "新名字"], "is_active": [True, False]}
+
+
 def test_plan_edits_and_a_decomposition_leave_their_diffs(people, tree):
     from plans import services as plans
     from plans.choices import PlanStatus
@@ -542,3 +555,7 @@ def test_a_bulk_confirmation_leaves_one_summary_row_and_anonymising_keeps_no_old
     volunteers.anonymise_volunteer(volunteer, by=people.admin, reason="离开")
     anonymised = only_entry(AuditAction.VOLUNTEER_ANONYMISE)
     assert anonymised.changes["name"] == "changed" and "张三" not in str(anonymised.changes)
+    # and no earlier row about the volunteer or their records keeps the name (it was in each SERVICE_RECORD row)
+    about = AuditEntry.objects.exclude(action__in=[AuditAction.ACTIVITY_CREATE, AuditAction.SERVICE_CONFIRM])
+    assert about.count() >= 3
+    assert not [(e.action, e.object_repr, e.note, e.changes) for e in about if "张三" in f"{e.object_repr}{e.note}{e.changes}"]
