@@ -34,6 +34,7 @@ STYLES = {  # XlsxWriter format properties, one format per kind of cell
     "total": {"bold": True, "align": "center", "num_format": POINTS_FORMAT, **_BOX},
     "sum_label": {"bold": True, "bg_color": "#DDEBF7", "align": "center", **_BOX},
     "sign": {"align": "left", "valign": "bottom"},
+    "note": {},  # the 计分说明 sheet: plain cells (text that starts like a formula still marked to stay text)
 }
 
 
@@ -176,7 +177,7 @@ def _month_sheet(workbook, formats, run, sheet_title):
             note_row += 1
             for index, value in enumerate((code, name, names.get(indicator) or ITEM_KINDS[kind], raw, points,
                                            explanation)):
-                write_value(notes, note_row, index, value)
+                write_value(notes, note_row, index, value, *formats["note"])
     if figures:  # 合计 and 平均 of every points column, over the organisations that have a figure there
         for label, values in zip(("合计", "平均"), column_sums(figures), strict=True):
             row += 1

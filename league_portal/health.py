@@ -75,9 +75,14 @@ def _workers():
 
 def _outbox():
     """Jobs kept while the broker refused them (core.jobs); beat sends them once it is back."""
+    from django.db import DatabaseError
+
     from core.models import PendingJob
 
-    pending = PendingJob.objects.count()
+    try:
+        pending = PendingJob.objects.count()
+    except DatabaseError as exc:  # e.g. migrations not applied yet: said, not a 500
+        return {"status": "error", "detail": f"{type(exc).__name__}: {exc}"[:300]}
     return {"status": "waiting" if pending else "ok", "pending": pending}
 
 

@@ -284,6 +284,7 @@ def mark_read(user, ids=None):
     return unread.update(read_at=timezone.now())
 
 
+@transaction.atomic
 def offer_download(user_id, name, content: bytes, title):
     """Keep ``content`` for the user and tell them it is ready, with a link to fetch it.
 

@@ -78,6 +78,9 @@ def fill(state):
     from plans import demo as plans_demo
     from reports import demo as reports_demo
 
+    from django.contrib.contenttypes.models import ContentType as CurrentContentType
+
+    CurrentContentType.objects.clear_cache()  # the audit rows the services write name content types made just now
     with freeze_time("2026-07-15 10:00:00+08:00"):
         orgs_demo.load_demo("migration-test-pw")
         plans_demo.load()
