@@ -74,11 +74,11 @@ def fill(state):
 
     Only the demos of the tree, the plans and the reports: the assessment's demo writes through today's models,
     whose columns (the score items' kind, assessment 0002) this schema does not have yet."""
+    from unittest import mock
+
     from orgs import demo as orgs_demo
     from plans import demo as plans_demo
     from reports import demo as reports_demo
-
-    from unittest import mock
 
     # the services' audit rows would name today's content types (reports.*) in this older schema: not what is moved
     with freeze_time("2026-07-15 10:00:00+08:00"), mock.patch("orgs.audit.record"):
