@@ -291,7 +291,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # With Redis, a message taken by a worker that died comes back to its queue only after the visibility timeout: it
 # must be longer than the longest task (rebuild_rollups' hour) or a task still running would be delivered twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)}
+# kombu 5.7 looks for such messages every unacked_restore_interval × unacked_restore_throttle seconds (10 × 10 by
+# default): every minute here, a cheap sorted-set lookup.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=60),
+    "unacked_restore_throttle": 1,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A page that sends a job waits at most a few seconds for a broker that does not answer, then keeps the job in the

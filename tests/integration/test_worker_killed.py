@@ -24,6 +24,7 @@ pytestmark = [
 ]
 
 VISIBILITY = "2"  # seconds before a message a dead worker held comes back; production keeps two hours
+# kombu 5.7 looks for such messages every CELERY_UNACKED_RESTORE_INTERVAL seconds (settings): here every second
 
 
 @pytest.fixture
@@ -34,19 +35,13 @@ def killable(transactional_db):
         pytest.skip("the worker needs a database it can share with the test: set DATABASE_URL to PostgreSQL")
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    running = Worker(CELERY_VISIBILITY_TIMEOUT=VISIBILITY)
+    running = Worker(CELERY_VISIBILITY_TIMEOUT=VISIBILITY, CELERY_UNACKED_RESTORE_INTERVAL="1")
     try:
         running.start()
         yield running
     finally:
         app.conf.task_always_eager = eager
         running.stop()
-
-
-REDELIVERY_UNSURE = pytest.mark.xfail(strict=False, reason=(
-    "on kombu 5.7 the killed worker's message sometimes stays in Redis's unacked index and is not restored to the "
-    "fresh worker within 90 s (seen on 2026-11-24 on an idle machine; under CI load they passed): being found, "
-    "issue 16"))
 
 
 def kill_while_it_waits(worker, lock_sql, params, send, kill=None):
@@ -79,7 +74,6 @@ def kill_while_it_waits(worker, lock_sql, params, send, kill=None):
     return result
 
 
-@REDELIVERY_UNSURE
 def test_scoring_killed_midway_is_redelivered_and_writes_what_an_uninterrupted_run_writes(killable, people, tree):
     from assessment.models import AssessmentRun
     from assessment.tasks import compute_scores
@@ -107,7 +101,6 @@ def rollup_rows():
                                                  "expected", "light"))
 
 
-@REDELIVERY_UNSURE
 def test_a_rollup_rebuild_killed_midway_is_redelivered_and_ends_as_an_uninterrupted_one(killable, people, tree):
     from orgs.permissions import SYSTEM
     from plans import services
@@ -131,7 +124,6 @@ def test_a_rollup_rebuild_killed_midway_is_redelivered_and_ends_as_an_uninterrup
     assert rollup_rows() == clean
 
 
-@REDELIVERY_UNSURE
 def test_a_volunteer_import_killed_while_writing_is_redelivered_and_writes_each_volunteer_once(killable, people, tree,
                                                                                                monkeypatch):
     from orgs.choices import ImportStatus
@@ -170,7 +162,6 @@ def sheet_cells(download):
     return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
 
 
-@REDELIVERY_UNSURE
 def test_a_sheet_export_killed_midway_is_redelivered_and_offers_one_download(killable, people, tree):
     from assessment.tasks import compute_scores, write_score_sheet
     from notifications.models import Download, Notification
