@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
+from . import audit
+
 
 @transaction.atomic
 def issue_token(*, by):
@@ -16,7 +18,9 @@ def issue_token(*, by):
 
     Returns the row and the key; show the key to the user now, it cannot be read back.
     """
-    return AuthToken.objects.create(user=by)
+    token, key = AuthToken.objects.create(user=by)
+    audit.record(by, audit.TOKEN_ISSUE, token, changes={"expiry": [None, token.expiry]})
+    return token, key
 
 
 @transaction.atomic
@@ -24,12 +28,17 @@ def revoke_token(token, *, by) -> None:
     """End one token; users revoke only their own."""
     if token.user_id != by.pk:
         raise PermissionDenied
+    audit.record(by, audit.TOKEN_REVOKE, token)
     token.delete()
 
 
+@transaction.atomic
 def revoke_all_tokens(*, by) -> int:
     """End every token of ``by`` (log out of every API client); returns how many."""
-    return revoke_tokens_of(by)
+    count = revoke_tokens_of(by)
+    if count:
+        audit.record(by, audit.TOKEN_REVOKE, by, changes={"tokens": [count, 0]})
+    return count
 
 
 def revoke_tokens_of(user) -> int:

@@ -75,6 +75,8 @@ class AuditAction(models.TextChoices):
     ACCOUNT_EDIT = "account.edit", _("Account edited")
     ACCOUNT_DEACTIVATE = "account.deactivate", _("Account deactivated")
     PASSWORD_RESET = "account.password", _("Password reset by an administrator")
+    TOKEN_ISSUE = "token.issue", _("API token issued")  # sent by accounts.audit (accounts may not import orgs)
+    TOKEN_REVOKE = "token.revoke", _("API token revoked")
     DEPARTMENT_ADD = "department.add", _("Department added")
     DEPARTMENT_REMOVE = "department.remove", _("Department removed")
     PLAN_CREATE = "plan.create", _("Plan created")

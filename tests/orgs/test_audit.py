@@ -414,10 +414,9 @@ ALSO_AUDITED = ["plans.ledger.apply_ledger", "volunteers.certificates.issue_cert
 # Public functions of those modules that leave no row, each for the reason given. Keep this short and honest:
 # a new write belongs in the log, not here.
 NOT_AUDITED = {
-    # accounts sits beside orgs in the layers (.importlinter) and may not import orgs.audit: API tokens of one's own
-    # account (knox keeps only a hash). revoke_tokens_of follows a password change or deactivation, which is audited.
-    "accounts.services": {"issue_token", "revoke_token", "revoke_all_tokens", "revoke_tokens_of",
-                          "purge_expired_tokens"},
+    # revoke_tokens_of follows a password change or a deactivation, which is audited; purging expired tokens is
+    # housekeeping that nobody does (the tokens already fail authentication)
+    "accounts.services": {"revoke_tokens_of", "purge_expired_tokens"},
     # checks that raise or return, writing nothing
     "assessment.services": {"check_indicator", "check_month_closed", "check_preview_month"},
     # circular_file stores a rendered copy (a cache of a read); issue_published_circulars only enqueues
@@ -491,6 +490,20 @@ def test_an_administrators_password_reset_and_deactivation_record_changed_never_
     assert only_entry(AuditAction.ACCOUNT_DEACTIVATE).changes == {
         "email": ["", "x@example.com"], "is_active": [True, False]}
     assert "Secret-pass" not in str(list(AuditEntry.objects.values_list("changes", flat=True)))
+
+
+def test_an_api_token_issued_and_revoked_leaves_a_row_each_without_its_key(client, people, tree):
+    from accounts import services as accounts
+
+    token, key = accounts.issue_token(by=people.staff)
+    issued = only_entry(AuditAction.TOKEN_ISSUE)
+    assert issued.actor == people.staff and issued.organization == tree.city_a and issued.changes["expiry"][0] is None
+    accounts.revoke_token(token, by=people.staff)
+    assert only_entry(AuditAction.TOKEN_REVOKE).object_repr.endswith(f"{token.token_key}…")
+    assert key not in str(list(AuditEntry.objects.values_list("object_repr", "changes", "note")))
+    accounts.issue_token(by=people.staff)
+    assert accounts.revoke_all_tokens(by=people.staff) == 1
+    assert AuditEntry.objects.filter(action=AuditAction.TOKEN_REVOKE).count() == 2
 
 
 def test_a_deactivation_through_the_account_page_records_what_the_database_held_before(client, people, tree):
