@@ -1,4 +1,6 @@
 """Quantified targets and their assignments down the organisation tree, with stored roll-ups."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -48,7 +50,8 @@ class Target(ScopedByOrganization, models.Model):
         constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative")]
 
     def __str__(self):
-        return f"{self.metric} {self.get_comparator_display()} {self.value.normalize():f}{self.unit}"
+        value = Decimal(str(self.value))  # an int or a string until the row is read back from the database
+        return f"{self.metric} {self.get_comparator_display()} {value.normalize():f}{self.unit}"
 
     @property
     def is_bound(self) -> bool:

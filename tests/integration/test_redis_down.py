@@ -62,8 +62,9 @@ def test_with_redis_down_pages_answer_writes_are_kept_and_the_work_queues_when_i
     entry = ProgressEntry.objects.get(assignment=plan.branch)  # the write is kept
     assert entry.value == 7
     waiting = list(PendingJob.objects.values_list("name", "kwargs"))
-    assert waiting == [("plans.tasks.refresh_rollups", {"target_id": plan.target.pk, "point_id": None,
-                                                         "pending_key": f"rollup-pending:t:{plan.target.pk}"})]
+    # after an entry only its assignment and those above it are refreshed (plans.services.schedule_refresh)
+    assert waiting == [("plans.tasks.refresh_rollups", {"assignment_id": plan.branch.pk,
+                                                         "pending_key": f"rollup-pending:a:{plan.branch.pk}"})]
     assert "could not send plans.tasks.refresh_rollups" in portal.output()
     assert took < 10, f"the pages took {took:.1f} s with Redis down"
     response = requests.get(f"{portal.url}/healthz/ready", timeout=30)
