@@ -202,7 +202,7 @@ class RoleAssignmentViewSet(ScopedAddRemoveViewSet):
         404: OpenApiResponse(ErrorSerializer, description=gettext_lazy(
             "Some of these accounts do not exist or are not yours to see (``refused``); nothing was granted.")),
     })
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)  # the granted rows, a plain list (not paged)
     def grant(self, request):
         """Grant one role at one organisation to several accounts, all or none (the users list's bulk action)."""
         require_any(request.user, Action.MANAGE_USERS)
